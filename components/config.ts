@@ -1,0 +1,716 @@
+/**
+ * The one place that reads and validates stack configuration.
+ *
+ * Every key of the `jupyterlabdemo` namespace (and the `gcp:` keys the program needs) is
+ * described here once: its type, default, allowed values and meaning. `loadSettings()` reads the
+ * stack's config, validates all of it, and returns typed, frozen settings that `index.ts` hands to
+ * the components as typed arguments. Components never read `pulumi.Config` themselves.
+ *
+ * A config mistake throws a `ConfigError`: one line that names the full key and what is allowed,
+ * before any resource is declared. It extends `pulumi.RunError`, so `pulumi up` prints the line
+ * without a stack trace.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+export const PROJECT = "jupyterlabdemo";
+
+/** A config mistake: a single line naming the key and what is allowed. */
+export class ConfigError extends pulumi.RunError {
+    public readonly isConfigError = true;
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value rules shared by several keys
+// ---------------------------------------------------------------------------------------------
+
+const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+const HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`);
+/** Kubernetes object names (RFC 1123 labels). */
+const K8S_NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** GitHub logins and organization names: alphanumerics and single inner hyphens, at most 39. */
+const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** Kubernetes resource quantities as used for memory and disk sizes. */
+const QUANTITY_RE = /^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+/**
+ * True when an image reference pins a version: a tag other than `latest`, or a digest.
+ * `registry:5000/name` has a port, not a tag, so only a `:` after the last `/` counts.
+ */
+export function imageIsPinned(image: string): boolean {
+    if (/@sha256:[a-f0-9]{64}$/.test(image)) {
+        return true;
+    }
+    const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+    const colon = lastSegment.indexOf(":");
+    if (colon < 0) {
+        return false;
+    }
+    const tag = lastSegment.slice(colon + 1);
+    return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== "latest";
+}
+
+const imageRef = z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/, "must be an image reference such as registry/name:tag")
+    .refine(imageIsPinned, "must carry a tag or a sha256 digest, never a bare name or :latest");
+
+const quantity = (example: string) =>
+    z.string().regex(QUANTITY_RE, `must be a Kubernetes quantity such as ${example}`);
+const cpu = z.number().positive("must be a positive number of CPU cores").max(64, "must be at most 64 cores");
+const hhmm = z.string().regex(HHMM_RE, "must be a UTC time as HH:MM");
+const githubName = z.string().regex(GITHUB_NAME_RE, "must be a GitHub login or organization name");
+const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 1123 name (a-z, 0-9, -; at most 63)");
+
+// ---------------------------------------------------------------------------------------------
+// The schema: one entry per top-level key of the jupyterlabdemo namespace
+// ---------------------------------------------------------------------------------------------
+
+const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: number; diskSizeGb: number }) =>
+    z.strictObject({
+        machineType: z
+            .string()
+            .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "must be a GCE machine type such as e2-standard-4")
+            .default(defaults.machineType)
+            .describe("GCE machine type of the pool's nodes."),
+        minNodes: z
+            .number()
+            .int("must be a whole number")
+            .min(0, "must be >= 0")
+            .default(defaults.minNodes)
+            .describe("Fewest nodes the autoscaler keeps (per zone of a regional cluster)."),
+        maxNodes: z
+            .number()
+            .int("must be a whole number")
+            .min(1, "must be >= 1")
+            .max(100, "must be <= 100")
+            .default(defaults.maxNodes)
+            .describe("Most nodes the autoscaler may add (per zone of a regional cluster)."),
+        diskSizeGb: z
+            .number()
+            .int("must be a whole number")
+            .min(20, "must be >= 20 (GB)")
+            .max(2000, "must be <= 2000 (GB)")
+            .default(defaults.diskSizeGb)
+            .describe("Boot disk size of each node, in GB (holds pulled images)."),
+        diskType: z
+            .enum(["pd-balanced", "pd-standard", "pd-ssd"])
+            .default("pd-balanced")
+            .describe("Boot disk type of each node."),
+        spot: z
+            .boolean()
+            .default(false)
+            .describe("Use Spot VMs (cheaper, may be preempted at any time)."),
+    });
+
+const clusterSchema = z
+    .strictObject({
+        name: k8sName
+            .max(40, "must be at most 40 characters (a GKE cluster name limit)")
+            .optional()
+            .describe("GKE cluster name. Default: `jupyterlab-<stack>`. Changing it replaces the cluster."),
+        regional: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Regional (three zones, control plane replicated) instead of zonal (one zone, cheaper). " +
+                    "Changing it replaces the cluster.",
+            ),
+        releaseChannel: z
+            .enum(["RAPID", "REGULAR", "STABLE"])
+            .default("REGULAR")
+            .describe("GKE release channel that drives automatic control-plane and node upgrades."),
+        maintenanceWindowStart: hhmm
+            .default("03:00")
+            .describe("Start (UTC, HH:MM) of the daily four-hour window in which GKE may upgrade or repair."),
+        deletionProtection: z
+            .boolean()
+            .default(true)
+            .describe("GKE-side deletion protection: the cluster cannot be deleted until this is turned off."),
+        protect: z
+            .boolean()
+            .default(false)
+            .describe("Pulumi `protect` on the cluster and its node pools: `pulumi destroy` refuses to delete them."),
+        privateNodes: z
+            .boolean()
+            .default(true)
+            .describe("Nodes get no public IP; they reach the internet through Cloud NAT."),
+        masterAuthorizedNetworks: z
+            .array(z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR"))
+            .default([])
+            .describe("CIDRs allowed to reach the control plane. Empty: any address (still IAM-authenticated)."),
+        nodeCidr: z
+            .string()
+            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .default("10.10.0.0/20")
+            .describe("Primary range of the cluster subnetwork (node addresses)."),
+        podCidr: z
+            .string()
+            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .default("10.16.0.0/14")
+            .describe("Secondary range for pod addresses (VPC-native)."),
+        serviceCidr: z
+            .string()
+            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .default("10.20.0.0/20")
+            .describe("Secondary range for Service ClusterIPs (VPC-native)."),
+        masterCidr: z
+            .string()
+            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/28$/, "must be an IPv4 /28 CIDR")
+            .default("172.16.0.0/28")
+            .describe("The control plane's private /28 range (with privateNodes)."),
+        corePool: nodePool({ machineType: "e2-standard-2", minNodes: 1, maxNodes: 2, diskSizeGb: 50 })
+            .prefault({})
+            .describe("The core pool: hub, proxy, NFS server and ingress controller."),
+        userPool: nodePool({ machineType: "e2-standard-4", minNodes: 0, maxNodes: 3, diskSizeGb: 100 })
+            .prefault({})
+            .describe("The user pool: one JupyterLab pod per user; scales to zero."),
+    })
+    .describe("The GKE cluster (GCP stacks only).");
+
+const storageSchema = z
+    .strictObject({
+        diskName: k8sName
+            .optional()
+            .describe("Name of the GCE disk holding all homes. Default: `<stack>-homes`. Never change it on a live stack."),
+        adoptExistingDisk: z
+            .boolean()
+            .default(false)
+            .describe("Import the existing disk `diskName` (after a rebuild) instead of creating it."),
+        diskSizeGb: z
+            .number()
+            .int("must be a whole number")
+            .min(10, "must be >= 10 (GB)")
+            .max(65536, "must be <= 65536 (GB)")
+            .default(100)
+            .describe("Size of the homes disk in GB. Can grow in place; never shrink."),
+        diskType: z
+            .enum(["pd-balanced", "pd-standard", "pd-ssd"])
+            .default("pd-balanced")
+            .describe("GCE disk type of the homes disk. Changing it replaces the disk (refused: it is protected)."),
+        snapshotRetentionDays: z
+            .number()
+            .int("must be a whole number")
+            .min(1, "must be >= 1")
+            .max(365, "must be <= 365")
+            .default(14)
+            .describe("Days each daily snapshot of the homes disk is kept."),
+        snapshotStartTime: hhmm.default("04:00").describe("UTC time (HH:MM) of the daily snapshot."),
+        localVolumeSize: quantity("10Gi")
+            .default("10Gi")
+            .describe("`local` only: size of the NFS server's claim on the cluster's default StorageClass."),
+        localStorageClass: k8sName
+            .optional()
+            .describe("`local` only: StorageClass of that claim. Default: the cluster's default class."),
+    })
+    .describe("Users' home storage: the disk, its snapshots, the NFS server.");
+
+const githubSchema = z
+    .strictObject({
+        clientId: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]{8,64}$/, "must be a GitHub OAuth app client id")
+            .optional()
+            .describe("Client id of the GitHub OAuth app (its secret is `githubClientSecret`)."),
+        allowedOrganizations: z
+            .array(githubName)
+            .default([])
+            .describe("GitHub organizations whose members may log in. Required with the github authenticator."),
+        adminUsers: z.array(githubName).default([]).describe("GitHub logins that are JupyterHub admins."),
+    })
+    .describe("GitHub login.");
+
+const hubSchema = z
+    .strictObject({
+        namespace: k8sName.default("jupyterhub").describe("Kubernetes namespace of the hub, proxy, NFS server and labs."),
+        authenticator: z
+            .enum(["github", "dummy"])
+            .default("github")
+            .describe("`github`: GitHub organization login. `dummy`: one shared password (`dummyPassword`), `local` only."),
+        image: imageRef
+            .default("quay.io/jupyterhub/k8s-hub:4.4.0")
+            .describe("Hub image (JupyterHub, KubeSpawner, OAuthenticator, idle culler)."),
+        proxyImage: imageRef
+            .default("quay.io/jupyterhub/configurable-http-proxy:5.2.0")
+            .describe("configurable-http-proxy image."),
+        databaseSize: quantity("1Gi")
+            .default("1Gi")
+            .describe("Size of the hub's own ReadWriteOnce claim for its sqlite database."),
+    })
+    .describe("JupyterHub and its proxy.");
+
+const labImageSchema = z.strictObject({
+    name: k8sName.describe("Stable slug of the choice (used in forms and pre-puller container names)."),
+    displayName: z.string().min(1, "must not be empty").max(80, "must be at most 80 characters"),
+    image: imageRef,
+    default: z.boolean().default(false),
+});
+
+const labSizeSchema = z.strictObject({
+    name: k8sName.describe("Stable slug of the size."),
+    displayName: z.string().min(1, "must not be empty").max(80, "must be at most 80 characters"),
+    cpuGuarantee: cpu,
+    cpuLimit: cpu,
+    memoryGuarantee: quantity("2Gi"),
+    memoryLimit: quantity("4Gi"),
+    default: z.boolean().default(false),
+});
+
+const labSchema = z
+    .strictObject({
+        images: z
+            .array(labImageSchema)
+            .min(1, "must list at least one image")
+            .default([
+                {
+                    name: "minimal",
+                    displayName: "Jupyter minimal notebook",
+                    image: "quay.io/jupyter/minimal-notebook:2025-11-10",
+                    default: true,
+                },
+            ])
+            .describe("The image menu: `{name, displayName, image, default}`; exactly one is the default."),
+        sizes: z
+            .array(labSizeSchema)
+            .min(1, "must list at least one size")
+            .default([
+                {
+                    name: "small",
+                    displayName: "Small (1 CPU, 4 GiB)",
+                    cpuGuarantee: 0.5,
+                    cpuLimit: 1,
+                    memoryGuarantee: "2Gi",
+                    memoryLimit: "4Gi",
+                    default: true,
+                },
+            ])
+            .describe(
+                "The size menu: `{name, displayName, cpuGuarantee, cpuLimit, memoryGuarantee, memoryLimit, default}`.",
+            ),
+        startTimeoutSeconds: z
+            .number()
+            .int("must be a whole number")
+            .min(60, "must be >= 60")
+            .max(3600, "must be <= 3600")
+            .default(900)
+            .describe("How long a spawn may take (image pull included) before it fails."),
+        httpTimeoutSeconds: z
+            .number()
+            .int("must be a whole number")
+            .min(30, "must be >= 30")
+            .max(3600, "must be <= 3600")
+            .default(300)
+            .describe("How long a started lab may take to answer HTTP."),
+        prePull: z.boolean().default(true).describe("Pre-pull every menu image on user nodes with a DaemonSet."),
+        cullIdleSeconds: z
+            .number()
+            .int("must be a whole number")
+            .min(300, "must be >= 300")
+            .default(3600)
+            .describe("A lab idle this long is stopped."),
+        cullEverySeconds: z
+            .number()
+            .int("must be a whole number")
+            .min(30, "must be >= 30")
+            .default(300)
+            .describe("How often the idle culler checks."),
+        cullMaxAgeSeconds: z
+            .number()
+            .int("must be a whole number")
+            .min(0, "must be >= 0 (0: no maximum age)")
+            .default(259200)
+            .describe("A lab running this long is stopped even if busy (0: never)."),
+    })
+    .describe("The lab pods: image and size menus, timeouts, culling.");
+
+const ingressSchema = z
+    .strictObject({
+        acmeEmail: z
+            .string()
+            .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address")
+            .optional()
+            .describe("Contact email for the Let's Encrypt account. Required on GCP stacks."),
+        acmeServer: z
+            .enum(["production", "staging"])
+            .default("production")
+            .describe("Let's Encrypt directory: `staging` for untrusted test certificates with high rate limits."),
+        dnsZone: z
+            .string()
+            .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Cloud DNS managed zone name")
+            .optional()
+            .describe("Cloud DNS managed zone that holds the hostname; when set, the A record is declared."),
+        maxBodySize: z
+            .string()
+            .regex(/^[0-9]+[kmg]?$/, "must be an nginx size such as 512m or 1g")
+            .default("512m")
+            .describe("Largest request body (notebook or file upload) the ingress accepts."),
+        replicas: z
+            .number()
+            .int("must be a whole number")
+            .min(1, "must be >= 1")
+            .max(5, "must be <= 5")
+            .default(1)
+            .describe("Ingress controller replicas; 2 or more also declares a PodDisruptionBudget."),
+        localServiceType: z
+            .enum(["NodePort", "LoadBalancer"])
+            .default("NodePort")
+            .describe("`local` only: how the ingress controller's Service is exposed."),
+    })
+    .describe("The edge: NGINX ingress controller, TLS and DNS.");
+
+const secretsSchema = z
+    .strictObject({
+        rotation: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a short label such as 2026-11")
+            .default("initial")
+            .describe(
+                "Changing this label regenerates the cookie secret, proxy token and auth-state key (logs everyone out).",
+            ),
+    })
+    .describe("Generated secrets.");
+
+/** The jupyterlabdemo namespace: every allowed top-level key. */
+export const projectSchema = z.strictObject({
+    platform: z
+        .enum(["gke", "local"])
+        .default("gke")
+        .describe("`gke`: create everything on Google Cloud. `local`: deploy onto an existing cluster (kind, minikube, k3d)."),
+    kubeContext: z
+        .string()
+        .min(1, "must not be empty")
+        .optional()
+        .describe("`local` only: the kubeconfig context of the existing cluster."),
+    hostname: z
+        .string()
+        .regex(HOSTNAME_RE, "must be a lowercase DNS name such as jupyter.example.org")
+        .describe("Public hostname of the hub. Required."),
+    cluster: clusterSchema.prefault({}),
+    storage: storageSchema.prefault({}),
+    github: githubSchema.prefault({}),
+    hub: hubSchema.prefault({}),
+    lab: labSchema.prefault({}),
+    ingress: ingressSchema.prefault({}),
+    secrets: secretsSchema.prefault({}),
+    githubClientSecret: z
+        .string()
+        .optional()
+        .describe("Secret. Client secret of the GitHub OAuth app. Required with the github authenticator."),
+    dummyPassword: z
+        .string()
+        .optional()
+        .describe("Secret. `local` with the dummy authenticator only: the shared password."),
+});
+
+/** Keys that must be set as secrets (`pulumi config set --secret`). */
+export const SECRET_KEYS = ["githubClientSecret", "dummyPassword"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/**
+ * The secret keys a stack needs, judged from its (unvalidated) raw config: the offline render
+ * stands in `[secret]` for those a stack file does not hold.
+ */
+export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
+    let authenticator: unknown = "github";
+    try {
+        authenticator = (JSON.parse(raw[`${PROJECT}:hub`] ?? "{}") as { authenticator?: unknown }).authenticator ?? "github";
+    } catch {
+        // Malformed: validation reports it.
+    }
+    return authenticator === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
+}
+
+/** The `gcp:` keys the program reads (the provider reads them too). */
+const gcpSchema = z.object({
+    project: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id")
+        .optional()
+        .describe("GCP project id. Required on GCP stacks; must not be set on `local`."),
+    region: z
+        .string()
+        .regex(/^[a-z]+-[a-z]+[0-9]+$/, "must be a GCP region such as us-central1")
+        .optional()
+        .describe("GCP region. Required on GCP stacks."),
+    zone: z
+        .string()
+        .regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "must be a GCP zone such as us-central1-a")
+        .optional()
+        .describe("GCP zone of a zonal cluster and of the homes disk. Required on GCP stacks."),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Settings: what components receive
+// ---------------------------------------------------------------------------------------------
+
+type ProjectConfig = z.output<typeof projectSchema>;
+export type NodePoolSettings = ProjectConfig["cluster"]["corePool"];
+export type LabImage = ProjectConfig["lab"]["images"][number];
+export type LabSize = ProjectConfig["lab"]["sizes"][number];
+
+export interface GcpSettings {
+    readonly project: string;
+    readonly region: string;
+    readonly zone: string;
+}
+
+export interface Settings {
+    readonly project: string;
+    readonly stack: string;
+    readonly platform: "gke" | "local";
+    /** Set on `gke` stacks only. */
+    readonly gcp?: GcpSettings;
+    readonly kubeContext?: string;
+    readonly hostname: string;
+    readonly cluster: ProjectConfig["cluster"] & { readonly name: string };
+    readonly storage: ProjectConfig["storage"] & { readonly diskName: string };
+    readonly github: ProjectConfig["github"];
+    readonly hub: ProjectConfig["hub"];
+    readonly lab: ProjectConfig["lab"];
+    readonly ingress: ProjectConfig["ingress"];
+    readonly secrets: ProjectConfig["secrets"];
+    /** Which secret keys are set; their values are read only as secret outputs. */
+    readonly secretsPresent: ReadonlySet<SecretKey>;
+}
+
+/** The stack's config as Pulumi hands it to the program: `namespace:key` to string. */
+export type RawConfig = Readonly<Record<string, string>>;
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let v: unknown = root;
+    for (const p of path) {
+        if (v === null || typeof v !== "object") {
+            return undefined;
+        }
+        v = (v as Record<PropertyKey, unknown>)[p];
+    }
+    return v;
+}
+
+function keyName(namespace: string, path: readonly PropertyKey[]): string {
+    const parts: string[] = [];
+    for (const p of path) {
+        if (typeof p === "number") {
+            parts[parts.length - 1] += `[${p}]`;
+        } else {
+            parts.push(String(p));
+        }
+    }
+    return `${namespace}:${parts.join(".")}`;
+}
+
+function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknown): string {
+    const secret = SECRET_KEYS.includes(issue.path[0] as SecretKey);
+    if (issue.code === "unrecognized_keys") {
+        const key = keyName(namespace, [...issue.path, issue.keys[0]]);
+        return `${key}: unknown key${issue.path.length === 0 ? ` (see the config reference in README.md)` : ""}`;
+    }
+    const key = keyName(namespace, issue.path);
+    const got = valueAt(input, issue.path);
+    if (issue.code === "invalid_type") {
+        if (got === undefined) {
+            return `${key}: is required (${issue.expected})`;
+        }
+        return `${key}: must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${
+            secret ? "a value" : JSON.stringify(got)
+        }`;
+    }
+    if (issue.code === "invalid_value") {
+        return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${
+            secret ? "a value" : JSON.stringify(got)
+        }`;
+    }
+    const message = issue.message.replace(/^Invalid input: /, "");
+    const gotText = got === undefined || secret || typeof got === "object" ? "" : `, got ${JSON.stringify(got)}`;
+    return `${key}: ${message}${gotText}`;
+}
+
+/** Parses a raw config string the way Pulumi stores it: objects and lists as JSON, the rest as text. */
+function parseRawValue(namespace: string, key: string, raw: string): unknown {
+    const trimmed = raw.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            throw new ConfigError(`${namespace}:${key}: is not valid structured config (JSON/YAML object or list)`);
+        }
+    }
+    if (trimmed === "true" || trimmed === "false") {
+        return trimmed === "true";
+    }
+    return raw;
+}
+
+function fail(key: string, message: string): never {
+    throw new ConfigError(`${key}: ${message}`);
+}
+
+/**
+ * Validates raw stack config and resolves every default. Pure: no engine needed, so tests call it
+ * directly. Secret values are only checked for presence; they are never part of the result.
+ */
+export function parseSettings(raw: RawConfig, context: { readonly project: string; readonly stack: string }): Settings {
+    const ns = PROJECT;
+    const projectInput: Record<string, unknown> = {};
+    const gcpInput: Record<string, unknown> = {};
+    const secretsPresent = new Set<SecretKey>();
+    for (const fullKey of Object.keys(raw).sort()) {
+        const colon = fullKey.indexOf(":");
+        const namespace = fullKey.slice(0, colon);
+        const key = fullKey.slice(colon + 1);
+        if (namespace === ns) {
+            if ((SECRET_KEYS as readonly string[]).includes(key)) {
+                if (raw[fullKey] !== "") {
+                    secretsPresent.add(key as SecretKey);
+                }
+                projectInput[key] = "(secret)";
+            } else {
+                projectInput[key] = parseRawValue(ns, key, raw[fullKey]);
+            }
+        } else if (namespace === "gcp" && key in gcpSchema.shape) {
+            gcpInput[key] = raw[fullKey];
+        }
+    }
+
+    const parsedGcp = gcpSchema.safeParse(gcpInput);
+    if (!parsedGcp.success) {
+        throw new ConfigError(describeIssue("gcp", parsedGcp.error.issues[0], gcpInput));
+    }
+    const parsed = projectSchema.safeParse(projectInput);
+    if (!parsed.success) {
+        throw new ConfigError(describeIssue(ns, parsed.error.issues[0], projectInput));
+    }
+    const cfg = parsed.data;
+    const gcp = parsedGcp.data;
+
+    // Cross-field rules, in the order a reader of the stack file meets the keys.
+    if (cfg.platform === "local") {
+        if (!cfg.kubeContext) fail(`${ns}:kubeContext`, "is required when platform is local (the kubeconfig context to deploy onto)");
+        if (gcp.project) fail("gcp:project", "must not be set when platform is local (local declares no GCP resources)");
+        if (cfg.ingress.dnsZone) fail(`${ns}:ingress.dnsZone`, "must not be set when platform is local (no Cloud DNS)");
+        if (cfg.storage.adoptExistingDisk) fail(`${ns}:storage.adoptExistingDisk`, "must be false when platform is local (no GCE disk)");
+    } else {
+        if (cfg.kubeContext) fail(`${ns}:kubeContext`, "must not be set when platform is gke (the cluster is created by this program)");
+        if (!gcp.project) fail("gcp:project", "is required when platform is gke (pulumi config set gcp:project <project-id>)");
+        if (!gcp.region) fail("gcp:region", "is required when platform is gke (pulumi config set gcp:region <region>)");
+        if (!gcp.zone) fail("gcp:zone", "is required when platform is gke (pulumi config set gcp:zone <zone>)");
+        if (!gcp.zone.startsWith(`${gcp.region}-`)) fail("gcp:zone", `must be a zone of gcp:region (${gcp.region}), got "${gcp.zone}"`);
+        if (!cfg.ingress.acmeEmail) fail(`${ns}:ingress.acmeEmail`, "is required when platform is gke (Let's Encrypt account contact)");
+    }
+    for (const pool of ["corePool", "userPool"] as const) {
+        const p = cfg.cluster[pool];
+        if (p.minNodes > p.maxNodes) {
+            fail(`${ns}:cluster.${pool}.maxNodes`, `must be >= minNodes (${p.minNodes}), got ${p.maxNodes}`);
+        }
+    }
+    if (cfg.cluster.corePool.minNodes < 1) {
+        fail(`${ns}:cluster.corePool.minNodes`, `must be >= 1 (the hub, proxy and NFS server run there), got ${cfg.cluster.corePool.minNodes}`);
+    }
+    if (cfg.cluster.corePool.spot) {
+        fail(`${ns}:cluster.corePool.spot`, "must be false (preempting the core pool stops the hub and the NFS server)");
+    }
+
+    if (cfg.hub.authenticator === "dummy") {
+        if (cfg.platform !== "local") fail(`${ns}:hub.authenticator`, `may be "dummy" only when platform is local, got "dummy"`);
+        if (!secretsPresent.has("dummyPassword")) {
+            fail(`${ns}:dummyPassword`, `is required with the dummy authenticator (pulumi config set --secret ${ns}:dummyPassword <password>)`);
+        }
+    } else {
+        if (!cfg.github.clientId) fail(`${ns}:github.clientId`, "is required with the github authenticator (the OAuth app's client id)");
+        if (cfg.github.allowedOrganizations.length === 0) {
+            fail(`${ns}:github.allowedOrganizations`, "must list at least one GitHub organization (with none, nobody can log in)");
+        }
+        if (!secretsPresent.has("githubClientSecret")) {
+            fail(`${ns}:githubClientSecret`, `is required with the github authenticator (pulumi config set --secret ${ns}:githubClientSecret <client-secret>)`);
+        }
+    }
+    if (cfg.hub.authenticator !== "dummy" && secretsPresent.has("dummyPassword")) {
+        fail(`${ns}:dummyPassword`, `must not be set unless hub.authenticator is "dummy"`);
+    }
+
+    for (const menu of ["images", "sizes"] as const) {
+        const items: ReadonlyArray<{ name: string; default: boolean }> = cfg.lab[menu];
+        const defaults = items.filter((i) => i.default).length;
+        if (defaults !== 1) fail(`${ns}:lab.${menu}`, `must mark exactly one entry default: true, got ${defaults}`);
+        const seen = new Set<string>();
+        items.forEach((item, i) => {
+            if (seen.has(item.name)) fail(`${ns}:lab.${menu}[${i}].name`, `must be unique, got "${item.name}" twice`);
+            seen.add(item.name);
+        });
+    }
+    cfg.lab.sizes.forEach((size, i) => {
+        if (size.cpuLimit < size.cpuGuarantee) {
+            fail(`${ns}:lab.sizes[${i}].cpuLimit`, `must be >= cpuGuarantee (${size.cpuGuarantee}), got ${size.cpuLimit}`);
+        }
+        if (quantityBytes(size.memoryLimit) < quantityBytes(size.memoryGuarantee)) {
+            fail(`${ns}:lab.sizes[${i}].memoryLimit`, `must be >= memoryGuarantee (${size.memoryGuarantee}), got "${size.memoryLimit}"`);
+        }
+    });
+
+    const { githubClientSecret: _cs, dummyPassword: _dp, ...plain } = cfg;
+    void _cs;
+    void _dp;
+    const settings: Settings = {
+        project: context.project,
+        stack: context.stack,
+        ...plain,
+        gcp: cfg.platform === "gke" ? { project: gcp.project!, region: gcp.region!, zone: gcp.zone! } : undefined,
+        cluster: { ...cfg.cluster, name: cfg.cluster.name ?? `jupyterlab-${context.stack}` },
+        storage: { ...cfg.storage, diskName: cfg.storage.diskName ?? `${context.stack}-homes` },
+        secretsPresent,
+    };
+    return deepFreeze(settings);
+}
+
+const QUANTITY_FACTORS: Record<string, number> = {
+    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+};
+
+/** Bytes in a Kubernetes quantity (the subset QUANTITY_RE accepts). */
+export function quantityBytes(q: string): number {
+    const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
+    if (!m || !(m[2] in QUANTITY_FACTORS)) {
+        throw new Error(`not a quantity: ${q}`);
+    }
+    return Number(m[1]) * QUANTITY_FACTORS[m[2]];
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !(value instanceof Set)) {
+        for (const v of Object.values(value)) {
+            deepFreeze(v);
+        }
+        Object.freeze(value);
+    }
+    return value;
+}
+
+/** Secret config values as secret outputs, never as plain strings. */
+export interface SecretSettings {
+    readonly githubClientSecret?: pulumi.Output<string>;
+    readonly dummyPassword?: pulumi.Output<string>;
+}
+
+/**
+ * Reads the running stack's config, validates it, and returns the settings plus the secret
+ * values as secret outputs. Throws `ConfigError` on any mistake.
+ */
+export function loadSettings(): { settings: Settings; secrets: SecretSettings } {
+    const settings = parseSettings(pulumi.runtime.allConfig(), {
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+    });
+    const config = new pulumi.Config(PROJECT);
+    const secrets: SecretSettings = {
+        githubClientSecret: settings.secretsPresent.has("githubClientSecret")
+            ? config.requireSecret("githubClientSecret")
+            : undefined,
+        dummyPassword: settings.secretsPresent.has("dummyPassword") ? config.requireSecret("dummyPassword") : undefined,
+    };
+    return { settings, secrets };
+}

@@ -1,0 +1,54 @@
+/**
+ * Names and labels, built in one place.
+ *
+ * Kubernetes labels follow one scheme on every object the program declares:
+ *   app.kubernetes.io/name       "jupyterlabdemo"
+ *   app.kubernetes.io/instance   the stack ("sandbox", "demo", "local")
+ *   app.kubernetes.io/component  the part: "hub", "proxy", "nfs-server", "lab", "image-puller", ...
+ *   app.kubernetes.io/managed-by "pulumi"
+ * Selectors (Services, NetworkPolicies, Deployments) use only `name`, `instance` and `component`
+ * (`selectorLabels`), which never change for a running object. Lab pods carry the same three with
+ * component "lab", set by KubeSpawner from the hub's configuration.
+ */
+
+export const APP = "jupyterlabdemo";
+
+/** Labels that select a component's pods; stable for the life of a Deployment. */
+export function selectorLabels(stack: string, component: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": APP,
+        "app.kubernetes.io/instance": stack,
+        "app.kubernetes.io/component": component,
+    };
+}
+
+/** Labels for every object of a component: the selector labels plus `managed-by`. */
+export function commonLabels(stack: string, component: string): Record<string, string> {
+    return { ...selectorLabels(stack, component), "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/** Labels on GCP resources (GCP label values: lowercase, digits, - and _). */
+export function gcpLabels(stack: string, extra: Record<string, string> = {}): Record<string, string> {
+    return { app: APP, stack, "managed-by": "pulumi", ...extra };
+}
+
+/**
+ * The GCP label that marks a disk as holding user data. The policy pack requires such a disk to
+ * be protected, retained on delete and snapshotted.
+ */
+export const USER_DATA_LABEL = { key: "data-class", value: "user-data" } as const;
+
+/** Node pool roles: the label nodes carry and the taint that keeps other pods off. */
+export const NODE_ROLE_LABEL = "jupyterlabdemo.io/node-role";
+export type NodeRole = "core" | "user";
+
+/** Kubernetes toleration + node selector that put a pod on the given pool (GKE stacks). */
+export function scheduleOn(role: NodeRole): {
+    nodeSelector: Record<string, string>;
+    tolerations: { key: string; operator: string; value: string; effect: string }[];
+} {
+    return {
+        nodeSelector: { [NODE_ROLE_LABEL]: role },
+        tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }],
+    };
+}

@@ -1,0 +1,224 @@
+/**
+ * The render core: runs the real program (index.ts) under Pulumi mocks, fed by the real stack
+ * files, and returns every declared resource with its inputs and options, deterministically.
+ * Tests, the render script and the other tools all go through `renderStack`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as YAML from "yaml";
+import { ConfigError, PROJECT, parseSettings } from "../../components/config";
+import { MockRegistration, recordingMocks } from "./mocks";
+import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settingsModule = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs(): Promise<void>;
+    getMonitor(): { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };
+};
+
+/** One resource of the render: the contract of resources.json. */
+export interface RenderedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly custom: boolean;
+    readonly provider: string | null;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly dependsOn: string[];
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface Render {
+    readonly stack: string;
+    /** Required secrets the stack file lacks, rendered as `[secret]`. */
+    readonly standIns: string[];
+    /** Every registered resource, sorted by type then name. */
+    readonly resources: RenderedResource[];
+    /** Stack outputs, secrets redacted. */
+    readonly outputs: Record<string, unknown>;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces secrets by `[secret]`, resource references by `${name}`, and sorts object keys. */
+export function redact(value: unknown): unknown {
+    if (value === UNKNOWN) {
+        return "${unknown}";
+    }
+    if (Array.isArray(value)) {
+        return value.map(redact);
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            return SECRET_TEXT;
+        }
+        if (obj[SIG_KEY] === RESOURCE_SIG) {
+            const urn = String(obj.urn ?? "");
+            return `\${${urn.slice(urn.lastIndexOf("::") + 2)}}`;
+        }
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(obj).sort()) {
+            if (obj[key] !== undefined) {
+                out[key] = redact(obj[key]);
+            }
+        }
+        return out;
+    }
+    return value;
+}
+
+interface RecordedOptions {
+    readonly parent: pulumi.Resource | undefined;
+    readonly protect: boolean | undefined;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly dependsOn: unknown;
+}
+
+async function dependencyNames(dependsOn: unknown, names: WeakMap<pulumi.Resource, string>): Promise<string[]> {
+    const resolved = await new Promise<unknown>((resolve) => {
+        const out: pulumi.Output<unknown> = pulumi.output(dependsOn as pulumi.Input<unknown>);
+        out.apply((v) => resolve(v));
+    });
+    const list = Array.isArray(resolved) ? resolved : resolved ? [resolved] : [];
+    return list
+        .map((r) => names.get(r as pulumi.Resource))
+        .filter((n): n is string => !!n)
+        .sort();
+}
+
+type Program = () => Promise<Record<string, unknown>>;
+
+function loadProgram(): Program {
+    // Loaded lazily: the program's modules must see the mocks, which are set per render.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`${REPO_ROOT}/index`) as Program;
+}
+
+let renderQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Renders `stack` with `overrides` applied. Throws `ConfigError` for bad config, before any
+ * resource is declared. Renders are serialised: the Pulumi runtime is global to the process.
+ */
+export function renderStack(
+    stack: string,
+    overrides: readonly Override[] = [],
+    { secretStandIns = true }: { secretStandIns?: boolean } = {},
+): Promise<Render> {
+    const run = renderQueue.then(() => renderOnce(stack, loadStackConfig(stack, overrides, { secretStandIns })));
+    renderQueue = run.catch(() => undefined);
+    return run;
+}
+
+async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
+    // Validate first: a config mistake must not reach the engine, and is reported as one line.
+    parseSettings(config.values, { project: PROJECT, stack });
+
+    const registrations: MockRegistration[] = [];
+    await pulumi.runtime.setMocks(recordingMocks(registrations), PROJECT, stack, false);
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    const names = new WeakMap<pulumi.Resource, string>();
+    const keys = new WeakMap<pulumi.Resource, string>();
+    const options = new Map<string, RecordedOptions>();
+    const program = loadProgram();
+    await runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const key = `${args.type}::${args.name}`;
+            if (options.has(key)) {
+                throw new Error(`two resources are named ${key}: logical names must be unique`);
+            }
+            names.set(args.resource, args.name);
+            keys.set(args.resource, key);
+            options.set(key, {
+                parent: args.opts.parent,
+                protect: args.opts.protect,
+                retainOnDelete: args.opts.retainOnDelete === true,
+                deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+                dependsOn: args.opts.dependsOn,
+            });
+            return undefined;
+        });
+        return program();
+    });
+    await settingsModule.waitForRPCs();
+
+    const resources: RenderedResource[] = [];
+    for (const reg of registrations) {
+        if (reg.type === "pulumi:pulumi:Stack") {
+            continue;
+        }
+        const opts = options.get(`${reg.type}::${reg.name}`);
+        if (!opts) {
+            throw new Error(`offline render: ${reg.type} ${reg.name} was registered without passing the stack transformation`);
+        }
+        resources.push({
+            type: reg.type,
+            name: reg.name,
+            parent: opts.parent ? (names.get(opts.parent) ?? null) : null,
+            custom: reg.custom,
+            provider: reg.provider,
+            protect: false,
+            retainOnDelete: opts.retainOnDelete,
+            deleteBeforeReplace: opts.deleteBeforeReplace,
+            dependsOn: await dependencyNames(opts.dependsOn, names),
+            inputs: redact(reg.inputs) as Record<string, unknown>,
+        });
+    }
+    // Protect is inherited from the parent unless set, as the engine does; resolved by name now
+    // that every parent is known.
+    const effectiveProtect = (key: string | undefined): boolean => {
+        const opts = key ? options.get(key) : undefined;
+        if (!opts) return false;
+        if (opts.protect !== undefined) return opts.protect;
+        return effectiveProtect(opts.parent ? keys.get(opts.parent) : undefined);
+    };
+    const withProtect = resources.map((r) => ({ ...r, protect: effectiveProtect(`${r.type}::${r.name}`) }));
+    withProtect.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
+
+    const stackState = [...settingsModule.getMonitor().getRegisteredResources().values()].find((r) =>
+        r.urn.includes("::pulumi:pulumi:Stack::"),
+    );
+    const rawOutputs = (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
+    return { stack, standIns: config.standIns, resources: withProtect, outputs: redact(rawOutputs) as Record<string, unknown> };
+}
+
+function cmp(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Kubernetes objects the program declares directly (not Helm releases' contents). */
+export function manifests(render: Render): Record<string, unknown>[] {
+    return render.resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+        .map((r) => r.inputs)
+        .sort((a, b) => {
+            const ka = manifestKey(a);
+            const kb = manifestKey(b);
+            return cmp(ka, kb);
+        });
+}
+
+function manifestKey(m: Record<string, unknown>): string {
+    const meta = (m.metadata ?? {}) as Record<string, unknown>;
+    return `${String(meta.namespace ?? "")}\u0000${String(m.kind ?? "")}\u0000${String(meta.name ?? "")}`;
+}
+
+/** The files of a render, by file name, as bytes to write. */
+export function renderFiles(render: Render): Record<string, string> {
+    const docs = manifests(render).map((m) => YAML.stringify(m, { lineWidth: 0, sortMapEntries: true }));
+    return {
+        "resources.json": JSON.stringify(render.resources, null, 2) + "\n",
+        "manifests.yaml": docs.map((d) => `---\n${d}`).join(""),
+        "outputs.json": JSON.stringify(render.outputs, null, 2) + "\n",
+    };
+}
+
+export { ConfigError };

@@ -1,0 +1,64 @@
+/**
+ * The one test harness: every spec renders through the shared render core, which owns the only
+ * `setMocks` of the process (a second `setMocks` in a spec would silently replace it).
+ * Renders of unchanged stacks are cached: the program is deterministic, so one render per stack
+ * serves every spec that only reads it.
+ */
+import * as assert from "assert";
+import { manifests, Render, RenderedResource, renderStack } from "../scripts/lib/render";
+import { Override } from "../scripts/lib/stackConfig";
+
+export type { Render, RenderedResource };
+
+const cache = new Map<string, Promise<Render>>();
+
+/** Renders `stack` (cached), or with `overrides` applied (fresh). */
+export function render(stack: string, overrides: readonly Override[] = []): Promise<Render> {
+    if (overrides.length > 0) {
+        return renderStack(stack, overrides);
+    }
+    if (!cache.has(stack)) {
+        cache.set(stack, renderStack(stack));
+    }
+    return cache.get(stack)!;
+}
+
+/** `--set key=value` overrides, as on the command line. */
+export function set(values: Record<string, string>, secret = false): Override[] {
+    return Object.entries(values).map(([key, value]) => ({ key, value, secret }));
+}
+
+/** The resource of `type` named `name`; fails the test when it is missing. */
+export function resource(r: Render, type: string, name: string): RenderedResource {
+    const found = r.resources.find((x) => x.type === type && x.name === name);
+    assert.ok(found, `${r.stack}: no ${type} named ${name} (have: ${r.resources.filter((x) => x.type === type).map((x) => x.name).join(", ") || "none"})`);
+    return found;
+}
+
+/** Every resource of `type`. */
+export function resourcesOf(r: Render, type: string): RenderedResource[] {
+    return r.resources.filter((x) => x.type === type);
+}
+
+export type Manifest = {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    [key: string]: any;
+};
+
+/** The Kubernetes object of `kind` named `name`; fails the test when it is missing. */
+export function k8s(r: Render, kind: string, name: string): Manifest {
+    const found = (manifests(r) as Manifest[]).find((m) => m.kind === kind && m.metadata?.name === name);
+    assert.ok(found, `${r.stack}: no ${kind} named ${name}`);
+    return found;
+}
+
+/** Every Kubernetes object of `kind`. */
+export function k8sOf(r: Render, kind: string): Manifest[] {
+    return (manifests(r) as Manifest[]).filter((m) => m.kind === kind);
+}
+
+/** The placeholder the render writes for an output known only after deployment. */
+export { placeholder } from "../scripts/lib/mocks";
