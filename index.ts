@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
+import { commonLabels, scheduleOn } from "./components/naming";
 
 export = async (): Promise<Record<string, unknown>> => {
     // 1. Config: validated in one place; a mistake stops here, before any resource is declared.
@@ -39,7 +40,23 @@ export = async (): Promise<Record<string, unknown>> => {
     } else {
         k8sProvider = new k8s.Provider("local-k8s", { context: settings.kubeContext, enableServerSideApply: true });
     }
-    void k8sProvider;
+    const k8sOpts = { provider: k8sProvider };
+
+    // Where pods run: GKE pools are labelled and tainted per role; a local cluster has no such
+    // nodes, so there the placement is empty.
+    const corePlacement = settings.platform === "gke" ? scheduleOn("core") : {};
+    const userPlacement = settings.platform === "gke" ? scheduleOn("user") : {};
+
+    // The namespace of the hub, the proxy, the NFS server and the labs.
+    const namespace = new k8s.core.v1.Namespace(
+        "namespace",
+        { metadata: { name: settings.hub.namespace, labels: commonLabels(settings.stack, "namespace") } },
+        k8sOpts,
+    );
+    const namespaceName = namespace.metadata.name;
+    void corePlacement;
+    void userPlacement;
+    void namespaceName;
 
     // 3. Outputs.
     return {

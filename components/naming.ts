@@ -42,11 +42,14 @@ export const USER_DATA_LABEL = { key: "data-class", value: "user-data" } as cons
 export const NODE_ROLE_LABEL = "jupyterlabdemo.io/node-role";
 export type NodeRole = "core" | "user";
 
+/** Node selector and tolerations of a pod; empty on `local`, where nodes carry no roles. */
+export interface Placement {
+    readonly nodeSelector?: Record<string, string>;
+    readonly tolerations?: { key: string; operator: string; value: string; effect: string }[];
+}
+
 /** Kubernetes toleration + node selector that put a pod on the given pool (GKE stacks). */
-export function scheduleOn(role: NodeRole): {
-    nodeSelector: Record<string, string>;
-    tolerations: { key: string; operator: string; value: string; effect: string }[];
-} {
+export function scheduleOn(role: NodeRole): Required<Placement> {
     return {
         nodeSelector: { [NODE_ROLE_LABEL]: role },
         tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }],
