@@ -426,7 +426,7 @@ export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
 }
 
 /** The `gcp:` keys the program reads (the provider reads them too). */
-const gcpSchema = z.object({
+export const gcpSchema = z.object({
     project: z
         .string()
         .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id")
@@ -516,7 +516,8 @@ function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknow
         if (got === undefined) {
             return `${key}: is required (${issue.expected})`;
         }
-        return `${key}: must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${
+        const expected = { array: "a list", int: "a whole number", object: "an object" }[issue.expected as string] ?? `a ${issue.expected}`;
+        return `${key}: must be ${expected}, got ${
             secret ? "a value" : JSON.stringify(got)
         }`;
     }

@@ -1,0 +1,150 @@
+/**
+ * The GKE platform as declared: hardening settings on the cluster and both pools, the pools'
+ * roles, per-stack protection, the kubeconfig's exec flow, and nothing of GCP on `local`.
+ */
+import * as assert from "assert";
+import { gkeKubeconfig } from "../components/cluster";
+import { NODE_ROLE_LABEL } from "../components/naming";
+import { render, resource, resourcesOf, set } from "./mocks";
+
+const CLUSTER = "gcp:container/cluster:Cluster";
+const POOL = "gcp:container/nodePool:NodePool";
+
+describe("GKE platform", () => {
+    it("declares a hardened, VPC-native cluster with its default pool removed", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.strictEqual(c.name, "jupyterlab-sandbox");
+        assert.strictEqual(c.location, "us-central1-a", "zonal sandbox");
+        assert.strictEqual(c.networkingMode, "VPC_NATIVE");
+        assert.deepStrictEqual(c.ipAllocationPolicy, { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
+        assert.strictEqual(c.removeDefaultNodePool, true);
+        assert.strictEqual(c.enableLegacyAbac, false);
+        assert.deepStrictEqual(c.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } });
+        assert.strictEqual(c.datapathProvider, "ADVANCED_DATAPATH", "Dataplane V2 enforces NetworkPolicy");
+        assert.strictEqual(c.enableShieldedNodes, true);
+        assert.deepStrictEqual(c.workloadIdentityConfig, { workloadPool: "jupyterlabdemo-sandbox.svc.id.goog" });
+        assert.deepStrictEqual(c.releaseChannel, { channel: "REGULAR" });
+        assert.deepStrictEqual(c.maintenancePolicy, { dailyMaintenanceWindow: { startTime: "03:00" } });
+        assert.strictEqual(c.deletionProtection, false, "set explicitly: CI rebuilds the sandbox");
+        assert.deepStrictEqual(c.privateClusterConfig, {
+            enablePrivateEndpoint: false,
+            enablePrivateNodes: true,
+            masterIpv4CidrBlock: "172.16.0.0/28",
+        });
+    });
+
+    it("puts the cluster in the subnetwork whose secondary ranges it names", async () => {
+        const r = await render("sandbox");
+        const c = resource(r, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        const subnet = resource(r, "gcp:compute/subnetwork:Subnetwork", "gke-subnetwork").inputs as Record<string, any>;
+        assert.strictEqual(c.subnetwork, "${gke-subnetwork.id}");
+        assert.strictEqual(c.network, "${gke-network.id}");
+        assert.deepStrictEqual(
+            subnet.secondaryIpRanges.map((x: { rangeName: string }) => x.rangeName).sort(),
+            [c.ipAllocationPolicy.clusterSecondaryRangeName, c.ipAllocationPolicy.servicesSecondaryRangeName].sort(),
+        );
+        assert.strictEqual(subnet.privateIpGoogleAccess, true);
+        // Private nodes reach the internet (image pulls, pip) through Cloud NAT on the same network.
+        const router = resource(r, "gcp:compute/router:Router", "gke-router").inputs as Record<string, any>;
+        const nat = resource(r, "gcp:compute/routerNat:RouterNat", "gke-nat").inputs as Record<string, any>;
+        assert.strictEqual(router.network, c.network);
+        assert.strictEqual(nat.router, router.name);
+    });
+
+    it("hardens both node pools the same way", async () => {
+        const r = await render("sandbox");
+        const pools = resourcesOf(r, POOL);
+        assert.deepStrictEqual(pools.map((p) => p.name), ["gke-core-pool", "gke-user-pool"]);
+        for (const p of pools) {
+            const i = p.inputs as Record<string, any>;
+            assert.strictEqual(i.cluster, "jupyterlab-sandbox");
+            assert.deepStrictEqual(i.management, { autoRepair: true, autoUpgrade: true }, p.name);
+            const n = i.nodeConfig;
+            assert.strictEqual(n.imageType, "COS_CONTAINERD", p.name);
+            assert.deepStrictEqual(n.workloadMetadataConfig, { mode: "GKE_METADATA" }, p.name);
+            assert.deepStrictEqual(n.shieldedInstanceConfig, { enableIntegrityMonitoring: true, enableSecureBoot: true }, p.name);
+            assert.deepStrictEqual(n.metadata, { "disable-legacy-endpoints": "true" }, p.name);
+            assert.strictEqual(n.serviceAccount, "${gke-nodes.email}", `${p.name}: the dedicated node service account`);
+        }
+        const account = resource(r, "gcp:serviceaccount/account:Account", "gke-nodes").inputs as Record<string, any>;
+        assert.strictEqual(account.accountId, "jupyterlab-sandbox-nodes");
+        const role = resource(r, "gcp:projects/iAMMember:IAMMember", "gke-nodes-role").inputs as Record<string, any>;
+        assert.deepStrictEqual(role, {
+            member: "${gke-nodes.member}",
+            project: "jupyterlabdemo-sandbox",
+            role: "roles/container.defaultNodeServiceAccount",
+        });
+    });
+
+    it("labels and taints the pools so that only the intended pods land on each", async () => {
+        const r = await render("sandbox");
+        for (const role of ["core", "user"]) {
+            const n = (resource(r, POOL, `gke-${role}-pool`).inputs as Record<string, any>).nodeConfig;
+            assert.deepStrictEqual(n.labels, { [NODE_ROLE_LABEL]: role });
+            assert.deepStrictEqual(n.taints, [{ effect: "NO_SCHEDULE", key: NODE_ROLE_LABEL, value: role }]);
+        }
+    });
+
+    it("sizes the pools from config: a user pool of Spot VMs scaling to zero on the sandbox", async () => {
+        const r = await render("sandbox");
+        const user = resource(r, POOL, "gke-user-pool").inputs as Record<string, any>;
+        assert.deepStrictEqual(user.autoscaling, { locationPolicy: "BALANCED", maxNodeCount: 3, minNodeCount: 0 });
+        assert.strictEqual(user.nodeConfig.spot, true);
+        assert.strictEqual(user.nodeConfig.machineType, "e2-standard-4");
+        const core = resource(r, POOL, "gke-core-pool").inputs as Record<string, any>;
+        assert.deepStrictEqual(core.autoscaling, { locationPolicy: "BALANCED", maxNodeCount: 2, minNodeCount: 1 });
+        assert.strictEqual(core.nodeConfig.spot, false);
+
+        const bigger = await render("sandbox", set({ "cluster.userPool.machineType": "n2-standard-8", "cluster.userPool.maxNodes": "6" }));
+        const u2 = resource(bigger, POOL, "gke-user-pool").inputs as Record<string, any>;
+        assert.strictEqual(u2.nodeConfig.machineType, "n2-standard-8");
+        assert.strictEqual(u2.autoscaling.maxNodeCount, 6);
+    });
+
+    it("protects the demo cluster and its pools, with GKE deletion protection on", async () => {
+        const demo = await render("demo");
+        const cluster = resource(demo, CLUSTER, "gke-cluster");
+        assert.strictEqual(cluster.protect, true);
+        assert.strictEqual((cluster.inputs as Record<string, any>).deletionProtection, true);
+        assert.strictEqual((cluster.inputs as Record<string, any>).location, "us-central1", "regional demo");
+        for (const p of resourcesOf(demo, POOL)) assert.strictEqual(p.protect, true, p.name);
+
+        const sandbox = await render("sandbox");
+        assert.strictEqual(resource(sandbox, CLUSTER, "gke-cluster").protect, false);
+    });
+
+    it("reserves a regional static IP for the ingress and exports it", async () => {
+        const r = await render("sandbox");
+        const ip = resource(r, "gcp:compute/address:Address", "gke-ingress-ip").inputs as Record<string, any>;
+        assert.strictEqual(ip.region, "us-central1");
+        assert.strictEqual(ip.addressType, "EXTERNAL");
+        assert.strictEqual(r.outputs.ingressIp, "${gke-ingress-ip.address}");
+        assert.strictEqual(r.outputs.clusterName, "jupyterlab-sandbox");
+        assert.strictEqual(r.outputs.location, "us-central1-a");
+    });
+
+    it("creates the Kubernetes provider only once the node pools exist", async () => {
+        const r = await render("sandbox");
+        const provider = resource(r, "pulumi:providers:kubernetes", "gke-k8s");
+        assert.deepStrictEqual(provider.dependsOn, ["gke-core-pool", "gke-user-pool"]);
+    });
+
+    it("builds a kubeconfig with the gke-gcloud-auth-plugin exec flow and no static credential", () => {
+        const kc = JSON.parse(gkeKubeconfig({ project: "p", location: "us-central1-a", clusterName: "c", endpoint: "1.2.3.4", ca: "Q0E=" }));
+        assert.strictEqual(kc.clusters[0].cluster.server, "https://1.2.3.4");
+        assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
+        const user = kc.users[0].user;
+        assert.deepStrictEqual(Object.keys(user), ["exec"]);
+        assert.strictEqual(user.exec.command, "gke-gcloud-auth-plugin");
+        assert.strictEqual(user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+        assert.strictEqual(kc["current-context"], "gke_p_us-central1-a_c");
+    });
+
+    it("declares no GCP resource on local and uses the named kubeconfig context", async () => {
+        const r = await render("local");
+        assert.deepStrictEqual(r.resources.filter((x) => x.type.startsWith("gcp:")), []);
+        const provider = resource(r, "pulumi:providers:kubernetes", "local-k8s");
+        assert.strictEqual(provider.inputs.context, "kind-jupyterlabdemo");
+        assert.strictEqual(r.outputs.kubeContext, "kind-jupyterlabdemo");
+    });
+});

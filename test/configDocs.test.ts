@@ -1,0 +1,28 @@
+/** The README's config reference is generated from the schema and must be current. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { configReference, withConfigReference } from "../scripts/lib/configDocs";
+import { REPO_ROOT } from "../scripts/lib/stackConfig";
+
+describe("README config reference", () => {
+    it("is up to date with the schema (run npm run config-docs)", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        assert.strictEqual(withConfigReference(readme), readme);
+    });
+
+    it("lists every key, with defaults and secret keys marked", () => {
+        const table = configReference();
+        assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.maxNodes` \| integer 1\.\.100 \| `3` \|/);
+        assert.match(table, /\| `jupyterlabdemo:githubClientSecret` \| secret string \|/);
+        assert.match(table, /\| `gcp:zone` \| string \|/);
+    });
+
+    it("names the test command CI runs", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const ci = fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8");
+        assert.match(ci, /^npm ci\b/m);
+        assert.match(ci, /^npm test$/m);
+        assert.match(readme, /```sh\nnpm ci\nnpm test\n```/);
+    });
+});

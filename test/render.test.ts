@@ -1,0 +1,129 @@
+/**
+ * The offline render's contract: the fields of resources.json, placeholders for deploy-time
+ * outputs, secrets as [secret] wherever they flow, byte-identical output for the same input, and
+ * the CLI's one-line error with exit code 2 and nothing written.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderFiles, renderStack } from "../scripts/lib/render";
+import { listStacks, REPO_ROOT } from "../scripts/lib/stackConfig";
+import { render } from "./mocks";
+
+const SECRET = "s3cr3t-VALUE-that-must-not-leak";
+
+describe("offline render", () => {
+    it("renders every stack in stacks/", async () => {
+        assert.deepStrictEqual(listStacks(), ["demo", "local", "sandbox"]);
+        for (const stack of listStacks()) {
+            const r = await render(stack);
+            assert.ok(r.resources.length > 0, stack);
+        }
+    });
+
+    it("writes each resource with exactly the contract's fields, sorted by type and name", async () => {
+        const r = await render("sandbox");
+        for (const res of r.resources) {
+            assert.deepStrictEqual(Object.keys(res), [
+                "type", "name", "parent", "custom", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "dependsOn", "inputs",
+            ]);
+        }
+        const keys = r.resources.map((x) => `${x.type}\u0000${x.name}`);
+        assert.deepStrictEqual(keys, [...keys].sort());
+        const names = new Set(r.resources.map((x) => x.name));
+        for (const res of r.resources) {
+            if (res.parent !== null) assert.ok(names.has(res.parent), `${res.name}: parent ${res.parent} is a rendered resource`);
+            for (const dep of res.dependsOn) assert.ok(names.has(dep), `${res.name}: dependsOn ${dep} is a rendered resource`);
+        }
+    });
+
+    it("names the Kubernetes provider of every Kubernetes object", async () => {
+        for (const stack of ["sandbox", "local"]) {
+            const r = await render(stack);
+            const providers = r.resources.filter((x) => x.type === "pulumi:providers:kubernetes").map((x) => x.name);
+            assert.strictEqual(providers.length, 1, `${stack}: one Kubernetes provider`);
+            for (const res of r.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"))) {
+                assert.strictEqual(res.provider, providers[0], `${stack}: ${res.type} ${res.name}`);
+            }
+        }
+    });
+
+    it("writes manifests of Kubernetes objects sorted by namespace, kind and name", async () => {
+        const files = renderFiles(await render("sandbox"));
+        const docs = files["manifests.yaml"].split(/^---\n/m).filter(Boolean);
+        assert.ok(docs.length > 0);
+        const keys = docs.map((d) => {
+            const ns = /^ {2}namespace: (.*)$/m.exec(d)?.[1] ?? "";
+            const kind = /^kind: (.*)$/m.exec(d)![1];
+            const name = /^ {2}name: (.*)$/m.exec(d)![1];
+            return `${ns}\u0000${kind}\u0000${name}`;
+        });
+        assert.deepStrictEqual(keys, [...keys].sort());
+    });
+
+    it("is deterministic: two renders give byte-identical files", async () => {
+        for (const stack of listStacks()) {
+            const first = renderFiles(await renderStack(stack));
+            const second = renderFiles(await renderStack(stack));
+            assert.deepStrictEqual(first, second, stack);
+        }
+    });
+
+    it("never writes a --set-secret value, wherever it flows", async () => {
+        const r = await renderStack("sandbox", [{ key: "githubClientSecret", value: SECRET, secret: true }]);
+        const files = renderFiles(r);
+        for (const [file, text] of Object.entries(files)) {
+            assert.ok(!text.includes(SECRET), `${file} holds the secret`);
+        }
+        const local = renderFiles(await renderStack("local", [{ key: "dummyPassword", value: SECRET, secret: true }]));
+        for (const [file, text] of Object.entries(local)) {
+            assert.ok(!text.includes(SECRET), `local ${file} holds the secret`);
+        }
+    });
+
+    it("renders the kubeconfig as [secret] in the provider and the outputs", async () => {
+        const r = await render("sandbox");
+        const provider = r.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
+        assert.strictEqual(provider.inputs.kubeconfig, "[secret]");
+        assert.strictEqual(r.outputs.kubeconfig, "[secret]");
+    });
+
+    it("writes deploy-time outputs as placeholders naming their source", async () => {
+        const r = await render("sandbox");
+        assert.strictEqual(r.outputs.ingressIp, "${gke-ingress-ip.address}");
+    });
+
+    it("stands in [secret] for a required secret the stack file lacks, and says so", async () => {
+        const r = await render("sandbox");
+        assert.deepStrictEqual(r.standIns, ["jupyterlabdemo:githubClientSecret"]);
+        await assert.rejects(renderStack("sandbox", [], { secretStandIns: false }), /githubClientSecret: is required/);
+    });
+
+    it("the CLI reports bad config in one line on stderr, exits 2 and writes nothing", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+        fs.rmSync(out, { recursive: true });
+        const result = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "scripts/render.ts", "--stack", "sandbox", "--out", out,
+                "--set", "jupyterlabdemo:cluster.userPool.maxNodes=1", "--set", "cluster.userPool.minNodes=2"],
+            { cwd: REPO_ROOT, encoding: "utf8" },
+        );
+        assert.strictEqual(result.status, 2);
+        assert.strictEqual(result.stderr, "error: jupyterlabdemo:cluster.userPool.maxNodes: must be >= minNodes (2), got 1\n");
+        assert.strictEqual(result.stdout, "");
+        assert.ok(!fs.existsSync(out), "nothing written");
+    });
+
+    it("the CLI rejects an unknown stack and a malformed override as usage errors", () => {
+        for (const args of [["--stack", "prod"], ["--stack", "sandbox", "--set", "novalue"], []]) {
+            const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/render.ts", ...args], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            });
+            assert.strictEqual(result.status, 2, args.join(" "));
+            assert.match(result.stderr, /^error: .+\n$/);
+        }
+    });
+});
