@@ -175,6 +175,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                         ? { cidrBlocks: args.masterAuthorizedNetworks.map((cidrBlock) => ({ cidrBlock })) }
                         : undefined,
                 securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+                // The homes disk is attached through the PD CSI driver: turned on explicitly rather
+                // than relying on the default of new clusters.
+                addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 resourceLabels: labels,
             },
             { ...keep, dependsOn: [nodeRole] },
@@ -184,6 +187,9 @@ export class GkeCluster extends pulumi.ComponentResource {
             nodePool(`${name}-${role}-pool`, {
                 role,
                 pool: role === "core" ? args.corePool : args.userPool,
+                // The core pool runs the NFS server, which must be in the zone of the (zonal) homes
+                // disk: on a regional cluster its nodes stay in that zone. Labs spread over all.
+                nodeLocations: role === "core" && args.regional ? [zone] : undefined,
                 cluster,
                 project,
                 location,
@@ -239,6 +245,7 @@ function nodePool(
         cluster: gcp.container.Cluster;
         project: string;
         location: string;
+        nodeLocations: string[] | undefined;
         serviceAccount: pulumi.Input<string>;
         labels: Record<string, string>;
         opts: pulumi.CustomResourceOptions;
@@ -250,6 +257,7 @@ function nodePool(
             name: `${a.role}-pool`,
             project: a.project,
             location: a.location,
+            nodeLocations: a.nodeLocations,
             cluster: a.cluster.name,
             initialNodeCount: a.pool.minNodes,
             autoscaling: { minNodeCount: a.pool.minNodes, maxNodeCount: a.pool.maxNodes, locationPolicy: "BALANCED" },

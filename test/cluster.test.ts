@@ -113,6 +113,18 @@ describe("GKE platform", () => {
         assert.strictEqual(resource(sandbox, CLUSTER, "gke-cluster").protect, false);
     });
 
+    it("keeps a regional cluster's core pool in the zone of the homes disk, and labs in every zone", async () => {
+        const demo = await render("demo");
+        const core = resource(demo, POOL, "gke-core-pool").inputs as Record<string, any>;
+        const user = resource(demo, POOL, "gke-user-pool").inputs as Record<string, any>;
+        assert.deepStrictEqual(core.nodeLocations, ["us-central1-b"], "gcp:zone of the demo stack");
+        assert.strictEqual(user.nodeLocations, undefined);
+        const sandbox = await render("sandbox");
+        assert.strictEqual((resource(sandbox, POOL, "gke-core-pool").inputs as Record<string, any>).nodeLocations, undefined);
+        const c = resource(sandbox, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.addonsConfig, { gcePersistentDiskCsiDriverConfig: { enabled: true } });
+    });
+
     it("reserves a regional static IP for the ingress and exports it", async () => {
         const r = await render("sandbox");
         const ip = resource(r, "gcp:compute/address:Address", "gke-ingress-ip").inputs as Record<string, any>;
