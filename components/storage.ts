@@ -25,6 +25,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { GCE_DISK_NAME_RE } from "./config";
 import { commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
 
 /**
@@ -148,10 +149,20 @@ export class HomeStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: HomeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HomeStorage", name, {}, opts);
+        const backing = args.backing;
+        // config.ts validates these for stacks; checked again because GCE would only reject them
+        // mid-deployment, after the disk exists.
+        if (backing.kind === "gcePersistentDisk") {
+            if (!GCE_DISK_NAME_RE.test(backing.diskName)) {
+                throw new pulumi.ResourceError(`diskName must be a GCE disk name of at most 57 characters, got "${backing.diskName}"`, this);
+            }
+            if (!/^([01][0-9]|2[0-3]):00$/.test(backing.snapshotStartTime)) {
+                throw new pulumi.ResourceError(`snapshotStartTime must be "HH:00" (UTC), got "${backing.snapshotStartTime}"`, this);
+            }
+        }
         const ns = args.namespace;
         const labels = commonLabels(args.stack, COMPONENT);
         const k8sOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.kubernetesDependsOn ?? [] };
-        const backing = args.backing;
 
         // 1. The volume the server exports, bound to a claim named NFS_DATA_CLAIM_NAME.
         let data: { claim: k8s.core.v1.PersistentVolumeClaim; capacity: string; zone?: string };
