@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { commonLabels, scheduleOn } from "./components/naming";
+import { HomeStorage } from "./components/storage";
 
 export = async (): Promise<Record<string, unknown>> => {
     // 1. Config: validated in one place; a mistake stops here, before any resource is declared.
@@ -54,6 +55,34 @@ export = async (): Promise<Record<string, unknown>> => {
         k8sOpts,
     );
     const namespaceName = namespace.metadata.name;
+
+    // Users' homes: an NFS server exporting a protected, snapshotted GCE disk (a StorageClass
+    // volume on local). The disk uses the default gcp provider and depends on nothing of the
+    // cluster, so it survives the cluster's replacement.
+    const st = settings.storage;
+    const storage = new HomeStorage(
+        "storage",
+        {
+            stack: settings.stack,
+            namespace: settings.hub.namespace,
+            kubernetesDependsOn: [namespace],
+            placement: corePlacement,
+            backing:
+                settings.platform === "gke"
+                    ? {
+                          kind: "gcePersistentDisk",
+                          ...settings.gcp!,
+                          diskName: st.diskName,
+                          adoptExisting: st.adoptExistingDisk,
+                          sizeGb: st.diskSizeGb,
+                          diskType: st.diskType,
+                          snapshotRetentionDays: st.snapshotRetentionDays,
+                          snapshotStartTime: st.snapshotStartTime,
+                      }
+                    : { kind: "storageClass", size: st.localVolumeSize, storageClassName: st.localStorageClass },
+        },
+        k8sOpts,
+    );
     void corePlacement;
     void userPlacement;
     void namespaceName;
@@ -67,7 +96,10 @@ export = async (): Promise<Record<string, unknown>> => {
                   location: platform.location,
                   ingressIp: platform.ingressIp,
                   kubeconfig: platform.kubeconfig,
+                  homesDiskName: storage.diskName,
               }
             : { kubeContext: settings.kubeContext }),
+        nfsServerIp: storage.nfsServerIp,
+        homesClaimName: storage.homesClaimName,
     };
 };

@@ -66,6 +66,13 @@ const cpu = z.number().positive("must be a positive number of CPU cores").max(64
 const hhmm = z.string().regex(HHMM_RE, "must be a UTC time as HH:MM");
 const githubName = z.string().regex(GITHUB_NAME_RE, "must be a GitHub login or organization name");
 const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 1123 name (a-z, 0-9, -; at most 63)");
+/**
+ * GCE disk names (RFC 1035: a letter first), at most 57 characters so that the disk's snapshot
+ * schedule, named `<diskName>-daily`, stays within GCE's 63.
+ */
+export const GCE_DISK_NAME_RE = /^[a-z]([a-z0-9-]{0,55}[a-z0-9])?$/;
+const GCE_DISK_NAME_RULE = "must be a GCE disk name: a lowercase letter, then a-z, 0-9 or -, at most 57 characters";
+const gceDiskName = z.string().regex(GCE_DISK_NAME_RE, GCE_DISK_NAME_RULE);
 
 // ---------------------------------------------------------------------------------------------
 // The schema: one entry per top-level key of the jupyterlabdemo namespace
@@ -175,7 +182,7 @@ const clusterSchema = z
 
 const storageSchema = z
     .strictObject({
-        diskName: k8sName
+        diskName: gceDiskName
             .optional()
             .describe("Name of the GCE disk holding all homes. Default: `<stack>-homes`. Never change it on a live stack."),
         adoptExistingDisk: z
@@ -200,7 +207,10 @@ const storageSchema = z
             .max(365, "must be <= 365")
             .default(14)
             .describe("Days each daily snapshot of the homes disk is kept."),
-        snapshotStartTime: hhmm.default("04:00").describe("UTC time (HH:MM) of the daily snapshot."),
+        snapshotStartTime: hhmm
+            .regex(/:00$/, "must be on the hour (HH:00), as GCE snapshot schedules require")
+            .default("04:00")
+            .describe("UTC time (HH:00) of the daily snapshot."),
         localVolumeSize: quantity("10Gi")
             .default("10Gi")
             .describe("`local` only: size of the NFS server's claim on the cluster's default StorageClass."),
@@ -653,6 +663,11 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         }
     });
 
+    const diskName = cfg.storage.diskName ?? `${context.stack}-homes`;
+    if (cfg.platform === "gke" && !GCE_DISK_NAME_RE.test(diskName)) {
+        fail(`${ns}:storage.diskName`, `must be set: the default from the stack name is not a valid GCE disk name (a lowercase letter first, at most 57 characters), got "${diskName}"`);
+    }
+
     const { githubClientSecret: _cs, dummyPassword: _dp, ...plain } = cfg;
     void _cs;
     void _dp;
@@ -662,7 +677,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         ...plain,
         gcp: cfg.platform === "gke" ? { project: gcp.project!, region: gcp.region!, zone: gcp.zone! } : undefined,
         cluster: { ...cfg.cluster, name: cfg.cluster.name ?? `jupyterlab-${context.stack}` },
-        storage: { ...cfg.storage, diskName: cfg.storage.diskName ?? `${context.stack}-homes` },
+        storage: { ...cfg.storage, diskName },
         secretsPresent,
     };
     return deepFreeze(settings);

@@ -27,6 +27,8 @@ export interface RenderedResource {
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
     readonly dependsOn: string[];
+    /** The `import` option (the id of an existing cloud resource to adopt); present only when set. */
+    readonly import?: string;
     readonly inputs: Record<string, unknown>;
 }
 
@@ -79,6 +81,7 @@ interface RecordedOptions {
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
     readonly dependsOn: unknown;
+    readonly import: string | undefined;
 }
 
 async function dependencyNames(dependsOn: unknown, names: WeakMap<pulumi.Resource, string>): Promise<string[]> {
@@ -143,6 +146,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
                 retainOnDelete: args.opts.retainOnDelete === true,
                 deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
                 dependsOn: args.opts.dependsOn,
+                import: (args.opts as pulumi.CustomResourceOptions).import,
             });
             return undefined;
         });
@@ -169,6 +173,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             retainOnDelete: opts.retainOnDelete,
             deleteBeforeReplace: opts.deleteBeforeReplace,
             dependsOn: await dependencyNames(opts.dependsOn, names),
+            ...(opts.import !== undefined ? { import: opts.import } : {}),
             inputs: redact(reg.inputs) as Record<string, unknown>,
         });
     }
