@@ -7,12 +7,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
+import { Hub } from "./components/hub";
 import { commonLabels, scheduleOn } from "./components/naming";
+import { HubSecrets } from "./components/secrets";
 import { HomeStorage } from "./components/storage";
 
 export = async (): Promise<Record<string, unknown>> => {
     // 1. Config: validated in one place; a mistake stops here, before any resource is declared.
-    const { settings } = loadSettings();
+    const { settings, secrets } = loadSettings();
 
     // 2. The platform and the Kubernetes provider every object below uses.
     let k8sProvider: k8s.Provider;
@@ -56,7 +58,7 @@ export = async (): Promise<Record<string, unknown>> => {
     );
     const namespaceName = namespace.metadata.name;
 
-    // Users' homes: an NFS server exporting a protected, snapshotted GCE disk (a StorageClass
+    // 3. Users' homes: an NFS server exporting a protected, snapshotted GCE disk (a StorageClass
     // volume on local). The disk uses the default gcp provider and depends on nothing of the
     // cluster, so it survives the cluster's replacement.
     const st = settings.storage;
@@ -83,13 +85,44 @@ export = async (): Promise<Record<string, unknown>> => {
         },
         k8sOpts,
     );
-    void corePlacement;
     void userPlacement;
-    void namespaceName;
 
-    // 3. Outputs.
+    // 4. The hub: its secrets (generated, and the OAuth client secret), then hub and proxy.
+    const hubSecrets = new HubSecrets(
+        "secrets",
+        {
+            stack: settings.stack,
+            namespace: namespaceName,
+            rotation: settings.secrets.rotation,
+            authenticator: settings.hub.authenticator,
+            githubClientSecret: secrets.githubClientSecret,
+            dummyPassword: secrets.dummyPassword,
+        },
+        k8sOpts,
+    );
+    const hub = new Hub(
+        "hub",
+        {
+            stack: settings.stack,
+            namespace: namespaceName,
+            hostname: settings.hostname,
+            authenticator: settings.hub.authenticator,
+            github: settings.github,
+            secretName: hubSecrets.secretName,
+            secretsRotation: settings.secrets.rotation,
+            image: settings.hub.image,
+            proxyImage: settings.hub.proxyImage,
+            databaseSize: settings.hub.databaseSize,
+            placement: corePlacement,
+        },
+        k8sOpts,
+    );
+
+    // 5. Outputs.
     return {
         platform: settings.platform,
+        hubUrl: hub.url,
+        oauthCallbackUrl: hub.oauthCallbackUrl,
         ...(platform
             ? {
                   clusterName: platform.clusterName,

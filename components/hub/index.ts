@@ -1,0 +1,468 @@
+/**
+ * JupyterHub behind configurable-http-proxy, spawning labs with KubeSpawner.
+ *
+ * Declares, in the hub namespace (which the caller creates):
+ * - ServiceAccount `hub`, Role and RoleBinding `hub`: what KubeSpawner needs in this namespace
+ *   (`KUBESPAWNER_RULES`), nothing cluster-wide;
+ * - PersistentVolumeClaim `hub-db`: ReadWriteOnce, for the sqlite database (never on NFS);
+ * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded) and `settings.json`;
+ * - Deployment `hub` (one replica, `Recreate`) and Service `hub` (8081);
+ * - Deployment `proxy` (configurable-http-proxy, `Recreate`), Services `proxy-api` (8001, for
+ *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it).
+ *
+ * The ConfigMap contract (the lab component builds on it):
+ * - it is mounted read-only at `/usr/local/etc/jupyterhub/`; jupyterhub_config.py puts that
+ *   directory on `sys.path`, so `import settings` and `import hooks` work;
+ * - `settings.json` is `{"hub": <hubSettings>, "lab": <args.labSettings>}`, non-secret only;
+ * - the hub pod carries the annotation `jupyterlabdemo.io/config-checksum`, the sha256 of the
+ *   whole ConfigMap data: any change to a file or a setting restarts the hub.
+ *
+ * Labels: every object carries `commonLabels(stack, component)` (component "hub" or "proxy");
+ * Deployments and Services select with `selectorLabels(stack, component)` only.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { commonLabels, Placement, selectorLabels } from "../naming";
+import { HUB_SECRET_KEYS } from "../secrets";
+
+/** Kubernetes names and ports of the hub's objects (contracts between components). */
+export const HUB_NAMES = {
+    serviceAccount: "hub",
+    role: "hub",
+    configMap: "hub-config",
+    databaseClaim: "hub-db",
+    hubDeployment: "hub",
+    proxyDeployment: "proxy",
+} as const;
+
+export const HUB_SERVICES = {
+    hub: { name: "hub", port: 8081, targetPort: "http", containerPort: 8081 },
+    proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
+    proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
+} as const;
+
+/** Where the ConfigMap is mounted in the hub container. */
+export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
+/** Where the database claim is mounted (the k8s-hub image's working directory). */
+export const HUB_DATA_DIR = "/srv/jupyterhub";
+
+/** The directory of the hub's Python files. */
+export const HUB_PYTHON_DIR = __dirname;
+
+/**
+ * What KubeSpawner does in the namespace: create, watch and delete lab pods; read events to
+ * report spawn progress; persistentvolumeclaims for per-user claims (`storage_pvc_ensure`,
+ * `delete_pvc`). No services or secrets: `services_enabled` and `internal_ssl` stay off.
+ */
+export const KUBESPAWNER_RULES: ReadonlyArray<{ apiGroups: string[]; resources: string[]; verbs: string[] }> = [
+    { apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["get", "watch", "list", "create", "delete"] },
+    { apiGroups: [""], resources: ["events"], verbs: ["get", "watch", "list"] },
+];
+
+/** Cpu/memory requests and memory limit of a container. */
+export interface ContainerResources {
+    /** CPU request, e.g. "100m". */
+    readonly cpuRequest: string;
+    /** Memory request, e.g. "512Mi". */
+    readonly memoryRequest: string;
+    /** Memory limit, e.g. "1Gi". */
+    readonly memoryLimit: string;
+    /** CPU limit; none by default (throttling the hub hurts more than it protects). */
+    readonly cpuLimit?: string;
+}
+
+export interface HubArgs {
+    /** Stack name, for labels. */
+    readonly stack: string;
+    /** Namespace of hub, proxy and labs (created by the caller). */
+    readonly namespace: pulumi.Input<string>;
+    /** Public hostname; the OAuth callback is `https://<hostname>/hub/oauth_callback`. */
+    readonly hostname: string;
+    /** `github`: organization login. `dummy`: one shared password (`local` stacks only). */
+    readonly authenticator: "github" | "dummy";
+    /** GitHub OAuth app and who may log in. `clientId` and one organization at least are required with `github`. */
+    readonly github: {
+        readonly clientId?: string;
+        readonly allowedOrganizations: readonly string[];
+        readonly adminUsers: readonly string[];
+    };
+    /** Name of the Secret holding `HUB_SECRET_KEYS` (from `HubSecrets`); its output orders the pods after it. */
+    readonly secretName: pulumi.Input<string>;
+    /** The rotation label of the generated secrets: put on both pods so a rotation restarts them. */
+    readonly secretsRotation: string;
+    /** Hub image (JupyterHub with KubeSpawner, OAuthenticator, idle culler), pinned. */
+    readonly image: string;
+    /** configurable-http-proxy image, pinned. */
+    readonly proxyImage: string;
+    /** Size of the `hub-db` claim, e.g. "1Gi". */
+    readonly databaseSize: string;
+    /** StorageClass of the `hub-db` claim. @default the cluster's default class */
+    readonly databaseStorageClass?: string;
+    /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
+    readonly placement: Placement;
+    /** Claim of the shared homes, written to `settings.json` as `hub.homesClaimName`. @default "homes" */
+    readonly homesClaimName?: pulumi.Input<string>;
+    /**
+     * Settings of the lab section of jupyterhub_config.py, written to `settings.json` under
+     * "lab": a plain JSON-able object (or an output of one). Never secrets.
+     * @default {}
+     */
+    readonly labSettings?: pulumi.Input<Record<string, unknown>>;
+    /** Hub container resources. @default 200m / 512Mi requested, 1Gi limit */
+    readonly hubResources?: ContainerResources;
+    /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
+    readonly proxyResources?: ContainerResources;
+}
+
+/** The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name. */
+export function hubPythonFiles(dir: string = HUB_PYTHON_DIR): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const file of fs.readdirSync(dir).sort()) {
+        if (file.endsWith(".py") && !file.startsWith("test_") && !file.endsWith("_test.py")) {
+            files[file] = fs.readFileSync(path.join(dir, file), "utf8");
+        }
+    }
+    if (!("jupyterhub_config.py" in files)) {
+        throw new Error(`hub configuration: no jupyterhub_config.py in ${dir}`);
+    }
+    return files;
+}
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown, indent?: number): string {
+    const sortKeys = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(sortKeys);
+        if (v && typeof v === "object") {
+            const out: Record<string, unknown> = {};
+            for (const k of Object.keys(v as object).sort()) {
+                out[k] = sortKeys((v as Record<string, unknown>)[k]);
+            }
+            return out;
+        }
+        return v;
+    };
+    return JSON.stringify(sortKeys(value), null, indent);
+}
+
+/** sha256 (hex) of a ConfigMap's data, independent of key order. */
+export function configChecksum(data: Record<string, string>): string {
+    return createHash("sha256").update(canonicalJson(data)).digest("hex");
+}
+
+const secretEnv = (envName: string, secretName: pulumi.Input<string>, key: string): k8s.types.input.core.v1.EnvVar => ({
+    name: envName,
+    valueFrom: { secretKeyRef: { name: secretName, key } },
+});
+
+const resourcesOf = (r: ContainerResources): k8s.types.input.core.v1.ResourceRequirements => ({
+    requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+    limits: { memory: r.memoryLimit, ...(r.cpuLimit ? { cpu: r.cpuLimit } : {}) },
+});
+
+/** Container hardening shared by hub and proxy. */
+const CONTAINER_SECURITY = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+};
+
+export class Hub extends pulumi.ComponentResource {
+    /** Public URL of the hub, `https://<hostname>/`. */
+    public readonly url: string;
+    /** The OAuth callback URL to register in the GitHub OAuth app. */
+    public readonly oauthCallbackUrl: string;
+    /** Name of the public proxy Service the ingress routes to (`proxy-public`, port "http"). */
+    public readonly proxyServiceName: pulumi.Output<string>;
+    /** Name of the hub ConfigMap (`hub-config`). */
+    public readonly configMapName: pulumi.Output<string>;
+    /** sha256 of the ConfigMap data (the hub pod's checksum annotation). */
+    public readonly configChecksum: pulumi.Output<string>;
+    /** The hub and proxy Deployments. */
+    public readonly hubDeployment: k8s.apps.v1.Deployment;
+    public readonly proxyDeployment: k8s.apps.v1.Deployment;
+
+    constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("jupyterlabdemo:components:Hub", name, {}, opts);
+
+        // Validate, then resolve every default once.
+        if (args.authenticator === "github") {
+            if (!args.github.clientId) {
+                throw new pulumi.ResourceError("Hub: github.clientId is required with the github authenticator", this);
+            }
+            if (args.github.allowedOrganizations.length === 0) {
+                throw new pulumi.ResourceError("Hub: github.allowedOrganizations must not be empty (nobody could log in)", this);
+            }
+        }
+        const a = {
+            ...args,
+            homesClaimName: args.homesClaimName ?? "homes",
+            labSettings: args.labSettings ?? {},
+            hubResources: args.hubResources ?? { cpuRequest: "200m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
+            proxyResources: args.proxyResources ?? { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "512Mi" },
+        };
+        this.url = `https://${a.hostname}/`;
+        this.oauthCallbackUrl = `https://${a.hostname}/hub/oauth_callback`;
+        const ns = a.namespace;
+        const child = { parent: this };
+        const hubLabels = commonLabels(a.stack, "hub");
+        const proxyLabels = commonLabels(a.stack, "proxy");
+
+        // --- RBAC: KubeSpawner's rights in this namespace only --------------------------------
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-service-account`,
+            { metadata: { name: HUB_NAMES.serviceAccount, namespace: ns, labels: hubLabels } },
+            child,
+        );
+        const role = new k8s.rbac.v1.Role(
+            `${name}-role`,
+            {
+                metadata: { name: HUB_NAMES.role, namespace: ns, labels: hubLabels },
+                rules: KUBESPAWNER_RULES.map((r) => ({ ...r })),
+            },
+            child,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-role-binding`,
+            {
+                metadata: { name: HUB_NAMES.role, namespace: ns, labels: hubLabels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: ns }],
+            },
+            child,
+        );
+
+        // --- The database claim --------------------------------------------------------------
+        const dbClaim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-db`,
+            {
+                metadata: { name: HUB_NAMES.databaseClaim, namespace: ns, labels: hubLabels },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: a.databaseSize } },
+                    ...(a.databaseStorageClass ? { storageClassName: a.databaseStorageClass } : {}),
+                },
+            },
+            child,
+        );
+
+        // --- Configuration: the Python files and settings.json -------------------------------
+        const hubSettings = pulumi.output(a.homesClaimName).apply((homesClaimName) => ({
+            stack: a.stack,
+            hostname: a.hostname,
+            url: this.url,
+            oauthCallbackUrl: this.oauthCallbackUrl,
+            authenticator: a.authenticator,
+            github: {
+                clientId: a.github.clientId ?? null,
+                allowedOrganizations: [...a.github.allowedOrganizations],
+                adminUsers: [...a.github.adminUsers],
+            },
+            shutdownOnLogout: true,
+            databasePath: `${HUB_DATA_DIR}/jupyterhub.sqlite`,
+            homesClaimName,
+            services: {
+                hub: { name: HUB_SERVICES.hub.name, port: HUB_SERVICES.hub.port },
+                proxyApi: { name: HUB_SERVICES.proxyApi.name, port: HUB_SERVICES.proxyApi.port },
+                proxyPublic: { name: HUB_SERVICES.proxyPublic.name, port: HUB_SERVICES.proxyPublic.port },
+            },
+        }));
+        const configData = pulumi
+            .all([hubSettings, pulumi.output(a.labSettings)])
+            .apply(([hub, lab]) => ({
+                ...hubPythonFiles(),
+                "settings.json": canonicalJson({ hub, lab }, 2) + "\n",
+            }));
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            { metadata: { name: HUB_NAMES.configMap, namespace: ns, labels: hubLabels }, data: configData },
+            child,
+        );
+        this.configMapName = configMap.metadata.name;
+        this.configChecksum = configData.apply(configChecksum);
+
+        // --- The hub Deployment and Service ----------------------------------------------------
+        const authEnv =
+            a.authenticator === "github"
+                ? [secretEnv("GITHUB_CLIENT_SECRET", a.secretName, HUB_SECRET_KEYS.githubClientSecret)]
+                : [secretEnv("DUMMY_PASSWORD", a.secretName, HUB_SECRET_KEYS.dummyPassword)];
+        const healthProbe = { httpGet: { path: "/hub/health", port: "http" } };
+        this.hubDeployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { name: HUB_NAMES.hubDeployment, namespace: ns, labels: hubLabels },
+                spec: {
+                    // sqlite on a ReadWriteOnce claim: one hub, and the old pod gone before the new one starts.
+                    replicas: 1,
+                    strategy: { type: "Recreate" },
+                    selector: { matchLabels: selectorLabels(a.stack, "hub") },
+                    template: {
+                        metadata: {
+                            labels: hubLabels,
+                            annotations: {
+                                "jupyterlabdemo.io/config-checksum": this.configChecksum,
+                                "jupyterlabdemo.io/secrets-rotation": a.secretsRotation,
+                            },
+                        },
+                        spec: {
+                            serviceAccountName: serviceAccount.metadata.name,
+                            // KubeSpawner talks to the API server with the ServiceAccount's token.
+                            automountServiceAccountToken: true,
+                            ...a.placement,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 1000,
+                                runAsGroup: 1000,
+                                fsGroup: 1000,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            containers: [
+                                {
+                                    name: "hub",
+                                    image: a.image,
+                                    args: ["jupyterhub", "--config", `${HUB_CONFIG_DIR}/jupyterhub_config.py`, "--upgrade-db"],
+                                    ports: [{ name: "http", containerPort: HUB_SERVICES.hub.containerPort }],
+                                    env: [
+                                        { name: "PYTHONUNBUFFERED", value: "1" },
+                                        { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                                        secretEnv("JPY_COOKIE_SECRET", a.secretName, HUB_SECRET_KEYS.cookieSecret),
+                                        secretEnv("CONFIGPROXY_AUTH_TOKEN", a.secretName, HUB_SECRET_KEYS.proxyToken),
+                                        secretEnv("JUPYTERHUB_CRYPT_KEY", a.secretName, HUB_SECRET_KEYS.cryptKey),
+                                        ...authEnv,
+                                    ],
+                                    volumeMounts: [
+                                        { name: "config", mountPath: HUB_CONFIG_DIR, readOnly: true },
+                                        { name: "data", mountPath: HUB_DATA_DIR },
+                                    ],
+                                    resources: resourcesOf(a.hubResources),
+                                    securityContext: CONTAINER_SECURITY,
+                                    // A database upgrade may take a while: the startup probe allows 5 minutes.
+                                    startupProbe: { ...healthProbe, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
+                                    livenessProbe: { ...healthProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+                                    readinessProbe: { ...healthProbe, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+                                },
+                            ],
+                            volumes: [
+                                { name: "config", configMap: { name: configMap.metadata.name, defaultMode: 0o444 } },
+                                { name: "data", persistentVolumeClaim: { claimName: dbClaim.metadata.name } },
+                            ],
+                        },
+                    },
+                },
+            },
+            child,
+        );
+        new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: HUB_SERVICES.hub.name, namespace: ns, labels: hubLabels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(a.stack, "hub"),
+                    ports: [{ name: "http", port: HUB_SERVICES.hub.port, targetPort: HUB_SERVICES.hub.targetPort, protocol: "TCP" }],
+                },
+            },
+            child,
+        );
+
+        // --- The proxy Deployment and its two Services ------------------------------------------
+        const hubTarget = `http://${HUB_SERVICES.hub.name}:${HUB_SERVICES.hub.port}`;
+        const chpProbe = { httpGet: { path: "/_chp_healthz", port: "http" } };
+        this.proxyDeployment = new k8s.apps.v1.Deployment(
+            `${name}-proxy-deployment`,
+            {
+                metadata: { name: HUB_NAMES.proxyDeployment, namespace: ns, labels: proxyLabels },
+                spec: {
+                    // The hub keeps the routing table of exactly one proxy: never two at once.
+                    replicas: 1,
+                    strategy: { type: "Recreate" },
+                    selector: { matchLabels: selectorLabels(a.stack, "proxy") },
+                    template: {
+                        metadata: {
+                            labels: proxyLabels,
+                            annotations: { "jupyterlabdemo.io/secrets-rotation": a.secretsRotation },
+                        },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            ...a.placement,
+                            terminationGracePeriodSeconds: 60,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 65534,
+                                runAsGroup: 65534,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            containers: [
+                                {
+                                    name: "chp",
+                                    image: a.proxyImage,
+                                    // IPv4 listeners: the clusters of this project are single-stack IPv4.
+                                    command: [
+                                        "configurable-http-proxy",
+                                        "--ip=0.0.0.0",
+                                        `--port=${HUB_SERVICES.proxyPublic.containerPort}`,
+                                        "--api-ip=0.0.0.0",
+                                        `--api-port=${HUB_SERVICES.proxyApi.containerPort}`,
+                                        `--default-target=${hubTarget}`,
+                                        `--error-target=${hubTarget}/hub/error`,
+                                    ],
+                                    ports: [
+                                        { name: "http", containerPort: HUB_SERVICES.proxyPublic.containerPort },
+                                        { name: "api", containerPort: HUB_SERVICES.proxyApi.containerPort },
+                                    ],
+                                    env: [secretEnv("CONFIGPROXY_AUTH_TOKEN", a.secretName, HUB_SECRET_KEYS.proxyToken)],
+                                    resources: resourcesOf(a.proxyResources),
+                                    securityContext: { ...CONTAINER_SECURITY, readOnlyRootFilesystem: true },
+                                    livenessProbe: { ...chpProbe, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+                                    readinessProbe: { ...chpProbe, periodSeconds: 2, failureThreshold: 3, timeoutSeconds: 1 },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            child,
+        );
+        new k8s.core.v1.Service(
+            `${name}-proxy-api-service`,
+            {
+                metadata: { name: HUB_SERVICES.proxyApi.name, namespace: ns, labels: proxyLabels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(a.stack, "proxy"),
+                    ports: [{ name: "api", port: HUB_SERVICES.proxyApi.port, targetPort: HUB_SERVICES.proxyApi.targetPort, protocol: "TCP" }],
+                },
+            },
+            child,
+        );
+        const publicService = new k8s.core.v1.Service(
+            `${name}-proxy-public-service`,
+            {
+                metadata: { name: HUB_SERVICES.proxyPublic.name, namespace: ns, labels: proxyLabels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(a.stack, "proxy"),
+                    ports: [
+                        {
+                            name: HUB_SERVICES.proxyPublic.portName,
+                            port: HUB_SERVICES.proxyPublic.port,
+                            targetPort: HUB_SERVICES.proxyPublic.targetPort,
+                            protocol: "TCP",
+                        },
+                    ],
+                },
+            },
+            child,
+        );
+        this.proxyServiceName = publicService.metadata.name;
+
+        this.registerOutputs({
+            url: this.url,
+            oauthCallbackUrl: this.oauthCallbackUrl,
+            proxyServiceName: this.proxyServiceName,
+            configMapName: this.configMapName,
+            configChecksum: this.configChecksum,
+        });
+    }
+}
