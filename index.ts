@@ -5,9 +5,11 @@
  * cluster on `local`), then the parts that run on it, then the stack outputs.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
+import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { commonLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 import { HomeStorage } from "./components/storage";
@@ -118,16 +120,43 @@ export = async (): Promise<Record<string, unknown>> => {
         k8sOpts,
     );
 
-    // 5. Outputs.
+    // 5. The edge: ingress controller on the static IP, cert-manager and its issuer, the hub's
+    // Ingress, the DNS record (when a Cloud DNS zone is configured).
+    const ingress = settings.ingress;
+    const edge = new Edge(
+        "edge",
+        {
+            stack: settings.stack,
+            hostname: settings.hostname,
+            hubNamespace: namespaceName,
+            placement: corePlacement,
+            issuer: platform ? `letsencrypt-${ingress.acmeServer}` : "self-signed",
+            acmeEmail: ingress.acmeEmail,
+            maxBodySize: ingress.maxBodySize,
+            replicas: ingress.replicas,
+            serviceType: platform ? "LoadBalancer" : ingress.localServiceType,
+            loadBalancerIP: platform?.ingressIp,
+            // GKE: keep client addresses. Local: any node answers (client addresses do not matter there).
+            externalTrafficPolicy: platform ? "Local" : "Cluster",
+            nodePorts: !platform && ingress.localServiceType === "NodePort" ? LOCAL_NODE_PORTS : undefined,
+            dns: platform && ingress.dnsZone ? { project: settings.gcp!.project, managedZone: ingress.dnsZone } : undefined,
+        },
+        k8sOpts,
+    );
+
+    // 6. Outputs.
     return {
         platform: settings.platform,
-        hubUrl: hub.url,
+        url: edge.url,
         oauthCallbackUrl: hub.oauthCallbackUrl,
         ...(platform
             ? {
                   clusterName: platform.clusterName,
                   location: platform.location,
                   ingressIp: platform.ingressIp,
+                  // The A record the hostname needs: declared when ingress.dnsZone is set, else create it by hand.
+                  dnsRecord: pulumi.interpolate`${settings.hostname}. 300 IN A ${platform.ingressIp}`,
+                  dnsManagedZone: ingress.dnsZone ?? null,
                   kubeconfig: platform.kubeconfig,
                   homesDiskName: storage.diskName,
               }

@@ -55,3 +55,13 @@ export function scheduleOn(role: NodeRole): Required<Placement> {
         tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }],
     };
 }
+
+/** The hub's public URL. */
+export function publicUrl(hostname: string): string {
+    return `https://${hostname}/`;
+}
+
+/** The OAuth callback URL registered in the GitHub OAuth app; the same host, over https. */
+export function oauthCallbackUrl(hostname: string): string {
+    return `https://${hostname}/hub/oauth_callback`;
+}

@@ -65,7 +65,7 @@ describe("hub: objects", () => {
 
     it("exports the hub URL and the OAuth callback", async () => {
         const r = await render("demo");
-        assert.strictEqual(r.outputs.hubUrl, "https://demo.jupyterlabdemo.org/");
+        assert.strictEqual(r.outputs.url, "https://demo.jupyterlabdemo.org/");
         assert.strictEqual(r.outputs.oauthCallbackUrl, "https://demo.jupyterlabdemo.org/hub/oauth_callback");
     });
 });

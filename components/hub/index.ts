@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { commonLabels, Placement, selectorLabels } from "../naming";
+import { commonLabels, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 
 /** Kubernetes names and ports of the hub's objects (contracts between components). */
@@ -202,8 +202,8 @@ export class Hub extends pulumi.ComponentResource {
             hubResources: args.hubResources ?? { cpuRequest: "200m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
             proxyResources: args.proxyResources ?? { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "512Mi" },
         };
-        this.url = `https://${a.hostname}/`;
-        this.oauthCallbackUrl = `https://${a.hostname}/hub/oauth_callback`;
+        this.url = publicUrl(a.hostname);
+        this.oauthCallbackUrl = oauthCallbackUrl(a.hostname);
         const ns = a.namespace;
         const child = { parent: this };
         const hubLabels = commonLabels(a.stack, "hub");

@@ -1,0 +1,478 @@
+/**
+ * The edge: how a browser reaches the hub.
+ *
+ *   browser ─► static IP ─► LoadBalancer Service ─► NGINX Ingress Controller (TLS, websockets)
+ *           ─► Service proxy-public ─► configurable-http-proxy ─► hub / a user's lab
+ *
+ * - F5's NGINX Ingress Controller (Helm chart `nginx-ingress`; the community ingress-nginx is
+ *   retired), on the core pool, its LoadBalancer on the platform's static IP with
+ *   `externalTrafficPolicy: Local` so the client address survives.
+ * - cert-manager (its chart installs the CRDs) and one ClusterIssuer: Let's Encrypt over HTTP-01
+ *   through the `nginx` class, or self-signed on `local`.
+ * - The hub's Ingress: HTTPS only, HSTS, websockets, hour-long timeouts, large uploads, no
+ *   buffering; its certificate comes from the ClusterIssuer.
+ * - The DNS A record, when a Cloud DNS managed zone is configured.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { commonLabels, Placement, publicUrl } from "./naming";
+
+// ---------------------------------------------------------------------------------------------
+// Fixed names and pinned versions (contracts other components rely on)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * F5 NGINX Ingress Controller chart 2.6.4 (controller 5.5.4), the newest release in November 2026.
+ * Pulled from F5's OCI registry (its release workflow pushes there); `helm.v3.Release` has
+ * supported `oci://` charts since pulumi-kubernetes#1892. The controller image is the chart's
+ * appVersion (`nginx/nginx-ingress:5.5.4`), so this pin also pins the image.
+ */
+export const NGINX_INGRESS_CHART = { chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.6.4" } as const;
+
+/**
+ * cert-manager v1.21.1, the newest release in November 2026 (CRDs through `crds.enabled`). The
+ * OCI chart at quay.io is the one cert-manager's install docs lead with; like the nginx chart it
+ * needs no repository index (`repositoryOpts`), and the same form for both charts keeps one way of
+ * pinning. Images default to the chart's appVersion (v1.21.1).
+ */
+export const CERT_MANAGER_CHART = { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "v1.21.1" } as const;
+
+/** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
+export const INGRESS_NAMESPACE = "nginx-ingress";
+/** Helm release name of the ingress controller (its pods: `app.kubernetes.io/instance`). */
+export const INGRESS_RELEASE = "nginx-ingress";
+/** Namespace of cert-manager (also where ACME account keys live) and its Helm release name. */
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+export const CERT_MANAGER_RELEASE = "cert-manager";
+/** The IngressClass the chart creates (`spec.controller: nginx.org/ingress-controller`). */
+export const INGRESS_CLASS = "nginx";
+/** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */
+export const HUB_INGRESS_NAME = "hub";
+export const HUB_TLS_SECRET = "hub-tls";
+/** The proxy's public Service (declared by the hub component): port 80, named "http". */
+export const PROXY_PUBLIC_SERVICE = "proxy-public";
+export const PROXY_PUBLIC_PORT_NAME = "http";
+
+/** Let's Encrypt ACME directories. */
+export const ACME_DIRECTORIES = {
+    production: "https://acme-v02.api.letsencrypt.org/directory",
+    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+
+/**
+ * The HTTP-01 solver pods cert-manager starts (in the hub namespace, because of edit-in-place)
+ * carry this label and listen on this port; the ingress controller must reach them there.
+ */
+export const ACME_SOLVER_POD_LABELS = { "acme.cert-manager.io/http01-solver": "true" } as const;
+export const ACME_SOLVER_PORT = 8089;
+
+/** Fixed node ports of the controller's NodePort Service on `local` (kind maps host 80/443 to them). */
+export const LOCAL_NODE_PORTS = { http: 30080, https: 30443 } as const;
+
+/** Idle kernels and terminals keep a websocket open for a long time: one hour before nginx cuts it. */
+export const PROXY_TIMEOUT = "3600s";
+/** HSTS max-age: one year. Browsers ignore the header over a connection with certificate errors. */
+export const HSTS_MAX_AGE_SECONDS = 31536000;
+
+export { oauthCallbackUrl, publicUrl } from "./naming";
+
+/** Which certificate authority signs the hub's certificate. */
+export type CertificateIssuer = "letsencrypt-production" | "letsencrypt-staging" | "self-signed";
+
+/** Name of the ClusterIssuer for each choice. Named after the server, so switching re-issues. */
+export const CLUSTER_ISSUER_NAMES: Record<CertificateIssuer, string> = {
+    "letsencrypt-production": "letsencrypt-production",
+    "letsencrypt-staging": "letsencrypt-staging",
+    "self-signed": "self-signed",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Args
+// ---------------------------------------------------------------------------------------------
+
+export interface EdgeArgs {
+    /** Stack name, for labels. */
+    readonly stack: string;
+    /** Public hostname of the hub (no trailing dot). The TLS host, the rule host and the DNS name. */
+    readonly hostname: string;
+    /** Namespace of the hub, the proxy and its `proxy-public` Service; the Ingress goes there. */
+    readonly hubNamespace: pulumi.Input<string>;
+    /** Where the controllers run (the core pool: node selector and tolerations); `{}` on `local`. */
+    readonly placement: Placement;
+    /** Certificate authority of the hub's certificate. */
+    readonly issuer: CertificateIssuer;
+    /** Let's Encrypt account contact. Required with the `letsencrypt-*` issuers. */
+    readonly acmeEmail?: string;
+    /** Largest request body the ingress accepts, nginx size syntax (`512m`, `1g`). */
+    readonly maxBodySize: string;
+    /**
+     * Ingress controller replicas; 2 or more also declares a PodDisruptionBudget (minAvailable 1)
+     * and prefers spreading the replicas over nodes.
+     */
+    readonly replicas: number;
+    /** Type of the controller's Service: `LoadBalancer` (GKE, or a local cluster with one) or `NodePort`. */
+    readonly serviceType: "LoadBalancer" | "NodePort";
+    /**
+     * The reserved static IP of the LoadBalancer. Requires `serviceType: LoadBalancer`.
+     * @default none: the cloud picks an ephemeral address
+     */
+    readonly loadBalancerIP?: pulumi.Input<string>;
+    /**
+     * `Local` keeps client source addresses (only nodes running a controller answer the LB);
+     * `Cluster` answers on every node but hides the client address.
+     */
+    readonly externalTrafficPolicy: "Local" | "Cluster";
+    /**
+     * Fixed node ports (http, https) for `serviceType: NodePort`, so a kind port mapping can name them.
+     * @default assigned by Kubernetes
+     */
+    readonly nodePorts?: { readonly http: number; readonly https: number };
+    /**
+     * The Cloud DNS managed zone that holds `hostname`; when set, an A record for it points at
+     * `loadBalancerIP` (required then).
+     * @default none: the record is created by hand (see docs/edge.md)
+     */
+    readonly dns?: { readonly project: string; readonly managedZone: string };
+}
+
+/** Defaults resolved and cross-field rules checked: what the builders below work from. */
+interface Resolved extends EdgeArgs {
+    readonly issuerName: string;
+    readonly acme: boolean;
+}
+
+function resolve(args: EdgeArgs, parent: pulumi.Resource): Resolved {
+    const acme = args.issuer !== "self-signed";
+    if (acme && !args.acmeEmail) {
+        throw new pulumi.ResourceError(`issuer ${args.issuer} needs acmeEmail (the Let's Encrypt account contact)`, parent);
+    }
+    if (args.loadBalancerIP !== undefined && args.serviceType !== "LoadBalancer") {
+        throw new pulumi.ResourceError(`loadBalancerIP needs serviceType LoadBalancer, got ${args.serviceType}`, parent);
+    }
+    if (args.nodePorts && args.serviceType !== "NodePort") {
+        throw new pulumi.ResourceError(`nodePorts needs serviceType NodePort, got ${args.serviceType}`, parent);
+    }
+    if (args.dns && args.loadBalancerIP === undefined) {
+        throw new pulumi.ResourceError("dns needs loadBalancerIP (the A record points at it)", parent);
+    }
+    if (!Number.isInteger(args.replicas) || args.replicas < 1) {
+        throw new pulumi.ResourceError(`replicas must be a whole number >= 1, got ${args.replicas}`, parent);
+    }
+    return { ...args, acme, issuerName: CLUSTER_ISSUER_NAMES[args.issuer] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values and specs (plain functions: the tests validate their results against the charts' schemas)
+// ---------------------------------------------------------------------------------------------
+
+/** Node selector and tolerations as chart values; nothing at all when the placement is empty. */
+function placementValues(p: Placement): Record<string, unknown> {
+    return {
+        ...(p.nodeSelector ? { nodeSelector: { ...p.nodeSelector } } : {}),
+        ...(p.tolerations ? { tolerations: p.tolerations.map((t) => ({ ...t })) } : {}),
+    };
+}
+
+/** Values of the nginx-ingress release. */
+export function nginxIngressValues(a: {
+    readonly placement: Placement;
+    readonly replicas: number;
+    readonly serviceType: "LoadBalancer" | "NodePort";
+    readonly loadBalancerIP?: pulumi.Input<string>;
+    readonly externalTrafficPolicy: "Local" | "Cluster";
+    readonly nodePorts?: { readonly http: number; readonly https: number };
+}): Record<string, unknown> {
+    const ha = a.replicas >= 2;
+    // The chart's pod selector labels (nginx-ingress.selectorLabels): chart name + release name.
+    const podLabels = { "app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": INGRESS_RELEASE };
+    return {
+        controller: {
+            replicaCount: a.replicas,
+            // Requests sized for a small platform; memory limit for safety. No CPU limit: throttling
+            // a proxy adds latency to every request and websocket frame.
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+            ...placementValues(a.placement),
+            ...(ha
+                ? {
+                      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+                      affinity: {
+                          podAntiAffinity: {
+                              preferredDuringSchedulingIgnoredDuringExecution: [
+                                  {
+                                      weight: 100,
+                                      podAffinityTerm: {
+                                          topologyKey: "kubernetes.io/hostname",
+                                          labelSelector: { matchLabels: podLabels },
+                                      },
+                                  },
+                              ],
+                          },
+                      },
+                  }
+                : { podDisruptionBudget: { enabled: false } }),
+            ingressClass: { name: INGRESS_CLASS, create: true, setAsDefaultIngress: false },
+            // Plain Ingress resources only: no VirtualServer & co., so no CRDs (skipCrds too).
+            enableCustomResources: false,
+            enableSnippets: false,
+            telemetryReporting: { enable: false },
+            // Global nginx settings; the hub Ingress's nginx.org/* annotations override per host.
+            config: { entries: { "server-tokens": "false" } },
+            service: {
+                create: true,
+                type: a.serviceType,
+                externalTrafficPolicy: a.externalTrafficPolicy,
+                ...(a.loadBalancerIP !== undefined ? { loadBalancerIP: a.loadBalancerIP } : {}),
+                ...(a.nodePorts
+                    ? { httpPort: { nodePort: a.nodePorts.http }, httpsPort: { nodePort: a.nodePorts.https } }
+                    : {}),
+            },
+        },
+    };
+}
+
+/** Values of the cert-manager release: CRDs from the chart, every pod on the given placement. */
+export function certManagerValues(placement: Placement): Record<string, unknown> {
+    const on = placementValues(placement);
+    return {
+        crds: { enabled: true, keep: true },
+        // Leader-election leases in cert-manager's own namespace, not kube-system.
+        global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
+        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        ...on,
+        webhook: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } }, ...on },
+        cainjector: { resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } }, ...on },
+        startupapicheck: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } }, ...on },
+    };
+}
+
+/** `spec` of the ClusterIssuer. */
+export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "placement">): Record<string, unknown> {
+    if (r.issuer === "self-signed") {
+        return { selfSigned: {} };
+    }
+    const server = r.issuer === "letsencrypt-production" ? ACME_DIRECTORIES.production : ACME_DIRECTORIES.staging;
+    const onCore = placementValues(r.placement);
+    return {
+        acme: {
+            server,
+            email: r.acmeEmail,
+            // The ACME account key, kept in cert-manager's namespace (the cluster resource namespace).
+            privateKeySecretRef: { name: `${CLUSTER_ISSUER_NAMES[r.issuer]}-account-key` },
+            solvers: [
+                {
+                    http01: {
+                        ingress: {
+                            ingressClassName: INGRESS_CLASS,
+                            serviceType: "ClusterIP",
+                            // Every GKE node is tainted: without the core pool's toleration the
+                            // solver pod would not schedule anywhere.
+                            ...(Object.keys(onCore).length > 0 ? { podTemplate: { spec: onCore } } : {}),
+                        },
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/** Annotations of the hub's Ingress. Values are strings: NIC rejects an Ingress with a bad one. */
+export function hubIngressAnnotations(r: Pick<Resolved, "issuerName" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
+    return {
+        "cert-manager.io/cluster-issuer": r.issuerName,
+        // F5 NIC gives a host to its oldest Ingress, so cert-manager's own solver Ingress would be
+        // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
+        // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
+        ...(r.acme ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
+        "nginx.org/websocket-services": PROXY_PUBLIC_SERVICE,
+        "nginx.org/proxy-read-timeout": PROXY_TIMEOUT,
+        "nginx.org/proxy-send-timeout": PROXY_TIMEOUT,
+        "nginx.org/client-max-body-size": r.maxBodySize,
+        // Kernel messages, terminal output and event streams must not wait in a buffer.
+        "nginx.org/proxy-buffering": "false",
+        "nginx.org/ssl-redirect": "true",
+        "nginx.org/hsts": "true",
+        "nginx.org/hsts-max-age": String(HSTS_MAX_AGE_SECONDS),
+        // A NodePort controller reports no address, so Pulumi's wait for the Ingress's
+        // status.loadBalancer would time out after 10 minutes.
+        ...(r.serviceType === "NodePort" ? { "pulumi.com/skipAwait": "true" } : {}),
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The component
+// ---------------------------------------------------------------------------------------------
+
+export class Edge extends pulumi.ComponentResource {
+    /** The hub's public URL, `https://<hostname>/`. */
+    public readonly url: string;
+    /** The public IP of the ingress (the static IP), when known. */
+    public readonly ingressIp?: pulumi.Output<string>;
+    /** The ClusterIssuer name the hub's certificate comes from. */
+    public readonly issuerName: string;
+    /** The Helm releases, so dependants can wait for them. */
+    public readonly ingressController: k8s.helm.v3.Release;
+    public readonly certManager: k8s.helm.v3.Release;
+    /** The hub's Ingress. */
+    public readonly ingress: k8s.networking.v1.Ingress;
+
+    constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("jupyterlabdemo:components:Edge", name, {}, opts);
+        const r = resolve(args, this);
+        const child = { parent: this };
+
+        // Namespaces declared here (not createNamespace) so policies and tests see them.
+        const ingressNs = new k8s.core.v1.Namespace(
+            `${name}-nginx-namespace`,
+            {
+                metadata: {
+                    name: INGRESS_NAMESPACE,
+                    labels: {
+                        ...commonLabels(r.stack, "ingress-controller"),
+                        // NIC runs as non-root with NET_BIND_SERVICE: baseline, not restricted.
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                    },
+                },
+            },
+            child,
+        );
+        const certManagerNs = new k8s.core.v1.Namespace(
+            `${name}-cert-manager-namespace`,
+            {
+                metadata: {
+                    name: CERT_MANAGER_NAMESPACE,
+                    labels: {
+                        ...commonLabels(r.stack, "cert-manager"),
+                        // The chart's pods run non-root, no privilege escalation, all capabilities dropped.
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                    },
+                },
+            },
+            child,
+        );
+
+        this.ingressController = new k8s.helm.v3.Release(
+            `${name}-nginx-ingress`,
+            {
+                name: INGRESS_RELEASE,
+                namespace: ingressNs.metadata.name,
+                chart: NGINX_INGRESS_CHART.chart,
+                version: NGINX_INGRESS_CHART.version,
+                skipCrds: true,
+                values: nginxIngressValues(r),
+            },
+            child,
+        );
+
+        this.certManager = new k8s.helm.v3.Release(
+            `${name}-cert-manager`,
+            {
+                name: CERT_MANAGER_RELEASE,
+                namespace: certManagerNs.metadata.name,
+                chart: CERT_MANAGER_CHART.chart,
+                version: CERT_MANAGER_CHART.version,
+                // Helm waits for the post-install startupapicheck Job, which succeeds only once the
+                // webhook answers: the ClusterIssuer below is then admitted on the first try.
+                waitForJobs: true,
+                values: certManagerValues(r.placement),
+            },
+            child,
+        );
+
+        // The ClusterIssuer's kind exists only once the chart has installed the CRDs.
+        const issuer = new k8s.apiextensions.CustomResource(
+            `${name}-cluster-issuer`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "ClusterIssuer",
+                metadata: { name: r.issuerName, labels: commonLabels(r.stack, "cert-manager") },
+                spec: clusterIssuerSpec(r),
+            },
+            { parent: this, dependsOn: [this.certManager] },
+        );
+
+        // With edit-in-place the solver pod runs in the hub namespace; admit the controller to it,
+        // so a default-deny policy there does not break issuance and renewals.
+        if (r.acme) {
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-acme-solver-netpol`,
+                {
+                    metadata: {
+                        name: "acme-http01-solver",
+                        namespace: r.hubNamespace,
+                        labels: commonLabels(r.stack, "cert-manager"),
+                    },
+                    spec: {
+                        podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } },
+                        policyTypes: ["Ingress"],
+                        ingress: [
+                            {
+                                from: [
+                                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } },
+                                ],
+                                ports: [{ protocol: "TCP", port: ACME_SOLVER_PORT }],
+                            },
+                        ],
+                    },
+                },
+                child,
+            );
+        }
+
+        // Depends on the controller (its IngressClass exists and it reports the address Pulumi
+        // waits for) and on the issuer (the first issuance finds it; destroy removes the Ingress
+        // first). The proxy-public Service is the hub component's; referenced by name.
+        this.ingress = new k8s.networking.v1.Ingress(
+            `${name}-hub-ingress`,
+            {
+                metadata: {
+                    name: HUB_INGRESS_NAME,
+                    namespace: r.hubNamespace,
+                    labels: commonLabels(r.stack, "ingress"),
+                    annotations: hubIngressAnnotations(r),
+                },
+                spec: {
+                    ingressClassName: INGRESS_CLASS,
+                    tls: [{ hosts: [r.hostname], secretName: HUB_TLS_SECRET }],
+                    rules: [
+                        {
+                            host: r.hostname,
+                            http: {
+                                paths: [
+                                    {
+                                        path: "/",
+                                        pathType: "Prefix",
+                                        backend: {
+                                            service: { name: PROXY_PUBLIC_SERVICE, port: { name: PROXY_PUBLIC_PORT_NAME } },
+                                        },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            { parent: this, dependsOn: [this.ingressController, issuer] },
+        );
+
+        if (r.dns) {
+            new gcp.dns.RecordSet(
+                `${name}-dns-record`,
+                {
+                    project: r.dns.project,
+                    managedZone: r.dns.managedZone,
+                    name: `${r.hostname}.`,
+                    type: "A",
+                    ttl: 300,
+                    rrdatas: [r.loadBalancerIP!],
+                },
+                child,
+            );
+        }
+
+        this.url = publicUrl(r.hostname);
+        this.issuerName = r.issuerName;
+        this.ingressIp = r.loadBalancerIP !== undefined ? pulumi.output(r.loadBalancerIP) : undefined;
+        this.registerOutputs({ url: this.url, ingressIp: this.ingressIp, issuerName: this.issuerName });
+    }
+}
