@@ -16,6 +16,7 @@ runCli(async () => {
     const render = await renderStack(args.stack, args.overrides);
     try {
         process.stdout.write(formatCost(estimateCost(render, prices), prices));
+        return 0;
     } catch (e) {
         if (e instanceof UnpricedError) {
             process.stderr.write(`error: ${e.message}\n`);
