@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
+import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
 import { commonLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 
@@ -56,7 +57,31 @@ export = async (): Promise<Record<string, unknown>> => {
         k8sOpts,
     );
     const namespaceName = namespace.metadata.name;
-    void userPlacement;
+
+    // The lab pods: what the hub's KubeSpawner makes of each user (identity, home, menu,
+    // culling; written into the hub's settings), the image pre-puller and the NetworkPolicies.
+    // On `local` the node range is unknown: LOCAL_NODE_CIDRS (Docker networks) stands in.
+    const labSettings = buildLabSettings({
+        stack: settings.stack,
+        lab: settings.lab,
+        authenticator: settings.hub.authenticator,
+        homesClaimName: "homes",
+        userPlacement,
+    });
+    const c = settings.cluster;
+    const lab = new Lab(
+        "lab",
+        {
+            stack: settings.stack,
+            namespace: namespaceName,
+            images: settings.lab.images,
+            prePull: settings.lab.prePull,
+            userPlacement,
+            nodeCidrs: settings.platform === "gke" ? [c.nodeCidr] : LOCAL_NODE_CIDRS,
+            clusterCidrs: settings.platform === "gke" ? [c.nodeCidr, c.podCidr, c.serviceCidr, c.masterCidr] : [],
+        },
+        k8sOpts,
+    );
 
     // 3. The hub: its secrets (generated, and the OAuth client secret), then hub and proxy.
     const hubSecrets = new HubSecrets(
@@ -85,6 +110,7 @@ export = async (): Promise<Record<string, unknown>> => {
             proxyImage: settings.hub.proxyImage,
             databaseSize: settings.hub.databaseSize,
             placement: corePlacement,
+            labSettings: { ...labSettings },
         },
         k8sOpts,
     );
@@ -94,6 +120,8 @@ export = async (): Promise<Record<string, unknown>> => {
         platform: settings.platform,
         hubUrl: hub.url,
         oauthCallbackUrl: hub.oauthCallbackUrl,
+        labImages: settings.lab.images.map((i) => i.image),
+        networkPolicies: lab.networkPolicyNames,
         ...(platform
             ? {
                   clusterName: platform.clusterName,
