@@ -10,9 +10,10 @@ import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
+import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
 import { commonLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
-import { HomeStorage } from "./components/storage";
+import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
 
 export = async (): Promise<Record<string, unknown>> => {
     // 1. Config: validated in one place; a mistake stops here, before any resource is declared.
@@ -87,9 +88,33 @@ export = async (): Promise<Record<string, unknown>> => {
         },
         k8sOpts,
     );
-    void userPlacement;
 
-    // 4. The hub: its secrets (generated, and the OAuth client secret), then hub and proxy.
+    // 4. The lab pods: what the hub's KubeSpawner makes of each user (identity, home, menu,
+    // culling; written into the hub's settings), the image pre-puller and the NetworkPolicies.
+    // On `local` the node range is unknown: LOCAL_NODE_CIDRS (Docker networks) stands in.
+    const labSettings = buildLabSettings({
+        stack: settings.stack,
+        lab: settings.lab,
+        authenticator: settings.hub.authenticator,
+        homesClaimName: HOMES_CLAIM_NAME,
+        userPlacement,
+    });
+    const c = settings.cluster;
+    const lab = new Lab(
+        "lab",
+        {
+            stack: settings.stack,
+            namespace: namespaceName,
+            images: settings.lab.images,
+            prePull: settings.lab.prePull,
+            userPlacement,
+            nodeCidrs: settings.platform === "gke" ? [c.nodeCidr] : LOCAL_NODE_CIDRS,
+            clusterCidrs: settings.platform === "gke" ? [c.nodeCidr, c.podCidr, c.serviceCidr, c.masterCidr] : [],
+        },
+        k8sOpts,
+    );
+
+    // 5. The hub: its secrets (generated, and the OAuth client secret), then hub and proxy.
     const hubSecrets = new HubSecrets(
         "secrets",
         {
@@ -116,11 +141,12 @@ export = async (): Promise<Record<string, unknown>> => {
             proxyImage: settings.hub.proxyImage,
             databaseSize: settings.hub.databaseSize,
             placement: corePlacement,
+            labSettings: { ...labSettings },
         },
         k8sOpts,
     );
 
-    // 5. The edge: ingress controller on the static IP, cert-manager and its issuer, the hub's
+    // 6. The edge: ingress controller on the static IP, cert-manager and its issuer, the hub's
     // Ingress, the DNS record (when a Cloud DNS zone is configured).
     const ingress = settings.ingress;
     const edge = new Edge(
@@ -144,11 +170,13 @@ export = async (): Promise<Record<string, unknown>> => {
         k8sOpts,
     );
 
-    // 6. Outputs.
+    // 7. Outputs.
     return {
         platform: settings.platform,
         url: edge.url,
         oauthCallbackUrl: hub.oauthCallbackUrl,
+        labImages: settings.lab.images.map((i) => i.image),
+        networkPolicies: lab.networkPolicyNames,
         ...(platform
             ? {
                   clusterName: platform.clusterName,

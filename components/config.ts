@@ -280,7 +280,8 @@ const labSchema = z
                 {
                     name: "minimal",
                     displayName: "Jupyter minimal notebook",
-                    image: "quay.io/jupyter/minimal-notebook:2025-11-10",
+                    // A docker-stacks weekly build tag seen in use upstream (2025-11-10 could not be confirmed).
+                    image: "quay.io/jupyter/minimal-notebook:2025-11-24",
                     default: true,
                 },
             ])

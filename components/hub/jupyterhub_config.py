@@ -84,3 +84,64 @@ c.KubeSpawner.namespace = settings.env("POD_NAMESPACE")
 
 # --- Lab pods (see hooks.py) ---
 # The lab section follows (issue 5): identity, volumes, profile list, init container, culler.
+# Everything a user's lab gets is computed by hooks.py from settings.json "lab" (built by
+# components/lab.ts): see docs/lab.md for the identity model and the naming rules.
+import hooks  # noqa: E402
+
+lab = hooks.validate_lab_settings(settings.get("lab"))
+
+# Identity: uid = GitHub user id, private group gid = uid, supplementary groups = the user's
+# GitHub organizations (gid = org id). The org list is read with the user's token on every login
+# and token refresh (modify_auth_state_hook) and kept in the encrypted auth state; before each
+# spawn, auth_state_hook turns it into the pod's ids, passwd/group entries and home.
+if lab["identity"] == "github":
+    c.GitHubOAuthenticator.modify_auth_state_hook = hooks.github_auth_state_hook
+c.KubeSpawner.auth_state_hook = hooks.make_auth_state_hook(lab)
+c.KubeSpawner.modify_pod_hook = hooks.modify_pod_hook
+c.KubeSpawner.uid = hooks.spawner_uid
+c.KubeSpawner.gid = hooks.spawner_gid
+c.KubeSpawner.supplemental_gids = hooks.spawner_supplemental_gids
+c.KubeSpawner.pod_security_context = hooks.spawner_pod_security_context
+c.KubeSpawner.container_security_context = hooks.spawner_container_security_context
+c.KubeSpawner.privileged = False
+c.KubeSpawner.allow_privilege_escalation = False
+# No Kubernetes credentials in a lab.
+c.KubeSpawner.service_account = None
+c.KubeSpawner.automount_service_account_token = False
+
+# Names: pinned, never to change (a changed pod name template orphans running pods; homes do not
+# depend on it: their path is the login itself, see hooks.lab_login).
+c.KubeSpawner.slug_scheme = lab["slugScheme"]
+c.KubeSpawner.pod_name_template = lab["podNameTemplate"]
+# No per-user claims: homes are subPaths of the one shared claim.
+c.KubeSpawner.storage_pvc_ensure = False
+c.KubeSpawner.delete_pvc = False
+
+# Labels (the NetworkPolicies select lab pods on them) and placement on the user pool.
+c.KubeSpawner.common_labels = lab["commonLabels"]
+c.KubeSpawner.extra_labels = lab["podLabels"]
+c.KubeSpawner.component_label = lab["componentLabel"]
+c.KubeSpawner.node_selector = lab["nodeSelector"]
+c.KubeSpawner.tolerations = lab["tolerations"]
+
+# The single-user server. `cmd` must be set, else KubeSpawner ignores the hub's arguments.
+c.KubeSpawner.cmd = lab["cmd"]
+c.KubeSpawner.port = lab["port"]
+c.KubeSpawner.image_pull_policy = "IfNotPresent"
+
+# The menu: images and sizes, defaults preselected, nothing off the list accepted.
+c.KubeSpawner.profile_list = hooks.profile_list(lab)
+c.KubeSpawner.image = hooks.default_image(lab)
+size = hooks.default_size(lab)
+c.KubeSpawner.cpu_guarantee = size["cpuGuarantee"]
+c.KubeSpawner.cpu_limit = size["cpuLimit"]
+c.KubeSpawner.mem_guarantee = size["memoryGuaranteeBytes"]
+c.KubeSpawner.mem_limit = size["memoryLimitBytes"]
+
+# Multi-gigabyte images: a spawn may wait for a pull on a cold node.
+c.KubeSpawner.start_timeout = lab["startTimeoutSeconds"]
+c.KubeSpawner.http_timeout = lab["httpTimeoutSeconds"]
+
+# --- Idle culler (a hub-managed service with only the scopes it needs) ---
+c.JupyterHub.services = [hooks.culler_service(lab, f"http://localhost:{hub_service['port']}/hub/api")]
+c.JupyterHub.load_roles = [hooks.culler_role()]

@@ -63,8 +63,43 @@ GITHUB_SETTINGS = {
             "proxyPublic": {"name": "proxy-public", "port": 80},
         },
     },
-    "lab": {},
+    "lab": None,  # LAB_SETTINGS, below
 }
+
+#: The "lab" settings as components/lab.ts buildLabSettings writes them (kept in step by
+#: test/lab.test.ts, which runs the lab section against each stack's rendered ConfigMap).
+LAB_SETTINGS = {
+    "identity": "github",
+    "homesClaimName": "homes",
+    "podLabels": {
+        "app.kubernetes.io/name": "jupyterlabdemo",
+        "app.kubernetes.io/instance": "sandbox",
+        "app.kubernetes.io/component": "lab",
+    },
+    "commonLabels": {
+        "app.kubernetes.io/name": "jupyterlabdemo",
+        "app.kubernetes.io/instance": "sandbox",
+        "app.kubernetes.io/managed-by": "kubespawner",
+    },
+    "componentLabel": "lab",
+    "nodeSelector": {},
+    "tolerations": [],
+    "images": [
+        {"name": "minimal", "displayName": "Minimal", "image": "quay.io/jupyter/minimal-notebook:2025-11-24", "default": True},
+    ],
+    "sizes": [
+        {"name": "small", "displayName": "Small", "cpuGuarantee": 0.5, "cpuLimit": 1,
+         "memoryGuaranteeBytes": 2147483648, "memoryLimitBytes": 4294967296, "default": True},
+    ],
+    "startTimeoutSeconds": 900,
+    "httpTimeoutSeconds": 300,
+    "culler": {"timeoutSeconds": 3600, "everySeconds": 300, "maxAgeSeconds": 259200, "concurrency": 10},
+    "slugScheme": "safe",
+    "podNameTemplate": "jupyter-{user_server}",
+    "cmd": ["jupyterhub-singleuser"],
+    "port": 8888,
+}
+GITHUB_SETTINGS["lab"] = LAB_SETTINGS
 
 #: The environment the hub container gets from the pod spec and the Secret.
 BASE_ENV = {
@@ -79,6 +114,7 @@ def dummy_settings():
     s = json.loads(json.dumps(GITHUB_SETTINGS))
     s["hub"]["authenticator"] = "dummy"
     s["hub"]["github"] = {"clientId": None, "allowedOrganizations": [], "adminUsers": []}
+    s["lab"]["identity"] = "local"
     return s
 
 

@@ -1,0 +1,313 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseSettings } from "../components/config";
+import { buildLabSettings, cidrContains, internetExcept, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
+import { scheduleOn, selectorLabels } from "../components/naming";
+import { k8s, k8sOf, Manifest, render, set } from "./mocks";
+import { allowed, Endpoint } from "./netpol";
+
+const NS = "jupyterhub";
+
+/** The stack's settings as the program sees them (for expected values). */
+function stackSettings(stack: string) {
+    const YAML = require("yaml") as typeof import("yaml");
+    const file = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(file as Record<string, unknown>)) {
+        raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    raw["jupyterlabdemo:githubClientSecret"] = "x";
+    if (stack === "local") raw["jupyterlabdemo:dummyPassword"] = "x";
+    return parseSettings(raw, { project: "jupyterlabdemo", stack });
+}
+
+/** Runs the rendered hub configuration (test/hub/lab_config_probe.py) and returns what it set. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function probeHubConfig(cm: Manifest): any {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-config-"));
+    try {
+        for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
+            fs.writeFileSync(path.join(dir, file), text);
+        }
+        const out = execFileSync("python3", [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
+        return JSON.parse(out);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("lab: settings for the hub (buildLabSettings)", () => {
+    const settings = stackSettings("demo");
+    const lab = buildLabSettings({ stack: "demo", lab: settings.lab, authenticator: "github", userPlacement: scheduleOn("user") });
+
+    it("lists exactly the configured images and sizes, in order, memory in bytes", () => {
+        assert.deepStrictEqual(lab.images, settings.lab.images.map((i) => ({ ...i })));
+        assert.deepStrictEqual(lab.sizes.map((s) => s.name), ["small", "medium", "large"]);
+        assert.deepStrictEqual(lab.sizes[2], {
+            name: "large",
+            displayName: "Large (4 CPU, 16 GiB)",
+            cpuGuarantee: 3,
+            cpuLimit: 4,
+            memoryGuaranteeBytes: 12 * 2 ** 30,
+            memoryLimitBytes: 16 * 2 ** 30,
+            default: false,
+        });
+    });
+
+    it("labels lab pods with the lab selector labels and places them on the user pool", () => {
+        assert.deepStrictEqual(lab.podLabels, selectorLabels("demo", "lab"));
+        assert.strictEqual(lab.componentLabel, "lab");
+        assert.strictEqual(lab.commonLabels["app.kubernetes.io/component"], undefined);
+        assert.deepStrictEqual(lab.nodeSelector, scheduleOn("user").nodeSelector);
+        assert.deepStrictEqual(lab.tolerations, scheduleOn("user").tolerations);
+    });
+
+    it("pins the naming rules and maps the authenticator to the identity source", () => {
+        assert.strictEqual(lab.slugScheme, "safe");
+        assert.strictEqual(lab.podNameTemplate, "jupyter-{user_server}");
+        assert.strictEqual(lab.identity, "github");
+        assert.strictEqual(
+            buildLabSettings({ stack: "local", lab: settings.lab, authenticator: "dummy", userPlacement: {} }).identity,
+            "local",
+        );
+        assert.strictEqual(lab.homesClaimName, "homes");
+    });
+
+    it("carries timeouts and culler settings from config", () => {
+        assert.strictEqual(lab.startTimeoutSeconds, 1200);
+        assert.deepStrictEqual(lab.culler, { timeoutSeconds: 3600, everySeconds: 300, maxAgeSeconds: 432000, concurrency: 10 });
+    });
+});
+
+describe("lab: the hub configuration's lab section (rendered, run in Python)", function () {
+    this.timeout(60000);
+
+    it("configures non-root labs with the computed ids, the home subPath and no token", async () => {
+        const r = await render("sandbox");
+        const probe = probeHubConfig(k8s(r, "ConfigMap", "hub-config"));
+        const ks = probe.config.KubeSpawner;
+        assert.strictEqual(ks.automount_service_account_token, false);
+        assert.strictEqual(ks.service_account, null);
+        assert.strictEqual(ks.allow_privilege_escalation, false);
+        assert.strictEqual(ks.privileged, false);
+        assert.deepStrictEqual(ks.uid, { callable: "spawner_uid" });
+        assert.deepStrictEqual(ks.cmd, ["jupyterhub-singleuser"]);
+        assert.strictEqual(ks.slug_scheme, "safe");
+        assert.deepStrictEqual(ks.extra_labels, selectorLabels("sandbox", "lab"));
+        assert.strictEqual(ks.component_label, "lab");
+        assert.deepStrictEqual(probe.config.GitHubOAuthenticator.modify_auth_state_hook, { callable: "github_auth_state_hook" });
+
+        const s = probe.spawn;
+        assert.strictEqual(s.uid, 58374121);
+        assert.strictEqual(s.gid, 58374121);
+        assert.deepStrictEqual(s.supplemental_gids, [5637302, 41000001, 77123456]);
+        assert.strictEqual(s.pod_security_context.runAsNonRoot, true);
+        assert.strictEqual(s.pod_security_context.runAsUser, 58374121);
+        assert.deepStrictEqual(s.container_security_context.capabilities, { drop: ["ALL"] });
+        assert.strictEqual(s.container_security_context.allowPrivilegeEscalation, false);
+        assert.ok(s.volume_mounts.some((m: Record<string, unknown>) => m.mountPath === "/home/jane-doe" && m.subPath === "jane-doe" && m.name === "home"));
+        assert.ok(s.volumes.some((v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName === "homes"));
+        assert.deepStrictEqual(
+            s.init_containers.map((c: { name: string; securityContext: { capabilities: unknown } }) => [c.name, c.securityContext.capabilities]),
+            [
+                ["lab-home", { drop: ["ALL"], add: ["CHOWN"] }],
+                ["lab-passwd", { drop: ["ALL"] }],
+            ],
+        );
+        assert.strictEqual(s.working_dir, "/home/jane-doe");
+    });
+
+    it("offers exactly the configured images and sizes, defaults preselected, nothing unlisted", async () => {
+        const r = await render("demo");
+        const ks = probeHubConfig(k8s(r, "ConfigMap", "hub-config")).config.KubeSpawner;
+        const settings = stackSettings("demo");
+        const options = ks.profile_list[0].profile_options;
+        assert.strictEqual(ks.profile_list.length, 1);
+        assert.deepStrictEqual(Object.keys(options.image.choices), settings.lab.images.map((i) => i.name));
+        for (const i of settings.lab.images) {
+            assert.deepStrictEqual(options.image.choices[i.name].kubespawner_override, { image: i.image });
+            assert.strictEqual(options.image.choices[i.name].default, i.default);
+        }
+        assert.deepStrictEqual(Object.keys(options.size.choices), settings.lab.sizes.map((s) => s.name));
+        assert.strictEqual(options.size.choices.medium.default, true);
+        assert.deepStrictEqual(options.image.unlisted_choice, { enabled: false });
+        assert.deepStrictEqual(options.size.unlisted_choice, { enabled: false });
+        assert.strictEqual(ks.image, "ghcr.io/lsst-sqre/sciplat-lab:w_2025_17");
+        assert.strictEqual(ks.start_timeout, 1200);
+        assert.strictEqual(ks.http_timeout, 300);
+    });
+
+    it("runs the idle culler as a hub service with exactly its scopes", async () => {
+        const r = await render("demo");
+        const jh = probeHubConfig(k8s(r, "ConfigMap", "hub-config")).config.JupyterHub;
+        assert.deepStrictEqual(jh.services, [
+            {
+                name: "jupyterhub-idle-culler",
+                command: [
+                    "python3",
+                    "-m",
+                    "jupyterhub_idle_culler",
+                    "--url=http://localhost:8081/hub/api",
+                    "--timeout=3600",
+                    "--cull-every=300",
+                    "--concurrency=10",
+                    "--max-age=432000",
+                ],
+            },
+        ]);
+        assert.deepStrictEqual(jh.load_roles, [
+            {
+                name: "jupyterhub-idle-culler",
+                scopes: ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+                services: ["jupyterhub-idle-culler"],
+            },
+        ]);
+    });
+
+    it("local: identities without GitHub, no GitHub hook", async () => {
+        const r = await render("local");
+        const probe = probeHubConfig(k8s(r, "ConfigMap", "hub-config"));
+        assert.strictEqual(probe.config.GitHubOAuthenticator, undefined);
+        assert.ok(probe.spawn.uid >= 2_000_000_000, "local uids sit above GitHub ids");
+        assert.deepStrictEqual(probe.spawn.supplemental_gids, []);
+    });
+});
+
+describe("lab: image pre-puller", () => {
+    it("pulls every menu image on the user pool with tiny requests, then pauses", async () => {
+        const r = await render("demo");
+        const ds = k8s(r, "DaemonSet", "image-puller");
+        const spec = ds.spec.template.spec;
+        const images = stackSettings("demo").lab.images;
+        assert.deepStrictEqual(spec.initContainers.map((c: { image: string }) => c.image), images.map((i) => i.image));
+        assert.deepStrictEqual(spec.initContainers.map((c: { name: string }) => c.name), images.map((i) => pullContainerName(i.name)));
+        for (const c of [...spec.initContainers, ...spec.containers]) {
+            assert.deepStrictEqual(c.resources, { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "32Mi" } });
+            assert.strictEqual(c.securityContext.allowPrivilegeEscalation, false);
+            assert.strictEqual(c.securityContext.runAsNonRoot, true);
+        }
+        assert.deepStrictEqual(spec.initContainers[0].command, ["/bin/sh", "-c", "exit 0"]);
+        assert.deepStrictEqual(spec.containers.map((c: { image: string }) => c.image), ["registry.k8s.io/pause:3.10"]);
+        assert.strictEqual(spec.automountServiceAccountToken, false);
+        assert.deepStrictEqual(spec.nodeSelector, scheduleOn("user").nodeSelector);
+        assert.deepStrictEqual(spec.tolerations, scheduleOn("user").tolerations);
+        assert.deepStrictEqual(ds.spec.selector.matchLabels, selectorLabels("demo", "image-puller"));
+    });
+
+    it("follows the menu, and is absent with prePull off", async () => {
+        const menu = [
+            { name: "a", displayName: "A", image: "quay.io/jupyter/base-notebook:2025-11-24", default: true },
+            { name: "b", displayName: "B", image: "quay.io/jupyter/scipy-notebook:2025-12-31" },
+        ];
+        const changed = await render("sandbox", set({ "lab.images": JSON.stringify(menu) }));
+        const init = k8s(changed, "DaemonSet", "image-puller").spec.template.spec.initContainers;
+        assert.deepStrictEqual(init.map((c: { image: string }) => c.image), menu.map((i) => i.image));
+        const off = await render("sandbox", set({ "lab.prePull": "false" }));
+        assert.strictEqual(k8sOf(off, "DaemonSet").length, 0);
+    });
+});
+
+describe("lab: NetworkPolicies", () => {
+    const pod = (component: string, ip: string, stack = "sandbox"): Endpoint => ({ namespace: NS, labels: selectorLabels(stack, component), ip });
+    const lab = pod("lab", "10.16.1.10");
+    const otherLab = pod("lab", "10.16.2.11");
+    const hub = pod("hub", "10.16.0.20");
+    const proxy = pod("proxy", "10.16.0.21");
+    const nfs = pod("nfs-server", "10.16.0.22");
+    const puller = pod("image-puller", "10.16.1.30");
+    const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
+    const ingress: Endpoint = { namespace: "nginx-ingress", labels: { "app.kubernetes.io/name": "nginx-ingress" }, ip: "10.16.0.40" };
+    const fakeIngress: Endpoint = { namespace: "default", labels: { "app.kubernetes.io/name": "nginx-ingress" }, ip: "10.16.3.40" };
+    const node: Endpoint = { ip: "10.10.0.5" };
+    const internet: Endpoint = { ip: "140.82.112.3" };
+    const metadata: Endpoint = { ip: "169.254.169.254" };
+    const nfsClusterIp: Endpoint = { ip: "10.20.0.15" };
+
+    let policies: Manifest[] = [];
+    before(async () => {
+        policies = k8sOf(await render("sandbox"), "NetworkPolicy");
+    });
+
+    it("declares one policy per protected component, selecting its pods", () => {
+        const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p]));
+        // acme-http01-solver is the edge's (it admits the ingress controller to cert-manager's solver pods).
+        assert.deepStrictEqual(Object.keys(byName).sort(), ["acme-http01-solver", "hub", "image-puller", "lab", "nfs-server", "proxy"]);
+        for (const [name, component] of Object.entries({ hub: "hub", "image-puller": "image-puller", lab: "lab", "nfs-server": "nfs-server", proxy: "proxy" })) {
+            assert.deepStrictEqual(byName[name].spec.podSelector.matchLabels, selectorLabels("sandbox", component));
+            assert.strictEqual(byName[name].metadata.namespace, NS);
+        }
+    });
+
+    it("labs: ingress only from proxy and hub", () => {
+        assert.ok(allowed(policies, proxy, lab, 8888));
+        assert.ok(allowed(policies, hub, lab, 8888));
+        assert.ok(!allowed(policies, otherLab, lab, 8888), "lab to lab");
+        assert.ok(!allowed(policies, ingress, lab, 8888), "ingress controller straight to a lab");
+        assert.ok(!allowed(policies, proxy, lab, 22), "another port");
+    });
+
+    it("labs: egress to DNS, the hub API and the internet; not to metadata, NFS, nodes, private ranges", () => {
+        assert.ok(allowed(policies, lab, dns, 53, "UDP"));
+        assert.ok(allowed(policies, lab, dns, 53, "TCP"));
+        assert.ok(allowed(policies, lab, hub, 8081));
+        assert.ok(allowed(policies, lab, internet, 443));
+        assert.ok(!allowed(policies, lab, metadata, 80), "cloud metadata server");
+        assert.ok(!allowed(policies, lab, nfs, 2049), "NFS server pod");
+        assert.ok(!allowed(policies, lab, nfsClusterIp, 2049), "NFS server ClusterIP");
+        assert.ok(!allowed(policies, lab, node, 10250), "kubelet");
+        assert.ok(!allowed(policies, lab, proxy, 8001), "proxy API");
+        assert.ok(!allowed(policies, lab, { ip: "192.168.1.1" }, 80), "private range");
+        assert.ok(!allowed(policies, lab, { ip: "100.64.0.1" }, 80), "shared range");
+        assert.ok(!allowed(policies, lab, { namespace: "kube-system", labels: { app: "other" }, ip: "10.16.0.3" }, 53), "DNS port on another pod");
+    });
+
+    it("hub: only proxy and labs on the hub port", () => {
+        assert.ok(allowed(policies, proxy, hub, 8081));
+        assert.ok(allowed(policies, lab, hub, 8081));
+        assert.ok(!allowed(policies, ingress, hub, 8081), "ingress controller");
+        assert.ok(!allowed(policies, nfs, hub, 8081), "another platform pod");
+        assert.ok(!allowed(policies, proxy, hub, 8000), "another port");
+    });
+
+    it("proxy: API only from the hub, public port only from the ingress controller", () => {
+        assert.ok(allowed(policies, hub, proxy, 8001));
+        assert.ok(allowed(policies, ingress, proxy, 8000));
+        assert.ok(!allowed(policies, lab, proxy, 8001), "lab to proxy API");
+        assert.ok(!allowed(policies, ingress, proxy, 8001), "ingress controller to proxy API");
+        assert.ok(!allowed(policies, lab, proxy, 8000), "lab to public port");
+        assert.ok(!allowed(policies, fakeIngress, proxy, 8000), "look-alike pod in another namespace");
+    });
+
+    it("NFS server: only the node range, only NFS ports", () => {
+        assert.ok(allowed(policies, node, nfs, 2049));
+        assert.ok(!allowed(policies, lab, nfs, 2049), "lab");
+        assert.ok(!allowed(policies, hub, nfs, 2049), "hub");
+        assert.ok(!allowed(policies, node, nfs, 22), "another port");
+        assert.ok(!allowed(policies, { ip: "10.11.0.5" }, nfs, 2049), "outside the node range");
+    });
+
+    it("image puller: nothing in, nothing out", () => {
+        assert.ok(!allowed(policies, puller, internet, 443));
+        assert.ok(!allowed(policies, hub, puller, 8888));
+        assert.ok(allowed(policies, hub, proxy, 8001), "control: other traffic unaffected");
+    });
+
+    it("local: the NFS server admits the Docker node networks, not the pod range", async () => {
+        const local = k8sOf(await render("local"), "NetworkPolicy");
+        const nfsLocal = pod("nfs-server", "10.244.0.9", "local");
+        const labLocal = pod("lab", "10.244.0.10", "local");
+        assert.deepStrictEqual(k8s(await render("local"), "NetworkPolicy", "nfs-server").spec.ingress[0].from, LOCAL_NODE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })));
+        assert.ok(allowed(local, { ip: "172.18.0.2" }, nfsLocal, 2049), "kind node");
+        assert.ok(!allowed(local, labLocal, nfsLocal, 2049), "lab");
+    });
+
+    it("keeps cluster ranges outside private space out of the labs' internet", () => {
+        assert.ok(cidrContains("10.0.0.0/8", "10.16.0.0/14"));
+        assert.ok(!cidrContains("10.16.0.0/14", "10.0.0.0/8"));
+        assert.ok(!internetExcept(["10.16.0.0/14"]).includes("10.16.0.0/14"), "already covered");
+        assert.ok(internetExcept(["34.118.224.0/20"]).includes("34.118.224.0/20"), "privately used public range");
+    });
+});
