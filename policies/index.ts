@@ -7,7 +7,7 @@
  * Never import this module from tests or tools: constructing a PolicyPack starts a gRPC server.
  */
 import { PolicyPack, PolicyPackConfig } from "@pulumi/policy";
-import { POLICY_PACK_NAME, rules } from "./rules";
+import { packConfig, POLICY_PACK_NAME, rules } from "./rules";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const policyConfig = require("./policy-config.json") as PolicyPackConfig;
 
@@ -17,5 +17,5 @@ new PolicyPack(
         description: "Security and data-safety rules of the jupyterlabdemo platform (GKE, user data, Kubernetes workloads, network, releases, access).",
         policies: rules,
     },
-    policyConfig,
+    packConfig(policyConfig),
 );

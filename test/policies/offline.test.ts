@@ -3,7 +3,7 @@
  * and a render mutated in memory fails, naming the resource.
  */
 import * as assert from "assert";
-import { rules } from "../../policies/rules";
+import { packConfig, rules } from "../../policies/rules";
 import {
     checkRender,
     describeUrn,
@@ -99,5 +99,16 @@ describe("offline policy check", () => {
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-ingress-tls": { enforcementLevel: "loud" as never } }), /enforcementLevel must be one of/);
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-privileged-allow-list": { allowed: "Deployment/nfs-server" } }), /k8s-privileged-allow-list\.allowed must be array/);
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-privileged-allow-list": { alowed: [] } }), /must NOT have additional properties/);
+    });
+});
+
+describe("policy pack initial config", () => {
+    it("gives every entry an explicit enforcement level (the rule's unless overridden)", () => {
+        const cfg = packConfig({ "k8s-privileged-allow-list": { allowed: ["Deployment/nfs-server"] }, "k8s-ingress-tls": "advisory", "hub-access-restricted-local": {} });
+        assert.deepStrictEqual(cfg, {
+            "k8s-privileged-allow-list": { allowed: ["Deployment/nfs-server"], enforcementLevel: "mandatory" },
+            "k8s-ingress-tls": { enforcementLevel: "advisory" },
+            "hub-access-restricted-local": { enforcementLevel: "advisory" },
+        });
     });
 });
