@@ -393,6 +393,9 @@ function homesDisk(name: string, b: GcePersistentDiskBacking, stack: string, par
             // Immutable in GCE, so constant (no stack name): an adopted disk must match it.
             description: "JupyterLab users' homes (jupyterlabdemo). Protected and snapshotted daily: never delete.",
             labels,
+            // Belt and braces with retainOnDelete: the provider itself abandons the disk instead of
+            // deleting it, and the engine's policies can see this (retainOnDelete never reaches them).
+            deletionPolicy: "ABANDON",
         },
         keep(diskId(b)),
     );

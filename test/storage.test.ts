@@ -32,6 +32,8 @@ describe("storage: the homes disk (GKE stacks)", () => {
                 assert.strictEqual(res.protect, true, `${res.name} protect`);
                 assert.strictEqual(res.retainOnDelete, true, `${res.name} retainOnDelete`);
             }
+            const disk = gcpStorage(r).find((x) => x.type === "gcp:compute/disk:Disk")!;
+            assert.strictEqual(disk.inputs.deletionPolicy, "ABANDON", "the provider abandons, never deletes, the disk");
         });
 
         it(`${stack}: the disk depends on nothing of the cluster and uses the default gcp provider`, async () => {

@@ -1,0 +1,43 @@
+/**
+ * k8s-no-direct-load-balancer: the only way in from the internet is the ingress controller. A
+ * Service of type LoadBalancer declared anywhere else opens a public IP that bypasses TLS, the
+ * ingress's limits and its logs.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { configOf } from "./lib/policy";
+
+export interface NoDirectLoadBalancerConfig {
+    /**
+     * Services allowed to be LoadBalancers, as `namespace/name`: the ingress controller's, should
+     * its chart's objects ever be declared one by one (a helm.v3.Release's are not).
+     */
+    readonly allowed: string[];
+}
+
+export const noDirectLoadBalancer: ResourceValidationPolicy = {
+    name: "k8s-no-direct-load-balancer",
+    description:
+        "No Service of type LoadBalancer is declared except the ingress controller's, so every public entry point goes through the TLS-terminating ingress.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowed: {
+                type: "array",
+                items: { type: "string", pattern: "^[a-z0-9-]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" },
+                default: [],
+                description: "Services allowed to be of type LoadBalancer, as namespace/name.",
+            },
+        },
+    },
+    validateResource: validateResourceOfType(k8s.core.v1.Service, (service, args, reportViolation) => {
+        if (service.spec?.type !== "LoadBalancer") {
+            return;
+        }
+        const { allowed } = configOf<NoDirectLoadBalancerConfig>(args, { allowed: [] });
+        const ref = `${service.metadata?.namespace ?? "default"}/${service.metadata?.name ?? args.name}`;
+        if (!allowed.includes(ref)) {
+            reportViolation(`Service ${ref} is of type LoadBalancer: expose it through the Ingress (or use ClusterIP), or add it to k8s-no-direct-load-balancer.allowed if it is the ingress controller's.`);
+        }
+    }),
+};
