@@ -193,7 +193,8 @@ export function unifiedDiff(a: string, b: string, labels: { a: string; b: string
         const bCount = hunk.filter((o) => o.kind !== "-").length;
         const aStart = aCount === 0 ? aPos[start] : aPos[start] + 1;
         const bStart = bCount === 0 ? bPos[start] : bPos[start] + 1;
-        out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@`);
+        const range = (startLine: number, count: number): string => (count === 1 ? `${startLine}` : `${startLine},${count}`);
+        out.push(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`);
         for (const op of hunk) out.push(`${op.kind}${op.line}`);
         g = last + 1;
     }
