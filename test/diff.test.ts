@@ -139,7 +139,7 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         const text = formatReport(type);
         assert.match(text, /!!!!!!!! REPLACEMENT !!!!!!!!\n!! persistent disk gcp:compute\/disk:Disk storage-homes-disk: type changed\n/);
         assert.match(text, /1 REPLACEMENT \(base -> head\)\n$/);
-        assert.match(formatReport(type, { format: "markdown" }), /> \[!CAUTION\][\s\S]*\*\*persistent disk\*\* `gcp:compute\/disk:Disk` `storage-homes-disk`: type changed/);
+        assert.match(formatReport(type, { format: "markdown" }), /> \[!CAUTION\][\s\S]*\*\*persistent disk\*\* `gcp:compute\/disk:Disk` `storage-homes-disk`: type changed → a new, EMPTY disk/);
 
         const shrink = diffRenders(base, withResources(sandbox, homesDisk({ size: 40 })));
         assert.match(shrink.replacements[0]?.reason ?? "", /size shrinks from 50 to 40/);

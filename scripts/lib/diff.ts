@@ -371,7 +371,7 @@ function markdown(report: DiffReport, sections: readonly ReportSection[], summar
     if (report.replacements.length > 0) {
         out.push("> [!CAUTION]", "> **Replacement**: these changes delete and recreate resources.", ">");
         for (const r of report.replacements) {
-            out.push(`> - **${r.what}** ${code(r.type)} ${code(r.name)}: ${r.reason}. ${r.consequence}.`);
+            out.push(`> - **${r.what}** ${code(r.type)} ${code(r.name)}: ${r.reason} → ${r.consequence}`);
         }
         out.push("");
     }
