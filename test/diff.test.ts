@@ -1,0 +1,253 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import {
+    changedPaths,
+    diffRenders,
+    formatReport,
+    hasChanges,
+    summaryLine,
+    unifiedDiff,
+} from "../scripts/lib/diff";
+import { diffAgainstBase } from "../scripts/lib/gitBase";
+import { REPLACEMENT_RULES } from "../scripts/lib/replacements";
+import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
+import { render, Render, RenderedResource, set } from "./mocks";
+
+/** A render with `extra` fixture resources declared beside the real ones. */
+function withResources(r: Render, ...extra: RenderedResource[]): Render {
+    return { ...r, resources: [...r.resources, ...extra] };
+}
+
+function resourceOf(type: string, name: string, inputs: Record<string, unknown>, opts: Partial<RenderedResource> = {}): RenderedResource {
+    return {
+        type,
+        name,
+        parent: null,
+        custom: true,
+        provider: null,
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        dependsOn: [],
+        inputs,
+        ...opts,
+    };
+}
+
+function deployment(image: string): RenderedResource {
+    return resourceOf("kubernetes:apps/v1:Deployment", "fixture-deployment", {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "hub", namespace: "jupyterhub" },
+        spec: { replicas: 1, template: { spec: { containers: [{ name: "hub", image }] } } },
+    });
+}
+
+function homesDisk(inputs: Record<string, unknown>, name = "fixture-homes-disk"): RenderedResource {
+    return resourceOf(
+        "gcp:compute/disk:Disk",
+        name,
+        { name: "sandbox-homes", project: "jupyterlabdemo-sandbox", zone: "us-central1-a", type: "pd-balanced", size: 50, ...inputs },
+        { protect: true, retainOnDelete: true },
+    );
+}
+
+const refs = (items: readonly { type: string; name: string }[]): string[] => items.map((r) => `${r.type} ${r.name}`);
+
+describe("render diff (scripts/lib/diff.ts)", () => {
+    it("reports nothing for identical renders: one summary line, exit 0", async () => {
+        const sandbox = await render("sandbox");
+        const report = diffRenders(sandbox, sandbox);
+        assert.strictEqual(hasChanges(report), false);
+        assert.deepStrictEqual([report.added, report.removed, report.changed, report.replacements], [[], [], [], []]);
+        assert.strictEqual(report.unchanged, sandbox.resources.length);
+        const text = formatReport(report);
+        assert.strictEqual(text, `${summaryLine(report)}\n`);
+        assert.match(text, /^sandbox: no changes between base and head \(\d+ resources\)\n$/);
+        assert.strictEqual(formatReport(report, { format: "markdown" }).trim().split("\n").length, 1);
+    });
+
+    it("reports a changed container image with a unified diff of the manifest", async () => {
+        const sandbox = await render("sandbox");
+        const base = withResources(sandbox, deployment("quay.io/jupyterhub/k8s-hub:4.4.0"));
+        const head = withResources(sandbox, deployment("quay.io/jupyterhub/k8s-hub:4.4.1"));
+        const report = diffRenders(base, head);
+        assert.ok(hasChanges(report));
+        assert.deepStrictEqual(refs(report.changed), ["kubernetes:apps/v1:Deployment fixture-deployment"]);
+        assert.deepStrictEqual(report.changed[0].paths, ["spec.template.spec.containers[0].image"]);
+        const lines = report.changed[0].diff.split("\n");
+        assert.ok(lines.includes("-        - image: quay.io/jupyterhub/k8s-hub:4.4.0"), report.changed[0].diff);
+        assert.ok(lines.includes("+        - image: quay.io/jupyterhub/k8s-hub:4.4.1"), report.changed[0].diff);
+        assert.deepStrictEqual(report.replacements, [], "an image change replaces nothing");
+        const text = formatReport(report);
+        assert.match(text, /changed \(1\):\n {2}~ kubernetes:apps\/v1:Deployment fixture-deployment: spec\.template\.spec\.containers\[0\]\.image/);
+        assert.match(text, /\nsandbox: 0 to add, 0 to remove, 1 to change, \d+ unchanged \(base -> head\)\n$/);
+    });
+
+    it("reports a changed hub image in the real render (once the hub component is merged)", async function () {
+        const base = await render("sandbox");
+        if (!JSON.stringify(base.resources).includes("quay.io/jupyterhub/k8s-hub:4.4.0")) {
+            this.skip(); // No resource carries the hub image yet on this branch.
+        }
+        const head = await render("sandbox", set({ "hub.image": "quay.io/jupyterhub/k8s-hub:4.4.1" }));
+        const report = diffRenders(base, head);
+        assert.ok(report.changed.length > 0);
+        assert.ok(report.changed.some((c) => /^\+.*k8s-hub:4\.4\.1/m.test(c.diff) && /^-.*k8s-hub:4\.4\.0/m.test(c.diff)));
+        assert.deepStrictEqual(report.replacements, []);
+    });
+
+    it("reports removed and added resources: private nodes off removes the router and NAT, and replaces the cluster", async () => {
+        const privateNodes = await render("sandbox");
+        const publicNodes = await render("sandbox", set({ "cluster.privateNodes": "false" }));
+        const off = diffRenders(privateNodes, publicNodes);
+        assert.deepStrictEqual(refs(off.removed), ["gcp:compute/router:Router gke-router", "gcp:compute/routerNat:RouterNat gke-nat"]);
+        assert.deepStrictEqual(off.added, []);
+        assert.match(formatReport(off), /removed \(2\):\n {2}- gcp:compute\/router:Router gke-router\n {2}- gcp:compute\/routerNat:RouterNat gke-nat\n/);
+        // The control plane range goes with privateClusterConfig: ForceNew in the provider.
+        const cluster = off.replacements.find((r) => r.type === "gcp:container/cluster:Cluster");
+        assert.ok(cluster, JSON.stringify(off.replacements));
+        assert.match(cluster.reason, /privateClusterConfig/);
+
+        const on = diffRenders(publicNodes, privateNodes);
+        assert.deepStrictEqual(refs(on.added), ["gcp:compute/router:Router gke-router", "gcp:compute/routerNat:RouterNat gke-nat"]);
+        assert.deepStrictEqual(on.removed, []);
+        assert.match(formatReport(on), /added \(2\):\n {2}\+ gcp:compute\/router:Router gke-router\n/);
+    });
+
+    it("flags a node pool change that recreates its nodes, and not one that updates in place", async () => {
+        const base = await render("sandbox");
+        const spot = diffRenders(base, await render("sandbox", set({ "cluster.userPool.spot": "false" })));
+        assert.deepStrictEqual(refs(spot.replacements), ["gcp:container/nodePool:NodePool gke-user-pool"]);
+        assert.match(spot.replacements[0].reason, /nodeConfig\.spot changed/);
+        assert.match(formatReport(spot), /REPLACEMENT[\s\S]*GKE node pool gcp:container\/nodePool:NodePool gke-user-pool: nodeConfig\.spot changed/);
+
+        const bigger = diffRenders(base, await render("sandbox", set({ "cluster.userPool.maxNodes": "5" })));
+        assert.deepStrictEqual(refs(bigger.changed), ["gcp:container/nodePool:NodePool gke-user-pool"]);
+        assert.deepStrictEqual(bigger.replacements, [], "autoscaling limits update in place");
+    });
+
+    it("flags a change that would replace the homes disk: its type, a shrink, a rename; not a growth", async () => {
+        const sandbox = await render("sandbox");
+        const base = withResources(sandbox, homesDisk({}));
+
+        const type = diffRenders(base, withResources(sandbox, homesDisk({ type: "pd-ssd" })));
+        assert.deepStrictEqual(refs(type.replacements), ["gcp:compute/disk:Disk fixture-homes-disk"]);
+        assert.match(type.replacements[0].reason, /^type changed$/);
+        assert.match(type.replacements[0].consequence, /EMPTY disk/);
+        const text = formatReport(type);
+        assert.match(text, /!!!!!!!! REPLACEMENT !!!!!!!!\n!! persistent disk gcp:compute\/disk:Disk fixture-homes-disk: type changed\n/);
+        assert.match(text, /1 REPLACEMENT \(base -> head\)\n$/);
+        assert.match(formatReport(type, { format: "markdown" }), /> \[!CAUTION\][\s\S]*\*\*persistent disk\*\* `gcp:compute\/disk:Disk` `fixture-homes-disk`: type changed → a new, EMPTY disk/);
+
+        const shrink = diffRenders(base, withResources(sandbox, homesDisk({ size: 40 })));
+        assert.match(shrink.replacements[0]?.reason ?? "", /size shrinks from 50 to 40/);
+
+        const grow = diffRenders(base, withResources(sandbox, homesDisk({ size: 100 })));
+        assert.deepStrictEqual(refs(grow.changed), ["gcp:compute/disk:Disk fixture-homes-disk"]);
+        assert.deepStrictEqual(grow.replacements, [], "a disk may grow in place");
+
+        const renamed = diffRenders(base, withResources(sandbox, homesDisk({}, "fixture-disk")));
+        assert.deepStrictEqual(refs(renamed.replacements), ["gcp:compute/disk:Disk fixture-homes-disk"]);
+        assert.match(renamed.replacements[0].reason, /logical name changed \(now fixture-disk\) without an alias/);
+
+        const removed = diffRenders(base, sandbox);
+        assert.match(removed.replacements[0]?.reason ?? "", /removed from the program/);
+    });
+
+    it("flags storage.diskType in the real render (once the storage component is merged)", async function () {
+        const base = await render("sandbox");
+        if (!base.resources.some((r) => r.type === "gcp:compute/disk:Disk")) {
+            this.skip(); // No homes disk on this branch yet.
+        }
+        const head = await render("sandbox", set({ "storage.diskType": "pd-ssd" }));
+        const report = diffRenders(base, head);
+        assert.ok(report.replacements.some((r) => r.type === "gcp:compute/disk:Disk"), JSON.stringify(report.replacements));
+    });
+
+    it("reports resource option changes, such as losing protect", async () => {
+        const sandbox = await render("sandbox");
+        const report = diffRenders(withResources(sandbox, homesDisk({})), withResources(sandbox, { ...homesDisk({}), protect: false }));
+        assert.deepStrictEqual(report.changed[0].paths, ["options.protect"]);
+        assert.match(report.changed[0].diff, /^-protect: true\n\+protect: false$/m);
+    });
+
+    it("keeps secrets as [secret]", async () => {
+        const base = await render("sandbox");
+        const head = await render("sandbox", set({ githubClientSecret: "plaintext-must-not-leak" }, true));
+        const report = diffRenders(base, head);
+        for (const format of ["text", "markdown"] as const) {
+            assert.ok(!formatReport(report, { format }).includes("plaintext-must-not-leak"));
+        }
+    });
+
+    it("prints extra sections (the cost extension point) before the summary line", async () => {
+        const sandbox = await render("sandbox");
+        const report = diffRenders(sandbox, withResources(sandbox, homesDisk({})));
+        const text = formatReport(report, { sections: [{ title: "monthly cost", lines: ["+ $2.50"] }] });
+        assert.match(text, /\nmonthly cost:\n\+ \$2\.50\n\nsandbox: 1 to add/);
+    });
+});
+
+describe("unifiedDiff and changedPaths", () => {
+    it("prints the hunks diff -u prints (three lines of context, nearby changes merged)", () => {
+        // Expected texts are GNU diffutils' `diff -u` output for the same inputs.
+        const a = "abcdefghijklm".split("").join("\n") + "\n";
+        const b = "abcdEfghijklmn".split("").join("\n") + "\n";
+        assert.strictEqual(
+            unifiedDiff(a, b, { a: "old", b: "new" }),
+            ["--- old", "+++ new", "@@ -2,7 +2,7 @@", " b", " c", " d", "-e", "+E", " f", " g", " h", "@@ -11,3 +11,4 @@", " k", " l", " m", "+n", ""].join("\n"),
+        );
+        assert.strictEqual(unifiedDiff(a, a, { a: "x", b: "y" }), "");
+        assert.strictEqual(unifiedDiff("x\n", "x\ny\n", { a: "a", b: "b" }), ["--- a", "+++ b", "@@ -1 +1,2 @@", " x", "+y", ""].join("\n"));
+        assert.strictEqual(unifiedDiff("", "y\n", { a: "a", b: "b" }).split("\n")[2], "@@ -0,0 +1 @@");
+        // Changes five unchanged lines apart share one hunk.
+        const c = "abcdEfghiJk".split("").join("\n") + "\n";
+        assert.strictEqual(unifiedDiff(a, c, { a: "a", b: "b" }).match(/^@@/gm)?.length, 1);
+    });
+
+    it("names the deepest changed paths", () => {
+        assert.deepStrictEqual(
+            changedPaths({ a: { b: [1, 2], c: "x" }, d: 1 }, { a: { b: [1, 3], c: "x" }, e: 1 }),
+            ["a.b[1]", "d", "e"],
+        );
+        assert.deepStrictEqual(changedPaths({ l: [1] }, { l: [1, 2] }), ["l"]);
+    });
+
+    it("keeps a documented, well-formed replacement table", () => {
+        for (const rule of REPLACEMENT_RULES) {
+            assert.ok(rule.fields.length > 0 && rule.consequence && rule.what, rule.type);
+            assert.strictEqual(new Set(rule.fields).size, rule.fields.length, `${rule.type}: duplicate fields`);
+        }
+        assert.deepStrictEqual(
+            REPLACEMENT_RULES.map((r) => r.type).sort(),
+            ["gcp:compute/disk:Disk", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool"],
+        );
+    });
+});
+
+describe("npm run diff (scripts/lib/gitBase.ts, end to end)", () => {
+    it("against --base HEAD of a clean checkout: no change, exit 0, only the summary line; the worktree is removed", async function () {
+        const relevant = ["index.ts", "components", "scripts", "stacks", "Pulumi.yaml", "package.json"];
+        const dirty = execFileSync("git", ["status", "--porcelain", "--", ...relevant], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+        if (dirty) {
+            this.skip(); // The working tree differs from HEAD: a diff is expected, not an error.
+        }
+        this.timeout(60000);
+        const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("jupyterlabdemo-diff-"));
+        const { report, notes } = await diffAgainstBase({ stack: "local", baseRef: "HEAD" });
+        assert.deepStrictEqual(notes, []);
+        assert.strictEqual(hasChanges(report), false, formatReport(report));
+        assert.match(formatReport(report), /^local: no changes between HEAD \([0-9a-f]{7,}\) and working tree \(\d+ resources\)\n$/);
+        assert.strictEqual(formatReport(report).split("\n").length, 2);
+        const worktrees = execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" });
+        assert.ok(!worktrees.includes("jupyterlabdemo-diff-"), worktrees);
+        const after = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("jupyterlabdemo-diff-"));
+        assert.deepStrictEqual(after.filter((f) => !before.includes(f)), []);
+    });
+
+    it("rejects a base that is not a commit, as a usage error (exit 2)", async () => {
+        await assert.rejects(diffAgainstBase({ stack: "local", baseRef: "no-such-ref-xyz" }), (e: unknown) => e instanceof UsageError && /--base no-such-ref-xyz: not a commit/.test((e as Error).message));
+    });
+});
