@@ -7,6 +7,8 @@ import {
     diffRenders,
     formatReport,
     hasChanges,
+    ReportSection,
+    SECTION_PROVIDERS,
     summaryLine,
     unifiedDiff,
 } from "../scripts/lib/diff";
@@ -187,6 +189,24 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         const report = diffRenders(sandbox, withResources(sandbox, homesDisk({})));
         const text = formatReport(report, { sections: [{ title: "monthly cost", lines: ["+ $2.50"] }] });
         assert.match(text, /\nmonthly cost:\n\+ \$2\.50\n\nsandbox: 1 to add/);
+    });
+
+    it("shows the monthly cost change, idle and at full scale, when something changes", async () => {
+        const base = await render("sandbox");
+        const head = await render("sandbox", set({ "cluster.userPool.minNodes": "1" }));
+        const report = diffRenders(base, head);
+        const sections = SECTION_PROVIDERS.map((p) => p(base, head, report)).filter((x) => x !== undefined);
+        assert.strictEqual(sections.length, 1);
+        const table = sections[0]!.lines.join("\n");
+        assert.match(table, /\| idle floor \| \$[0-9.,]+ \| \$[0-9.,]+ \| \+\$[0-9.,]+ \|/, "one more idle node costs more");
+        assert.match(table, /\| full scale \| .* \| ±\$0\.00 \|/, "the maximum is unchanged");
+        assert.match(formatReport(report, { sections: sections as ReportSection[] }), /Estimated monthly cost[\s\S]*idle floor[\s\S]*\nsandbox: 0 to add/);
+
+        const same = diffRenders(base, base);
+        assert.deepStrictEqual(SECTION_PROVIDERS.map((p) => p(base, base, same)).filter((x) => x !== undefined), [], "no change: only the summary line");
+        const local = await render("local");
+        const localChange = diffRenders(local, await render("local", set({ "lab.cullIdleSeconds": "7200" })));
+        assert.deepStrictEqual(SECTION_PROVIDERS.map((p) => p(local, local, localChange)).filter((x) => x !== undefined), [], "local costs nothing");
     });
 });
 

@@ -474,16 +474,34 @@ function signed(n: number): string {
     return r === 0 ? "±$0.00" : r > 0 ? `+${usd(r)}` : usd(r);
 }
 
+/** The cost change as a Markdown table (readable as text too). */
+export function costChangeTable(change: CostChange): string[] {
+    const row = (name: string, c: CostDelta): string => `| ${name} | ${usd(c.base)} | ${usd(c.head)} | ${signed(c.delta)} |`;
+    return ["| | base | head | change |", "|---|---:|---:|---:|", row("idle floor", change.idle), row("full scale", change.ceiling)];
+}
+
 /** The cost section of the diff report (Markdown). */
 export function formatCostChange(stack: string, change: CostChange): string {
-    const row = (name: string, c: CostDelta): string => `| ${name} | ${usd(c.base)} | ${usd(c.head)} | ${signed(c.delta)} |`;
-    return [
-        `#### Estimated monthly cost: ${stack}`,
-        "",
-        "| | base | head | change |",
-        "|---|---:|---:|---:|",
-        row("idle floor", change.idle),
-        row("full scale", change.ceiling),
-        "",
-    ].join("\n");
+    return [`#### Estimated monthly cost: ${stack}`, "", ...costChangeTable(change), ""].join("\n");
+}
+
+/**
+ * The diff report's cost section: the monthly cost at base and head, idle and at full scale.
+ * None for a stack without GCP resources (`local`). An unpriced item is reported in the section
+ * instead of failing the whole review.
+ */
+export function costSection(base: Render, head: Render, prices: PriceTable = loadPrices()): { title: string; lines: string[] } | undefined {
+    const title = "Estimated monthly cost (USD, scripts/lib/prices.json)";
+    try {
+        const change = costChange(base, head, prices);
+        if (change.idle.base === 0 && change.idle.head === 0 && change.ceiling.base === 0 && change.ceiling.head === 0) {
+            return undefined;
+        }
+        return { title, lines: costChangeTable(change) };
+    } catch (e) {
+        if (e instanceof UnpricedError) {
+            return { title, lines: [`cannot estimate: ${e.message}`] };
+        }
+        throw e;
+    }
 }

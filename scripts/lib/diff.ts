@@ -8,6 +8,7 @@
 import * as YAML from "yaml";
 import type { Render, RenderedResource } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
+import { costSection } from "./cost";
 
 export interface ResourceRef {
     readonly type: string;
@@ -301,11 +302,13 @@ export interface ReportSection {
 }
 
 /**
- * Extra sections computed from the two renders and the report. Later tools register here (the
- * cost estimate adds its monthly cost change); scripts/diff.ts calls every provider.
+ * Extra sections computed from the two renders and the report; scripts/diff.ts calls every
+ * provider. The cost estimate adds its monthly cost change when anything changes.
  */
 export type SectionProvider = (base: Render, head: Render, report: DiffReport) => ReportSection | undefined;
-export const SECTION_PROVIDERS: SectionProvider[] = [];
+export const SECTION_PROVIDERS: readonly SectionProvider[] = [
+    (base, head, report) => (hasChanges(report) ? costSection(base, head) : undefined),
+];
 
 export type ReportFormat = "text" | "markdown";
 
