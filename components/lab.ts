@@ -22,6 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_SERVICES } from "./hub/index";
 import { commonLabels, Placement, selectorLabels } from "./naming";
+import { NFS_PORT } from "./storage";
 
 /** Port of the single-user server in a lab pod (KubeSpawner's default). */
 export const LAB_PORT = 8888;
@@ -63,14 +64,11 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
  */
 export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.0/16"];
 
-/** NFS server ports: NFSv4 on 2049; rpcbind (111) and mountd (20048) for NFSv3 clients. */
-export const NFS_PORTS: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }> = [
-    { port: 2049, protocol: "TCP" },
-    { port: 111, protocol: "TCP" },
-    { port: 111, protocol: "UDP" },
-    { port: 20048, protocol: "TCP" },
-    { port: 20048, protocol: "UDP" },
-];
+/**
+ * NFS server ports the policy opens: exactly what the server serves (NFSv4 only, one TCP port,
+ * no rpcbind or mountd; see components/storage.ts).
+ */
+export const NFS_PORTS: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }> = [{ port: NFS_PORT, protocol: "TCP" }];
 
 /** Kubernetes names of the lab component's objects. */
 export const LAB_NAMES = {

@@ -287,6 +287,18 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!allowed(policies, hub, nfs, 2049), "hub");
         assert.ok(!allowed(policies, node, nfs, 22), "another port");
         assert.ok(!allowed(policies, { ip: "10.11.0.5" }, nfs, 2049), "outside the node range");
+        assert.ok(!allowed(policies, node, nfs, 111), "no rpcbind: the server is NFSv4 only");
+    });
+
+    it("NFS server: the policy opens exactly the ports its Service and container serve", async () => {
+        const r = await render("sandbox");
+        const ports = (list: { port?: number; containerPort?: number; protocol?: string }[]) =>
+            list.map((p) => `${p.port ?? p.containerPort}/${p.protocol ?? "TCP"}`).sort();
+        const policy = policies.find((p) => p.metadata.name === "nfs-server")!;
+        const service = k8s(r, "Service", "nfs-server");
+        const container = k8s(r, "Deployment", "nfs-server").spec.template.spec.containers[0];
+        assert.deepStrictEqual(ports(policy.spec.ingress[0].ports), ports(service.spec.ports));
+        assert.deepStrictEqual(ports(policy.spec.ingress[0].ports), ports(container.ports));
     });
 
     it("image puller: nothing in, nothing out", () => {
