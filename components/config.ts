@@ -571,6 +571,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
     const projectInput: Record<string, unknown> = {};
     const gcpInput: Record<string, unknown> = {};
     const secretsPresent = new Set<SecretKey>();
+    let dummyPasswordLength = 0;
     for (const fullKey of Object.keys(raw).sort()) {
         const colon = fullKey.indexOf(":");
         const namespace = fullKey.slice(0, colon);
@@ -579,6 +580,9 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
             if ((SECRET_KEYS as readonly string[]).includes(key)) {
                 if (raw[fullKey] !== "") {
                     secretsPresent.add(key as SecretKey);
+                }
+                if (key === "dummyPassword") {
+                    dummyPasswordLength = raw[fullKey].length;
                 }
                 projectInput[key] = "(secret)";
             } else {
@@ -631,6 +635,11 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         if (cfg.platform !== "local") fail(`${ns}:hub.authenticator`, `may be "dummy" only when platform is local, got "dummy"`);
         if (!secretsPresent.has("dummyPassword")) {
             fail(`${ns}:dummyPassword`, `is required with the dummy authenticator (pulumi config set --secret ${ns}:dummyPassword <password>)`);
+        }
+        // JupyterHub's shared-password authenticator refuses a password under 8 characters at
+        // start-up; say so now. Only the length is looked at, never echoed.
+        if (dummyPasswordLength < 8) {
+            fail(`${ns}:dummyPassword`, "must be at least 8 characters (JupyterHub's shared-password authenticator requires it)");
         }
     } else {
         if (!cfg.github.clientId) fail(`${ns}:github.clientId`, "is required with the github authenticator (the OAuth app's client id)");

@@ -135,6 +135,12 @@ describe("config", () => {
         assert.ok(!message.includes("hunter"));
     });
 
+    it("rejects a shared password too short for JupyterHub, without echoing it", () => {
+        const message = errorOf("local", [{ key: "dummyPassword", value: "short7c", secret: true }]);
+        assert.strictEqual(message, "jupyterlabdemo:dummyPassword: must be at least 8 characters (JupyterHub's shared-password authenticator requires it)");
+        assert.doesNotThrow(() => settingsOf("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]));
+    });
+
     it("recognises pinned and unpinned images", () => {
         assert.ok(imageIsPinned("quay.io/jupyterhub/k8s-hub:4.4.0"));
         assert.ok(imageIsPinned("registry:5000/lab:w_2025_45"));
