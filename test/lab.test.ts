@@ -135,7 +135,7 @@ describe("lab: the hub configuration's lab section (rendered, run in Python)", f
         assert.strictEqual(options.size.choices.medium.default, true);
         assert.deepStrictEqual(options.image.unlisted_choice, { enabled: false });
         assert.deepStrictEqual(options.size.unlisted_choice, { enabled: false });
-        assert.strictEqual(ks.image, "ghcr.io/lsst-sqre/sciplat-lab:w_2025_17");
+        assert.strictEqual(ks.image, "ghcr.io/lsst-sqre/sciplat-lab:w_2024_50");
         assert.strictEqual(ks.start_timeout, 1200);
         assert.strictEqual(ks.http_timeout, 300);
     });
