@@ -10,7 +10,7 @@ import {
     SNAPSHOT_DAILY_CHANGE_RATE,
     UnpricedError,
 } from "../scripts/lib/cost";
-import { Render, RenderedResource, render, set } from "./mocks";
+import { fixtureResource, Render, RenderedResource, render, set } from "./mocks";
 
 /** Round prices and a 100-hour month, so every expected value is plain arithmetic. */
 const PRICES: PriceTable = {
@@ -33,20 +33,7 @@ const PRICES: PriceTable = {
     },
 };
 
-function res(type: string, name: string, inputs: Record<string, unknown>): RenderedResource {
-    return {
-        type,
-        name,
-        parent: null,
-        custom: true,
-        provider: null,
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        dependsOn: [],
-        inputs,
-    };
-}
+const res = (type: string, name: string, inputs: Record<string, unknown>): RenderedResource => fixtureResource(type, name, inputs);
 
 function pool(name: string, location: string, nodeConfig: Record<string, unknown>, min: number, max: number, extra: Record<string, unknown> = {}): RenderedResource {
     return res("gcp:container/nodePool:NodePool", `gke-${name}`, {

@@ -15,28 +15,14 @@ import {
 import { diffAgainstBase } from "../scripts/lib/gitBase";
 import { REPLACEMENT_RULES } from "../scripts/lib/replacements";
 import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
-import { render, Render, RenderedResource, set } from "./mocks";
+import { fixtureResource, render, Render, RenderedResource, set } from "./mocks";
 
 /** A render with `extra` fixture resources declared beside the real ones. */
 function withResources(r: Render, ...extra: RenderedResource[]): Render {
     return { ...r, resources: [...r.resources, ...extra] };
 }
 
-function resourceOf(type: string, name: string, inputs: Record<string, unknown>, opts: Partial<RenderedResource> = {}): RenderedResource {
-    return {
-        type,
-        name,
-        parent: null,
-        custom: true,
-        provider: null,
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        dependsOn: [],
-        inputs,
-        ...opts,
-    };
-}
+const resourceOf = fixtureResource;
 
 function deployment(image: string): RenderedResource {
     return resourceOf("kubernetes:apps/v1:Deployment", "fixture-deployment", {

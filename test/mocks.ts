@@ -62,3 +62,25 @@ export function k8sOf(r: Render, kind: string): Manifest[] {
 
 /** The placeholder the render writes for an output known only after deployment. */
 export { placeholder } from "../scripts/lib/mocks";
+
+/** A resource as the render records it, built by hand for a test; options default to a plain custom resource. */
+export function fixtureResource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    extra: Partial<RenderedResource> = {},
+): RenderedResource {
+    return {
+        type,
+        name,
+        parent: null,
+        custom: true,
+        provider: null,
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        dependsOn: [],
+        inputs,
+        ...extra,
+    };
+}

@@ -17,20 +17,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class Section(dict):
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name, value):
-        self[name] = value
-
-
-class Config(dict):
-    def __getattr__(self, name):
-        return self.setdefault(name, Section())
+# The same stand-in for traitlets' Config as the unit tests use (this directory is on sys.path).
+from fakes import FakeConfig as Config  # noqa: E402
 
 
 def plain(value):

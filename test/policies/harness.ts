@@ -7,22 +7,10 @@ import { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } fro
 import { checkResources, loadPolicyConfig, PolicyViolation } from "../../scripts/lib/policyCheck";
 import type { RenderedResource } from "../../scripts/lib/render";
 
+import { fixtureResource } from "../mocks";
+
 /** A resource as the render records it; options default to a plain custom resource. */
-export function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RenderedResource> = {}): RenderedResource {
-    return {
-        type,
-        name,
-        parent: null,
-        custom: true,
-        provider: null,
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        dependsOn: [],
-        inputs,
-        ...extra,
-    };
-}
+export const res = fixtureResource;
 
 /** Runs `rule` alone over `resources` of `stack`, with its entry of the real policy config (or `config`). */
 export async function run(
