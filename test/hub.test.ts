@@ -170,7 +170,7 @@ describe("hub: rendered-input consistency", () => {
             assert.deepStrictEqual(rules, KUBESPAWNER_RULES);
             const flat = rules.flatMap((x) => [...x.apiGroups, ...x.resources, ...x.verbs]);
             assert.ok(!flat.includes("*"), "no wildcards");
-            for (const never of ["secrets", "services", "nodes", "namespaces", "roles", "rolebindings", "escalate", "bind", "impersonate", "patch", "update"]) {
+            for (const never of ["persistentvolumeclaims", "secrets", "services", "nodes", "namespaces", "roles", "rolebindings", "escalate", "bind", "impersonate", "patch", "update"]) {
                 assert.ok(!flat.includes(never), `the Role must not grant ${never}`);
             }
             const binding = k8s(r, "RoleBinding", "hub");

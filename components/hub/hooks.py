@@ -347,14 +347,21 @@ PASSWD_SCRIPT = "\n".join(
 )
 
 # The home init container: a home the kubelet just created is root's (0755): make it the user's,
-# 0700. A home owned by anyone else is given back to the user. Needs CAP_CHOWN only (chmod runs
-# while root still owns the directory).
+# 0700. A home that belongs to another uid is refused, never handed over: GitHub logins can be
+# renamed and then registered by someone else, and the new owner of a login must not inherit the
+# old owner's files (an admin moves the directory). Needs CAP_CHOWN only (chmod runs while root
+# still owns the directory). No braces: KubeSpawner formats init container strings.
 HOME_SCRIPT = "\n".join(
     [
         "set -eu",
-        "owner=$(stat -c %u:%g " + HOME_INIT_MOUNT + ")",
-        "if [ \"$owner\" = \"0:0\" ]; then chmod 0700 " + HOME_INIT_MOUNT + "; fi",
-        "if [ \"$owner\" != \"$LAB_UID:$LAB_GID\" ]; then chown \"$LAB_UID:$LAB_GID\" " + HOME_INIT_MOUNT + "; fi",
+        "owner=$(stat -c %u " + HOME_INIT_MOUNT + ")",
+        "if [ \"$owner\" = 0 ]; then chmod 0700 " + HOME_INIT_MOUNT + "; chown \"$LAB_UID:$LAB_GID\" " + HOME_INIT_MOUNT + "; exit 0; fi",
+        "if [ \"$owner\" != \"$LAB_UID\" ]; then",
+        "  echo \"refusing to start: this home belongs to uid $owner, not to uid $LAB_UID (a GitHub login renamed and "
+        "taken by someone else?); an admin must move the old directory away\" >&2",
+        "  exit 1",
+        "fi",
+        "chown \"$LAB_UID:$LAB_GID\" " + HOME_INIT_MOUNT,
     ]
 )
 
@@ -569,13 +576,19 @@ def validate_lab_settings(lab):
 # ---------------------------------------------------------------------------------------------
 
 
-def _login_failure(message):
-    """The exception that fails a login with `message` on the hub's error page."""
+def _http_error(status, message, fallback):
+    """An HTTP error whose `message` the hub's error page shows (no `reason`: the page would show
+    that instead); `fallback` where tornado is absent (the unit tests)."""
     try:
         from tornado.web import HTTPError
-    except ImportError:  # the unit tests run without tornado
-        return GitHubAPIError(message)
-    return HTTPError(502, message.replace("%", "%%"), reason="GitHub organizations unavailable")
+    except ImportError:
+        return fallback
+    return HTTPError(status, message.replace("%", "%%"))
+
+
+def _login_failure(message):
+    """The exception that fails a login with `message` on the hub's error page."""
+    return _http_error(502, message, GitHubAPIError(message))
 
 
 async def github_auth_state_hook(authenticator, auth_state, fetcher=urllib_fetcher):
@@ -601,7 +614,11 @@ def make_auth_state_hook(lab):
     image = default_image(lab)
 
     def auth_state_hook(spawner, auth_state):
-        identity = identity_for(source, spawner.user.name, auth_state)
+        try:
+            identity = identity_for(source, spawner.user.name, auth_state)
+        except IdentityError as e:
+            # Also runs when the spawn page renders: a 403 with the reason, not a bare 500.
+            raise _http_error(403, f"Cannot start your lab: {e}", e) from None
         spawner.lab_identity = identity
         for trait, value in lab_pod_settings(identity, lab, image).items():
             if trait == "environment":

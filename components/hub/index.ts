@@ -54,11 +54,13 @@ export const HUB_PYTHON_DIR = __dirname;
 
 /**
  * What KubeSpawner does in the namespace: create, watch and delete lab pods; read events to
- * report spawn progress; persistentvolumeclaims for per-user claims (`storage_pvc_ensure`,
- * `delete_pvc`). No services or secrets: `services_enabled` and `internal_ssl` stay off.
+ * report spawn progress. No persistentvolumeclaims: homes are subPaths of the shared `homes`
+ * claim and `storage_pvc_ensure`/`delete_pvc` are off, so a compromised hub cannot delete the
+ * homes claim or its own database claim. No services or secrets: `services_enabled` and
+ * `internal_ssl` stay off.
  */
 export const KUBESPAWNER_RULES: ReadonlyArray<{ apiGroups: string[]; resources: string[]; verbs: string[] }> = [
-    { apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["get", "watch", "list", "create", "delete"] },
+    { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "list", "create", "delete"] },
     { apiGroups: [""], resources: ["events"], verbs: ["get", "watch", "list"] },
 ];
 

@@ -413,8 +413,9 @@ class InitScriptTest(unittest.TestCase):
         self.assertEqual(self._run_home_script(58374121, 58374121, (0, 0)), (0, (58374121, 58374121), "0o700"))
 
     @unittest.skipUnless(os.getuid() == 0, "needs root to chown, like the init container")
-    def test_home_script_gives_a_foreign_home_back_without_touching_its_mode(self):
-        self.assertEqual(self._run_home_script(58374121, 58374121, (1000, 100)), (0, (58374121, 58374121), "0o750"))
+    def test_home_script_refuses_a_home_that_belongs_to_another_uid(self):
+        # A GitHub login renamed and registered by someone else must not inherit the old home.
+        self.assertEqual(self._run_home_script(58374121, 58374121, (1000, 100)), (1, (1000, 100), "0o750"))
 
     def test_home_script_leaves_a_home_the_user_owns_alone(self):
         me = (os.getuid(), os.getgid())
