@@ -110,6 +110,7 @@ export = async (): Promise<Record<string, unknown>> => {
             userPlacement,
             nodeCidrs: settings.platform === "gke" ? [c.nodeCidr] : LOCAL_NODE_CIDRS,
             clusterCidrs: settings.platform === "gke" ? [c.nodeCidr, c.podCidr, c.serviceCidr, c.masterCidr] : [],
+            admitNodesByCiliumEntity: settings.platform === "gke",
         },
         k8sOpts,
     );
@@ -165,7 +166,10 @@ export = async (): Promise<Record<string, unknown>> => {
             // GKE: keep client addresses. Local: any node answers (client addresses do not matter there).
             externalTrafficPolicy: platform ? "Local" : "Cluster",
             nodePorts: !platform && ingress.localServiceType === "NodePort" ? LOCAL_NODE_PORTS : undefined,
-            dns: platform && ingress.dnsZone ? { project: settings.gcp!.project, managedZone: ingress.dnsZone } : undefined,
+            dns:
+                platform && ingress.dnsZone
+                    ? { project: ingress.dnsProject ?? settings.gcp!.project, managedZone: ingress.dnsZone }
+                    : undefined,
         },
         k8sOpts,
     );

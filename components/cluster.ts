@@ -133,7 +133,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         const nodeServiceAccount = new gcp.serviceaccount.Account(
             `${name}-nodes`,
             {
-                accountId: `${args.clusterName}-nodes`.slice(0, 30),
+                accountId: nodeServiceAccountId(args.clusterName),
                 project,
                 displayName: `GKE nodes of ${args.clusterName} (least privilege)`,
             },
@@ -174,7 +174,12 @@ export class GkeCluster extends pulumi.ComponentResource {
                     args.masterAuthorizedNetworks.length > 0
                         ? { cidrBlocks: args.masterAuthorizedNetworks.map((cidrBlock) => ({ cidrBlock })) }
                         : undefined,
-                securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+                // Posture (workload configuration audit) on; the basic vulnerability tier was
+                // retired by Google in 2025, so vulnerability scanning is explicitly off.
+                securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
+                // Cilium cluster-wide policies: the only way to admit the kubelet's NFS mounts
+                // (host and remote-node traffic) to the NFS server under Dataplane V2.
+                enableCiliumClusterwideNetworkPolicy: true,
                 // The homes disk is attached through the PD CSI driver: turned on explicitly rather
                 // than relying on the default of new clusters.
                 addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
@@ -315,4 +320,12 @@ export function gkeKubeconfig(c: {
             },
         ],
     });
+}
+
+/**
+ * The node service account's id: `<cluster>-nodes`, cut to GCP's 30 characters and never ending
+ * in `-` (ids match ^[a-z][-a-z0-9]{4,28}[a-z0-9]$; cluster names already start with a letter).
+ */
+export function nodeServiceAccountId(clusterName: string): string {
+    return `${clusterName}-nodes`.slice(0, 30).replace(/-+$/, "");
 }

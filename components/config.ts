@@ -117,7 +117,9 @@ const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: n
 
 const clusterSchema = z
     .strictObject({
-        name: k8sName
+        name: z
+            .string()
+            .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, "must start with a letter and hold only a-z, 0-9 and - (a GKE cluster name)")
             .max(40, "must be at most 40 characters (a GKE cluster name limit)")
             .optional()
             .describe("GKE cluster name. Default: `jupyterlab-<stack>`. Changing it replaces the cluster."),
@@ -355,6 +357,11 @@ const ingressSchema = z
             .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Cloud DNS managed zone name")
             .optional()
             .describe("Cloud DNS managed zone that holds the hostname; when set, the A record is declared."),
+        dnsProject: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id")
+            .optional()
+            .describe("Project of `dnsZone` when it is not the stack's own (a zone shared by stacks). Default: `gcp:project`."),
         maxBodySize: z
             .string()
             .regex(/^[0-9]+[kmg]?$/, "must be an nginx size such as 512m or 1g")
@@ -609,6 +616,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         if (!cfg.kubeContext) fail(`${ns}:kubeContext`, "is required when platform is local (the kubeconfig context to deploy onto)");
         if (gcp.project) fail("gcp:project", "must not be set when platform is local (local declares no GCP resources)");
         if (cfg.ingress.dnsZone) fail(`${ns}:ingress.dnsZone`, "must not be set when platform is local (no Cloud DNS)");
+        if (cfg.ingress.dnsProject) fail(`${ns}:ingress.dnsProject`, "must not be set when platform is local (no Cloud DNS)");
         if (cfg.storage.adoptExistingDisk) fail(`${ns}:storage.adoptExistingDisk`, "must be false when platform is local (no GCE disk)");
     } else {
         if (cfg.kubeContext) fail(`${ns}:kubeContext`, "must not be set when platform is gke (the cluster is created by this program)");
@@ -616,6 +624,9 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         if (!gcp.region) fail("gcp:region", "is required when platform is gke (pulumi config set gcp:region <region>)");
         if (!gcp.zone) fail("gcp:zone", "is required when platform is gke (pulumi config set gcp:zone <zone>)");
         if (!gcp.zone.startsWith(`${gcp.region}-`)) fail("gcp:zone", `must be a zone of gcp:region (${gcp.region}), got "${gcp.zone}"`);
+        if (cfg.ingress.dnsProject && !cfg.ingress.dnsZone) {
+            fail(`${ns}:ingress.dnsProject`, "is set but ingress.dnsZone is not (the project of which zone?)");
+        }
         if (!cfg.ingress.acmeEmail) fail(`${ns}:ingress.acmeEmail`, "is required when platform is gke (Let's Encrypt account contact)");
     }
     for (const pool of ["corePool", "userPool"] as const) {

@@ -200,6 +200,14 @@ export interface LabArgs {
      * ranges if they are not private addresses). @default []
      */
     readonly clusterCidrs?: readonly string[];
+    /**
+     * Also admit the kubelet's NFS mounts by Cilium entity (`host`, `remote-node`) with a
+     * CiliumClusterwideNetworkPolicy. GKE Dataplane V2 (Cilium) gives traffic from nodes a node
+     * identity that an ipBlock of the node range may not match; the cluster must have Cilium
+     * cluster-wide policies enabled. Policies add up: the NetworkPolicy's node range still holds.
+     * @default false
+     */
+    readonly admitNodesByCiliumEntity?: boolean;
 }
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -289,7 +297,14 @@ export class Lab extends pulumi.ComponentResource {
             this.imagePuller = new k8s.apps.v1.DaemonSet(
                 `${name}-image-puller`,
                 {
-                    metadata: { name: LAB_NAMES.imagePuller, namespace: ns, labels },
+                    metadata: {
+                        name: LAB_NAMES.imagePuller,
+                        namespace: ns,
+                        labels,
+                        // Pulling multi-gigabyte images can outlast Pulumi's rollout wait; the
+                        // pre-pull is best effort, so `pulumi up` does not wait for it.
+                        annotations: { "pulumi.com/skipAwait": "true" },
+                    },
                     spec: {
                         selector: { matchLabels: selectorLabels(a.stack, "image-puller") },
                         // Replace every puller pod at once when the menu changes: they hold nothing.
@@ -396,6 +411,29 @@ export class Lab extends pulumi.ComponentResource {
                 policyTypes: ["Ingress", "Egress"],
             }),
         ];
+        if (a.admitNodesByCiliumEntity) {
+            new k8s.apiextensions.CustomResource(
+                `${name}-cilium-nfs-server-nodes`,
+                {
+                    apiVersion: "cilium.io/v2",
+                    kind: "CiliumClusterwideNetworkPolicy",
+                    metadata: { name: `jupyterlabdemo-${a.stack}-nfs-server-nodes`, labels: commonLabels(a.stack, "network-policy") },
+                    spec: {
+                        description: "The kubelet mounts users' homes over NFS from the nodes: admit node traffic to the NFS server's port.",
+                        endpointSelector: {
+                            matchLabels: { "k8s:io.kubernetes.pod.namespace": a.namespace, ...selectorLabels(a.stack, "nfs-server") },
+                        },
+                        ingress: [
+                            {
+                                fromEntities: ["host", "remote-node"],
+                                toPorts: [{ ports: NFS_PORTS.map((p) => ({ port: String(p.port), protocol: p.protocol })) }],
+                            },
+                        ],
+                    },
+                },
+                child,
+            );
+        }
         this.networkPolicyNames = policies.map((p) => p.metadata.name);
 
         this.registerOutputs({ imagePuller: this.imagePuller, networkPolicyNames: this.networkPolicyNames });

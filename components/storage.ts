@@ -234,7 +234,12 @@ export class HomeStorage extends pulumi.ComponentResource {
                     strategy: { type: "Recreate" },
                     selector: { matchLabels: podLabels },
                     template: {
-                        metadata: { labels: { ...labels } },
+                        metadata: {
+                            labels: { ...labels },
+                            // Moving the server stalls every lab's file I/O while the disk
+                            // re-attaches: the autoscaler must not do it to shrink the pool.
+                            annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" },
+                        },
                         spec: {
                             nodeSelector: args.placement.nodeSelector,
                             tolerations: args.placement.tolerations,
@@ -252,6 +257,8 @@ export class HomeStorage extends pulumi.ComponentResource {
                                         { name: "NFS_EXPORT_0", value: NFS_EXPORT },
                                         // NFSv4 only: one port, no rpcbind/mountd/statd exposed.
                                         { name: "NFS_DISABLE_VERSION_3", value: "1" },
+                                        // v2 too, else the image keeps rpcbind and statd running.
+                                        { name: "NFS_DISABLE_VERSION_2", value: "1" },
                                         { name: "NFS_VERSION", value: "4.2" },
                                         // Default is one per node CPU; labs are many small clients.
                                         { name: "NFS_SERVER_THREAD_COUNT", value: "16" },
@@ -378,6 +385,10 @@ function homesDisk(name: string, b: GcePersistentDiskBacking, stack: string, par
         protect: true,
         retainOnDelete: true,
         import: b.adoptExisting ? importId : undefined,
+        // deletionPolicy exists in Pulumi's state only, not on the GCE disk: an import reads it
+        // as unset and would refuse the mismatch. The first `up` after adoption with
+        // adoptExistingDisk back to false sets it.
+        ignoreChanges: b.adoptExisting ? ["deletionPolicy"] : undefined,
     });
     const labels = gcpLabels(stack, { [USER_DATA_LABEL.key]: USER_DATA_LABEL.value });
     const policyName = snapshotPolicyName(b.diskName);

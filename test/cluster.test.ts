@@ -3,7 +3,7 @@
  * roles, per-stack protection, the kubeconfig's exec flow, and nothing of GCP on `local`.
  */
 import * as assert from "assert";
-import { gkeKubeconfig } from "../components/cluster";
+import { gkeKubeconfig, nodeServiceAccountId } from "../components/cluster";
 import { NODE_ROLE_LABEL } from "../components/naming";
 import { render, resource, resourcesOf, set } from "./mocks";
 
@@ -139,6 +139,21 @@ describe("GKE platform", () => {
         const r = await render("sandbox");
         const provider = resource(r, "pulumi:providers:kubernetes", "gke-k8s");
         assert.deepStrictEqual(provider.dependsOn, ["gke-core-pool", "gke-user-pool"]);
+    });
+
+    it("derives a valid node service account id from any valid cluster name", () => {
+        assert.strictEqual(nodeServiceAccountId("jupyterlab-sandbox"), "jupyterlab-sandbox-nodes");
+        // Cut to 30 characters, never ending in "-".
+        assert.strictEqual(nodeServiceAccountId("a-very-long-cluster-name-for-x"), "a-very-long-cluster-name-for-x");
+        assert.strictEqual(nodeServiceAccountId("a-very-long-cluster-name-for-"), "a-very-long-cluster-name-for");
+        for (const n of ["jupyterlab-sandbox", "abcdefghijklmnopqrstuvwxyz0123456789abcd", "x1"]) {
+            assert.match(nodeServiceAccountId(n).padEnd(6, "x"), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, n);
+        }
+    });
+
+    it("turns vulnerability scanning off explicitly (the basic tier is retired) and keeps posture checks", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.securityPostureConfig, { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" });
     });
 
     it("builds a kubeconfig with the gke-gcloud-auth-plugin exec flow and no static credential", () => {

@@ -201,6 +201,13 @@ describe("hub: rendered-input consistency", () => {
 });
 
 describe("hub: the hub Deployment", () => {
+    it("is never moved by the autoscaler, and tolerates a slow answer before leaving its Service", async () => {
+        const d = k8s(await render("sandbox"), "Deployment", "hub");
+        assert.strictEqual(d.spec.template.metadata.annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"], "false");
+        const ready = d.spec.template.spec.containers[0].readinessProbe;
+        assert.ok(ready.timeoutSeconds >= 5 && ready.failureThreshold >= 3, JSON.stringify(ready));
+    });
+
     for (const stack of STACKS) {
         it(`${stack}: one replica, Recreate, sqlite on its own ReadWriteOnce claim, probes, resources, non-root`, async () => {
             const r = await render(stack);

@@ -329,16 +329,16 @@ describe("edge: the hub's Ingress", () => {
 
 describe("edge: DNS and outputs", () => {
     it("sandbox and demo: an A record for the hostname in the configured zone, pointing at the static IP", async () => {
-        for (const [stack, host] of [
-            ["sandbox", "sandbox.jupyterlabdemo.org"],
-            ["demo", "demo.jupyterlabdemo.org"],
+        for (const [stack, host, zone] of [
+            ["sandbox", "sandbox.jupyterlabdemo.org", "sandbox-jupyterlabdemo-org"],
+            ["demo", "demo.jupyterlabdemo.org", "jupyterlabdemo-org"],
         ]) {
             const r = await render(stack);
             const records = resourcesOf(r, RECORD_SET);
             assert.strictEqual(records.length, 1);
             assert.deepStrictEqual(records[0].inputs, {
                 project: `jupyterlabdemo-${stack}`,
-                managedZone: "jupyterlabdemo-org",
+                managedZone: zone,
                 name: `${host}.`,
                 type: "A",
                 ttl: 300,
@@ -346,6 +346,13 @@ describe("edge: DNS and outputs", () => {
             });
             assert.strictEqual(records[0].name, "edge-dns-record");
         }
+    });
+
+    it("puts the record in another project's zone when ingress.dnsProject names it", async () => {
+        const r = await render("sandbox", set({ "ingress.dnsZone": "jupyterlabdemo-org", "ingress.dnsProject": "jupyterlabdemo-demo" }));
+        const record = resourcesOf(r, RECORD_SET)[0];
+        assert.strictEqual(record.inputs.project, "jupyterlabdemo-demo");
+        assert.strictEqual(record.inputs.managedZone, "jupyterlabdemo-org");
     });
 
     it("without a zone: no record, and the outputs say which one to create", async () => {

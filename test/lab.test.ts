@@ -290,6 +290,26 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!allowed(policies, node, nfs, 111), "no rpcbind: the server is NFSv4 only");
     });
 
+    it("the image puller does not hold up pulumi up while multi-gigabyte images pull", async () => {
+        const puller = k8s(await render("sandbox"), "DaemonSet", "image-puller");
+        assert.strictEqual(puller.metadata.annotations!["pulumi.com/skipAwait"], "true");
+    });
+
+    it("NFS server on GKE: node traffic is also admitted by Cilium entity, on the NFS port only", async () => {
+        const r = await render("sandbox");
+        const ccnp = k8s(r, "CiliumClusterwideNetworkPolicy", "jupyterlabdemo-sandbox-nfs-server-nodes");
+        assert.deepStrictEqual(ccnp.spec.endpointSelector.matchLabels, {
+            "k8s:io.kubernetes.pod.namespace": NS,
+            ...selectorLabels("sandbox", "nfs-server"),
+        });
+        assert.deepStrictEqual(ccnp.spec.ingress, [
+            { fromEntities: ["host", "remote-node"], toPorts: [{ ports: [{ port: "2049", protocol: "TCP" }] }] },
+        ]);
+        const cluster = r.resources.find((x) => x.type === "gcp:container/cluster:Cluster")!;
+        assert.strictEqual(cluster.inputs.enableCiliumClusterwideNetworkPolicy, true, "the cluster must accept the policy");
+        assert.deepStrictEqual(k8sOf(await render("local"), "CiliumClusterwideNetworkPolicy"), [], "not on local (no Cilium assumed)");
+    });
+
     it("NFS server: the policy opens exactly the ports its Service and container serve", async () => {
         const r = await render("sandbox");
         const ports = (list: { port?: number; containerPort?: number; protocol?: string }[]) =>

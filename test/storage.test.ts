@@ -152,6 +152,14 @@ describe("storage: the homes disk (GKE stacks)", () => {
 });
 
 describe("storage: the NFS server", () => {
+    it("serves NFSv4 only and is never moved by the autoscaler", async () => {
+        const d = k8s(await render("sandbox"), "Deployment", "nfs-server");
+        const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+        assert.strictEqual(env.NFS_DISABLE_VERSION_2, "1");
+        assert.strictEqual(env.NFS_DISABLE_VERSION_3, "1");
+        assert.strictEqual(d.spec.template.metadata.annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"], "false");
+    });
+
     it("is one replica with the Recreate strategy, on the core pool, mounting the disk's claim", async () => {
         const r = await render("sandbox");
         const d = k8s(r, "Deployment", "nfs-server");

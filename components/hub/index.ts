@@ -303,6 +303,8 @@ export class Hub extends pulumi.ComponentResource {
                         metadata: {
                             labels: hubLabels,
                             annotations: {
+                                // One hub: the autoscaler must not move it to shrink the core pool.
+                                "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
                                 "jupyterlabdemo.io/config-checksum": this.configChecksum,
                                 "jupyterlabdemo.io/secrets-rotation": a.secretsRotation,
                             },
@@ -342,7 +344,8 @@ export class Hub extends pulumi.ComponentResource {
                                     // A database upgrade may take a while: the startup probe allows 5 minutes.
                                     startupProbe: { ...healthProbe, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
                                     livenessProbe: { ...healthProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
-                                    readinessProbe: { ...healthProbe, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+                                    // The only hub: a slow answer or two under load must not take it out of its Service.
+                                    readinessProbe: { ...healthProbe, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 },
                                 },
                             ],
                             volumes: [
