@@ -40,6 +40,25 @@ import { commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } f
  */
 export const NFS_SERVER_IMAGE = "ghcr.io/obeone/nfs-server:2.2.3";
 
+/**
+ * Loads the node's `nfsd` and `nfs` kernel modules before the server starts: the image's
+ * entrypoint refuses to start unless both are loaded, and loading them itself would take
+ * CAP_SYS_MODULE and the host's /lib/modules. Mounting a filesystem of a type the kernel does not
+ * know makes the kernel load the module for it (its fs alias) on the host, so a mount of type
+ * `nfsd`, and an attempt of type `nfs` (`-i`: no mount helper; the missing source fails it once
+ * the module is in), are enough, with the same CAP_SYS_ADMIN the server has anyway. Fails with a
+ * message when a module is still missing (a node kernel without NFS server support).
+ */
+export const NFS_MODULES_SCRIPT = [
+    "set -u",
+    "mkdir -p /tmp/nfsd /tmp/nfs",
+    "mount -t nfsd nfsd /tmp/nfsd && umount /tmp/nfsd",
+    "mount -i -t nfs none /tmp/nfs 2>/dev/null || true",
+    "for m in nfsd nfs; do",
+    "  grep -q \"^$m \" /proc/modules || { echo \"kernel module $m is not loaded and could not be autoloaded on this node\" >&2; exit 1; }",
+    "done",
+].join("\n");
+
 /** NFSv4 needs only this port (no portmapper, no mountd). */
 export const NFS_PORT = 2049;
 
@@ -249,6 +268,20 @@ export class HomeStorage extends pulumi.ComponentResource {
                             // nfsd flushes and unexports on SIGTERM; give it time.
                             terminationGracePeriodSeconds: 60,
                             automountServiceAccountToken: false,
+                            initContainers: [
+                                {
+                                    name: "load-nfs-modules",
+                                    image: NFS_SERVER_IMAGE,
+                                    command: ["/bin/sh", "-c", NFS_MODULES_SCRIPT],
+                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                    securityContext: {
+                                        privileged: false,
+                                        capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] },
+                                        appArmorProfile: { type: "Unconfined" },
+                                        seccompProfile: { type: "RuntimeDefault" },
+                                    },
+                                },
+                            ],
                             containers: [
                                 {
                                     name: NFS_SERVER_NAME,

@@ -3,8 +3,12 @@
  * the labs mount. Everything is read from the offline render of the real stacks.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ConfigError, parseSettings } from "../components/config";
-import { HOMES_MOUNT_OPTIONS, NFS_PORT, NFS_SERVER_IMAGE } from "../components/storage";
+import { HOMES_MOUNT_OPTIONS, NFS_MODULES_SCRIPT, NFS_PORT, NFS_SERVER_IMAGE } from "../components/storage";
 import { k8s, k8sOf, Manifest, placeholder, render, Render, RenderedResource, resource, resourcesOf, set } from "./mocks";
 
 const DISK = "gcp:compute/disk:Disk";
@@ -152,6 +156,40 @@ describe("storage: the homes disk (GKE stacks)", () => {
 });
 
 describe("storage: the NFS server", () => {
+    /** Runs the module-loading script with `mount` stubbed and /proc/modules read from `loaded`. */
+    function loadModules(loaded: string[]): { status: number | null; stderr: string; mounts: string } {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nfs-modules-"));
+        try {
+            fs.writeFileSync(path.join(dir, "modules"), loaded.map((m) => `${m} 401408 0 - Live 0x0\n`).join(""));
+            for (const cmd of ["mount", "umount"]) {
+                fs.writeFileSync(path.join(dir, cmd), `#!/bin/sh\necho "${cmd} $*" >> ${dir}/calls\n`, { mode: 0o755 });
+            }
+            const script = NFS_MODULES_SCRIPT.replace(/\/tmp\//g, `${dir}/`).replace("/proc/modules", `${dir}/modules`);
+            const done = spawnSync("/bin/sh", ["-c", script], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+            const mounts = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8") : "";
+            return { status: done.status, stderr: done.stderr, mounts };
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("loads the nfsd and nfs kernel modules before the server starts, or fails saying which is missing", async () => {
+        const ok = loadModules(["nfsd", "nfs", "sunrpc"]);
+        assert.strictEqual(ok.status, 0, ok.stderr);
+        assert.match(ok.mounts, /^mount -t nfsd nfsd .*\/nfsd$/m, "an nfsd mount makes the kernel load nfsd");
+        assert.match(ok.mounts, /^mount -i -t nfs none /m, "an nfs mount attempt makes the kernel load nfs");
+        const missing = loadModules(["nfs"]);
+        assert.strictEqual(missing.status, 1);
+        assert.match(missing.stderr, /kernel module nfsd is not loaded/);
+
+        const d = k8s(await render("sandbox"), "Deployment", "nfs-server");
+        const init = d.spec.template.spec.initContainers;
+        assert.deepStrictEqual(init.map((c: { name: string }) => c.name), ["load-nfs-modules"]);
+        assert.deepStrictEqual(init[0].command, ["/bin/sh", "-c", NFS_MODULES_SCRIPT]);
+        assert.deepStrictEqual(init[0].securityContext.capabilities, { add: ["SYS_ADMIN"], drop: ["ALL"] });
+        assert.strictEqual(init[0].securityContext.privileged, false);
+    });
+
     it("serves NFSv4 only and is never moved by the autoscaler", async () => {
         const d = k8s(await render("sandbox"), "Deployment", "nfs-server");
         const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
