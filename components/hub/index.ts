@@ -105,8 +105,6 @@ export interface HubArgs {
     readonly databaseStorageClass?: string;
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
-    /** Claim of the shared homes, written to `settings.json` as `hub.homesClaimName`. @default "homes" */
-    readonly homesClaimName?: pulumi.Input<string>;
     /**
      * Settings of the lab section of jupyterhub_config.py, written to `settings.json` under
      * "lab": a plain JSON-able object (or an output of one). Never secrets.
@@ -199,7 +197,6 @@ export class Hub extends pulumi.ComponentResource {
         }
         const a = {
             ...args,
-            homesClaimName: args.homesClaimName ?? "homes",
             labSettings: args.labSettings ?? {},
             hubResources: args.hubResources ?? { cpuRequest: "200m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
             proxyResources: args.proxyResources ?? { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "512Mi" },
@@ -250,7 +247,8 @@ export class Hub extends pulumi.ComponentResource {
         );
 
         // --- Configuration: the Python files and settings.json -------------------------------
-        const hubSettings = pulumi.output(a.homesClaimName).apply((homesClaimName) => ({
+        // The homes claim is the labs' business: it travels in `labSettings`.
+        const hubSettings = {
             stack: a.stack,
             hostname: a.hostname,
             url: this.url,
@@ -263,19 +261,16 @@ export class Hub extends pulumi.ComponentResource {
             },
             shutdownOnLogout: true,
             databasePath: `${HUB_DATA_DIR}/jupyterhub.sqlite`,
-            homesClaimName,
             services: {
                 hub: { name: HUB_SERVICES.hub.name, port: HUB_SERVICES.hub.port },
                 proxyApi: { name: HUB_SERVICES.proxyApi.name, port: HUB_SERVICES.proxyApi.port },
                 proxyPublic: { name: HUB_SERVICES.proxyPublic.name, port: HUB_SERVICES.proxyPublic.port },
             },
+        };
+        const configData = pulumi.output(a.labSettings).apply((lab) => ({
+            ...hubPythonFiles(),
+            "settings.json": canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
         }));
-        const configData = pulumi
-            .all([hubSettings, pulumi.output(a.labSettings)])
-            .apply(([hub, lab]) => ({
-                ...hubPythonFiles(),
-                "settings.json": canonicalJson({ hub, lab }, 2) + "\n",
-            }));
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             { metadata: { name: HUB_NAMES.configMap, namespace: ns, labels: hubLabels }, data: configData },

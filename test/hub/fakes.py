@@ -56,7 +56,6 @@ GITHUB_SETTINGS = {
         },
         "shutdownOnLogout": True,
         "databasePath": "/srv/jupyterhub/jupyterhub.sqlite",
-        "homesClaimName": "homes",
         "services": {
             "hub": {"name": "hub", "port": 8081},
             "proxyApi": {"name": "proxy-api", "port": 8001},
