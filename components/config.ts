@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { cidrsOverlap, isIpv4Cidr, networkOf, parseCidr } from "./cidr";
 
 export const PROJECT = "jupyterlabdemo";
 
@@ -63,6 +64,8 @@ const imageRef = z
 const quantity = (example: string) =>
     z.string().regex(QUANTITY_RE, `must be a Kubernetes quantity such as ${example}`);
 const cpu = z.number().positive("must be a positive number of CPU cores").max(64, "must be at most 64 cores");
+const IPV4_CIDR_MESSAGE = "must be an IPv4 CIDR such as 10.10.0.0/20";
+const ipv4Cidr = z.string().refine(isIpv4Cidr, IPV4_CIDR_MESSAGE);
 const hhmm = z.string().regex(HHMM_RE, "must be a UTC time as HH:MM");
 const githubName = z.string().regex(GITHUB_NAME_RE, "must be a GitHub login or organization name");
 const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 1123 name (a-z, 0-9, -; at most 63)");
@@ -150,27 +153,27 @@ const clusterSchema = z
             .default(true)
             .describe("Nodes get no public IP; they reach the internet through Cloud NAT."),
         masterAuthorizedNetworks: z
-            .array(z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR"))
+            .array(ipv4Cidr)
             .default([])
             .describe("CIDRs allowed to reach the control plane. Empty: any address (still IAM-authenticated)."),
         nodeCidr: z
             .string()
-            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.10.0.0/20")
             .describe("Primary range of the cluster subnetwork (node addresses)."),
         podCidr: z
             .string()
-            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.16.0.0/14")
             .describe("Secondary range for pod addresses (VPC-native)."),
         serviceCidr: z
             .string()
-            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, "must be an IPv4 CIDR")
+            .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.20.0.0/20")
             .describe("Secondary range for Service ClusterIPs (VPC-native)."),
         masterCidr: z
             .string()
-            .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/28$/, "must be an IPv4 /28 CIDR")
+            .refine((v) => isIpv4Cidr(v) && v.endsWith("/28"), "must be an IPv4 /28 CIDR such as 172.16.0.0/28")
             .default("172.16.0.0/28")
             .describe("The control plane's private /28 range (with privateNodes)."),
         corePool: nodePool({ machineType: "e2-standard-2", minNodes: 1, maxNodes: 2, diskSizeGb: 50 })
@@ -635,6 +638,20 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
             fail(`${ns}:cluster.${pool}.maxNodes`, `must be >= minNodes (${p.minNodes}), got ${p.maxNodes}`);
         }
     }
+    // GKE refuses ranges with host bits set or ranges that overlap: say so before deploying.
+    const ranges = (["nodeCidr", "podCidr", "serviceCidr", "masterCidr"] as const).map((k) => [k, cfg.cluster[k]] as const);
+    for (const [k, cidr] of ranges) {
+        if (!parseCidr(cidr)!.isNetworkAddress) {
+            fail(`${ns}:cluster.${k}`, `must be a network address (${networkOf(cidr)}), got "${cidr}"`);
+        }
+    }
+    ranges.forEach(([k, cidr], i) => {
+        for (const [other, otherCidr] of ranges.slice(0, i)) {
+            if (cidrsOverlap(cidr, otherCidr)) {
+                fail(`${ns}:cluster.${k}`, `must not overlap cluster.${other} (${otherCidr}), got "${cidr}"`);
+            }
+        }
+    });
     if (cfg.cluster.corePool.minNodes < 1) {
         fail(`${ns}:cluster.corePool.minNodes`, `must be >= 1 (the hub, proxy and NFS server run there), got ${cfg.cluster.corePool.minNodes}`);
     }

@@ -22,6 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_SERVICES } from "./hub/index";
 import { commonLabels, Placement, selectorLabels } from "./naming";
+import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
 
 /** Port of the single-user server in a lab pod (KubeSpawner's default). */
@@ -210,26 +211,6 @@ export interface LabArgs {
     readonly admitNodesByCiliumEntity?: boolean;
 }
 
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-function parseCidr(cidr: string): { base: number; bits: number } {
-    const m = IPV4_CIDR.exec(cidr);
-    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
-        throw new Error(`not an IPv4 CIDR: ${cidr}`);
-    }
-    const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-    const bits = Number(m[5]);
-    const size = 2 ** (32 - bits);
-    return { base: ip - (ip % size), bits };
-}
-
-/** True when every address of `inner` is in `outer`. */
-export function cidrContains(outer: string, inner: string): boolean {
-    const o = parseCidr(outer);
-    const i = parseCidr(inner);
-    return i.bits >= o.bits && Math.floor(i.base / 2 ** (32 - o.bits)) === Math.floor(o.base / 2 ** (32 - o.bits));
-}
-
 /** The `except` list of the labs' internet rule: non-public ranges plus cluster ranges outside them. */
 export function internetExcept(clusterCidrs: readonly string[]): string[] {
     const extra = clusterCidrs.filter((c) => !NON_PUBLIC_RANGES.some((r) => cidrContains(r, c)));
@@ -271,7 +252,7 @@ export class Lab extends pulumi.ComponentResource {
             throw new pulumi.ResourceError("Lab: nodeCidrs must not be empty (the NFS server would admit nobody)", this);
         }
         for (const cidr of [...args.nodeCidrs, ...(args.clusterCidrs ?? [])]) {
-            if (!IPV4_CIDR.test(cidr)) {
+            if (!isIpv4Cidr(cidr)) {
                 throw new pulumi.ResourceError(`Lab: ${JSON.stringify(cidr)} is not an IPv4 CIDR`, this);
             }
         }

@@ -5,6 +5,7 @@
  * port. Both the source's egress and the destination's ingress must allow the connection.
  * ipBlock matches by address (also pod addresses: the stricter reading for "forbidden" checks).
  */
+import { addressInCidr } from "../components/cidr";
 import type { Manifest } from "./mocks";
 
 export interface Endpoint {
@@ -18,15 +19,6 @@ type Selector = { matchLabels?: Record<string, string> };
 type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: string[] } };
 type Rule = { from?: Peer[]; to?: Peer[]; ports?: { port?: number; protocol?: string }[] };
 
-function ipToInt(ip: string): number {
-    return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-export function inCidr(ip: string, cidr: string): boolean {
-    const [base, bits] = cidr.split("/");
-    const size = 2 ** (32 - Number(bits));
-    return Math.floor(ipToInt(ip) / size) === Math.floor(ipToInt(base) / size);
-}
 
 function matches(selector: Selector | undefined, labels: Record<string, string> | undefined): boolean {
     return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
@@ -34,7 +26,7 @@ function matches(selector: Selector | undefined, labels: Record<string, string> 
 
 function peerMatches(peer: Peer, policyNamespace: string, e: Endpoint): boolean {
     if (peer.ipBlock) {
-        return inCidr(e.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x) => inCidr(e.ip, x));
+        return addressInCidr(e.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x) => addressInCidr(e.ip, x));
     }
     if (e.namespace === undefined) {
         return false;
