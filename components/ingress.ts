@@ -16,6 +16,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { HUB_SERVICES } from "./hub/index";
 import { commonLabels, Placement, publicUrl } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
@@ -42,6 +43,14 @@ export const CERT_MANAGER_CHART = { chart: "oci://quay.io/jetstack/charts/cert-m
 export const INGRESS_NAMESPACE = "nginx-ingress";
 /** Helm release name of the ingress controller (its pods: `app.kubernetes.io/instance`). */
 export const INGRESS_RELEASE = "nginx-ingress";
+/**
+ * The labels of the controller's pods: the chart's selector labels (chart name + release name).
+ * The proxy's NetworkPolicy admits exactly these pods, in INGRESS_NAMESPACE.
+ */
+export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
+    "app.kubernetes.io/name": "nginx-ingress",
+    "app.kubernetes.io/instance": INGRESS_RELEASE,
+};
 /** Namespace of cert-manager (also where ACME account keys live) and its Helm release name. */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
@@ -50,9 +59,8 @@ export const INGRESS_CLASS = "nginx";
 /** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */
 export const HUB_INGRESS_NAME = "hub";
 export const HUB_TLS_SECRET = "hub-tls";
-/** The proxy's public Service (declared by the hub component): port 80, named "http". */
-export const PROXY_PUBLIC_SERVICE = "proxy-public";
-export const PROXY_PUBLIC_PORT_NAME = "http";
+/** The proxy's public Service, declared by the hub component: the Ingress routes to it. */
+const PROXY_PUBLIC = HUB_SERVICES.proxyPublic;
 
 /** Let's Encrypt ACME directories. */
 export const ACME_DIRECTORIES = {
@@ -185,7 +193,7 @@ export function nginxIngressValues(a: {
 }): Record<string, unknown> {
     const ha = a.replicas >= 2;
     // The chart's pod selector labels (nginx-ingress.selectorLabels): chart name + release name.
-    const podLabels = { "app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": INGRESS_RELEASE };
+    const podLabels = INGRESS_CONTROLLER_POD_LABELS;
     return {
         controller: {
             replicaCount: a.replicas,
@@ -284,7 +292,7 @@ export function hubIngressAnnotations(r: Pick<Resolved, "issuerName" | "acme" | 
         // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
         // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
         ...(r.acme ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
-        "nginx.org/websocket-services": PROXY_PUBLIC_SERVICE,
+        "nginx.org/websocket-services": PROXY_PUBLIC.name,
         "nginx.org/proxy-read-timeout": PROXY_TIMEOUT,
         "nginx.org/proxy-send-timeout": PROXY_TIMEOUT,
         "nginx.org/client-max-body-size": r.maxBodySize,
@@ -443,7 +451,7 @@ export class Edge extends pulumi.ComponentResource {
                                         path: "/",
                                         pathType: "Prefix",
                                         backend: {
-                                            service: { name: PROXY_PUBLIC_SERVICE, port: { name: PROXY_PUBLIC_PORT_NAME } },
+                                            service: { name: PROXY_PUBLIC.name, port: { name: PROXY_PUBLIC.portName } },
                                         },
                                     },
                                 ],

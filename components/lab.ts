@@ -21,6 +21,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_SERVICES } from "./hub/index";
+import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "./ingress";
 import { commonLabels, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
@@ -31,11 +32,6 @@ export const LAB_PORT = 8888;
 /** Image of the pre-puller's long-running container. registry.k8s.io/pause 3.10: the version z2jh 4.x uses. */
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
-/** Where the ingress controller runs (edge component contract). */
-export const INGRESS_CONTROLLER = {
-    namespace: "nginx-ingress",
-    podLabels: { "app.kubernetes.io/name": "nginx-ingress" },
-} as const;
 
 /** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
 export const CLUSTER_DNS = {
@@ -371,8 +367,8 @@ export class Lab extends pulumi.ComponentResource {
                     {
                         from: [
                             {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_CONTROLLER.namespace } },
-                                podSelector: { matchLabels: { ...INGRESS_CONTROLLER.podLabels } },
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } },
+                                podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
                             },
                         ],
                         ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseSettings } from "../components/config";
 import { cidrContains } from "../components/cidr";
+import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
 import { buildLabSettings, internetExcept, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
 import { scheduleOn, selectorLabels } from "../components/naming";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
@@ -220,8 +221,9 @@ describe("lab: NetworkPolicies", () => {
     const nfs = pod("nfs-server", "10.16.0.22");
     const puller = pod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
-    const ingress: Endpoint = { namespace: "nginx-ingress", labels: { "app.kubernetes.io/name": "nginx-ingress" }, ip: "10.16.0.40" };
-    const fakeIngress: Endpoint = { namespace: "default", labels: { "app.kubernetes.io/name": "nginx-ingress" }, ip: "10.16.3.40" };
+    // The controller's pods as the chart labels them, in the edge component's namespace.
+    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.40" };
+    const fakeIngress: Endpoint = { namespace: "default", labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.3.40" };
     const node: Endpoint = { ip: "10.10.0.5" };
     const internet: Endpoint = { ip: "140.82.112.3" };
     const metadata: Endpoint = { ip: "169.254.169.254" };
