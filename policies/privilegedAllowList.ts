@@ -1,6 +1,7 @@
 /**
- * k8s-privileged-allow-list: no privileged container, except in the workloads the policy config
- * names (the NFS server, whose kernel NFS daemon needs it).
+ * k8s-privileged-allow-list: no privileged container, and no container adding a capability that
+ * amounts to root on the node (SYS_ADMIN, SYS_MODULE, NET_ADMIN, ...), except in the workloads the
+ * policy config names (the NFS server, which needs CAP_SYS_ADMIN to start the kernel's nfsd).
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, containersOf, validateWorkloads, workloadRef } from "./lib/policy";
@@ -10,10 +11,16 @@ export interface PrivilegedAllowListConfig {
     readonly allowed: string[];
 }
 
+/**
+ * Capabilities that give a container its node (module loading, mounts, raw devices, other
+ * processes' memory, the host network's configuration). CHOWN, FOWNER and the like are not here.
+ */
+export const NODE_LEVEL_CAPABILITIES = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON"];
+
 export const privilegedAllowList: ResourceValidationPolicy = {
     name: "k8s-privileged-allow-list",
     description:
-        "No container runs privileged except in the workloads the policy config allows (the NFS server), because a privileged container is root on its node.",
+        "No container runs privileged or adds a node-level capability (SYS_ADMIN, SYS_MODULE, NET_ADMIN...) except in the workloads the policy config allows (the NFS server), because such a container is root on its node.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -33,6 +40,11 @@ export const privilegedAllowList: ResourceValidationPolicy = {
         for (const { label, container } of containersOf(w.pod)) {
             if (container.securityContext?.privileged === true) {
                 reportViolation(`${label} is privileged but ${workloadRef(w)} is not in the policy config's allow-list (k8s-privileged-allow-list.allowed).`);
+            }
+            const added = (container.securityContext?.capabilities?.add ?? []).map((c: string) => c.toUpperCase().replace(/^CAP_/, ""));
+            const nodeLevel = added.filter((c: string) => NODE_LEVEL_CAPABILITIES.includes(c));
+            if (nodeLevel.length > 0) {
+                reportViolation(`${label} adds ${nodeLevel.join(", ")} but ${workloadRef(w)} is not in the policy config's allow-list (k8s-privileged-allow-list.allowed).`);
             }
         }
     }),

@@ -65,7 +65,7 @@ export interface Container {
     name?: string;
     image?: string;
     resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
-    securityContext?: { privileged?: boolean; runAsNonRoot?: boolean; runAsUser?: number };
+    securityContext?: { privileged?: boolean; runAsNonRoot?: boolean; runAsUser?: number; capabilities?: { add?: string[]; drop?: string[] } };
 }
 
 export interface PodSpec {
