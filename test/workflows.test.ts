@@ -180,6 +180,19 @@ describe("GitHub Actions workflows", () => {
         });
     });
 
+    it("take the Pulumi token from an environment, never from the repository: deploy tokens only in sandbox and demo", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                const usesToken = JSON.stringify(job.steps ?? []).includes("secrets.PULUMI_ACCESS_TOKEN");
+                if (!usesToken) continue;
+                const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
+                const command = uses(job, "pulumi/actions").map((s) => s.with?.command);
+                assert.ok(env, `${file} ${id}: PULUMI_ACCESS_TOKEN outside an environment`);
+                assert.strictEqual(env, command.includes("up") ? one(job, "pulumi/actions").with?.["stack-name"] : "preview", `${file} ${id}`);
+            }
+        }
+    });
+
     describe("preview.yml", () => {
         const wf = workflows["preview.yml"];
 
@@ -188,6 +201,8 @@ describe("GitHub Actions workflows", () => {
             assert.deepStrictEqual(wf.permissions, {});
             for (const [id, job] of Object.entries(wf.jobs)) {
                 assert.match(String(job.if), /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/, id);
+                // Dependabot's branches are in the repository but get no secrets.
+                assert.match(String(job.if), /github\.actor != 'dependabot\[bot\]'/, id);
             }
         });
 
@@ -245,7 +260,7 @@ describe("GitHub Actions workflows", () => {
             assert.deepStrictEqual([one(up[0], "pulumi/actions").with?.["stack-name"], one(up[0], "pulumi/actions").with?.policyPacks], ["demo", "./policies"]);
             assert.strictEqual(up[0].needs, "preview", "the reviewer approves after the preview");
             assert.match(String(wf.jobs.preview.if), /github\.ref == 'refs\/heads\/main'/);
-            assert.strictEqual(wf.jobs.preview.environment, undefined, "the preview needs no approval");
+            assert.strictEqual(wf.jobs.preview.environment, "preview", "the preview needs no approval, and only the preview token");
         });
 
         it("never runs two demo deploys at once", () => {
