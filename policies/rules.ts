@@ -43,16 +43,19 @@ export const rules: Policies = [
 
 /**
  * The pack's initial config from policy-config.json, with every entry carrying an explicit
- * enforcement level (the entry's own, else the rule's). The engine reads an entry's level from a
- * protobuf enum whose zero value is "advisory", so an entry that gave only properties would
- * silently downgrade a mandatory rule.
+ * enforcement level: the entry's own, else the file's `all` level, else the rule's. The engine
+ * reads an entry's level from a protobuf enum whose zero value is "advisory", so an entry that gave
+ * only properties would silently downgrade a mandatory rule; and stamping the rule's own level
+ * over an `all` override would silently ignore the override.
  */
 export function packConfig(config: PolicyPackConfig): PolicyPackConfig {
     const out: PolicyPackConfig = {};
+    const all = config.all;
+    const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
     for (const [name, entry] of Object.entries(config)) {
         const rule = rules.find((r) => r.name === name);
         const own = typeof entry === "string" ? { enforcementLevel: entry } : entry;
-        out[name] = { ...own, enforcementLevel: own.enforcementLevel ?? rule?.enforcementLevel ?? "advisory" };
+        out[name] = { ...own, enforcementLevel: own.enforcementLevel ?? allLevel ?? rule?.enforcementLevel ?? "advisory" };
     }
     return out;
 }

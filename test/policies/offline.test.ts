@@ -110,5 +110,9 @@ describe("policy pack initial config", () => {
             "k8s-ingress-tls": { enforcementLevel: "advisory" },
             "hub-access-restricted-local": { enforcementLevel: "advisory" },
         });
+        // An `all` level overrides the rules' own levels for entries that give none.
+        const all = packConfig({ all: "advisory", "k8s-privileged-allow-list": { allowed: [] }, "k8s-ingress-tls": "mandatory" });
+        assert.strictEqual((all["k8s-privileged-allow-list"] as { enforcementLevel: string }).enforcementLevel, "advisory");
+        assert.strictEqual((all["k8s-ingress-tls"] as { enforcementLevel: string }).enforcementLevel, "mandatory");
     });
 });
