@@ -22,26 +22,10 @@ export = async (): Promise<Record<string, unknown>> => {
     // 2. The platform and the Kubernetes provider every object below uses.
     let k8sProvider: k8s.Provider;
     let platform: GkeCluster | undefined;
+    const cluster = settings.cluster;
     if (settings.platform === "gke") {
-        const c = settings.cluster;
-        platform = new GkeCluster("gke", {
-            stack: settings.stack,
-            gcp: settings.gcp!,
-            clusterName: c.name,
-            regional: c.regional,
-            releaseChannel: c.releaseChannel,
-            maintenanceWindowStart: c.maintenanceWindowStart,
-            deletionProtection: c.deletionProtection,
-            protect: c.protect,
-            privateNodes: c.privateNodes,
-            masterAuthorizedNetworks: c.masterAuthorizedNetworks,
-            nodeCidr: c.nodeCidr,
-            podCidr: c.podCidr,
-            serviceCidr: c.serviceCidr,
-            masterCidr: c.masterCidr,
-            corePool: c.corePool,
-            userPool: c.userPool,
-        });
+        // The cluster's settings are its args, name for name.
+        platform = new GkeCluster("gke", { ...cluster, stack: settings.stack, gcp: settings.gcp!, clusterName: cluster.name });
         k8sProvider = platform.provider;
     } else {
         k8sProvider = new k8s.Provider("local-k8s", { context: settings.kubeContext, enableServerSideApply: true });
@@ -99,7 +83,6 @@ export = async (): Promise<Record<string, unknown>> => {
         homesClaimName: HOMES_CLAIM_NAME,
         userPlacement,
     });
-    const c = settings.cluster;
     const lab = new Lab(
         "lab",
         {
@@ -108,9 +91,9 @@ export = async (): Promise<Record<string, unknown>> => {
             images: settings.lab.images,
             prePull: settings.lab.prePull,
             userPlacement,
-            nodeCidrs: settings.platform === "gke" ? [c.nodeCidr] : LOCAL_NODE_CIDRS,
-            clusterCidrs: settings.platform === "gke" ? [c.nodeCidr, c.podCidr, c.serviceCidr, c.masterCidr] : [],
-            admitNodesByCiliumEntity: settings.platform === "gke",
+            nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
+            clusterCidrs: platform ? [cluster.nodeCidr, cluster.podCidr, cluster.serviceCidr, cluster.masterCidr] : [],
+            admitNodesByCiliumEntity: !!platform,
         },
         k8sOpts,
     );

@@ -77,8 +77,6 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
     /** The node pools, so dependants can wait for nodes. */
     public readonly nodePools: gcp.container.NodePool[];
-    /** The node range, which the NFS server's NetworkPolicy admits (the kubelet mounts NFS). */
-    public readonly nodeCidr: string;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:GkeCluster", name, {}, opts);
@@ -232,7 +230,6 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.clusterName = cluster.name;
         this.location = cluster.location;
         this.ingressIp = this.ingressAddress.address;
-        this.nodeCidr = args.nodeCidr;
         this.registerOutputs({
             clusterName: this.clusterName,
             location: this.location,

@@ -57,8 +57,6 @@ export interface HubSecretsArgs {
 export class HubSecrets extends pulumi.ComponentResource {
     /** Name of the Kubernetes Secret (`hub-secrets`); resolves once the Secret is declared. */
     public readonly secretName: pulumi.Output<string>;
-    /** The keys the Secret holds. */
-    public readonly keys: readonly HubSecretKey[];
     /** The Secret itself, for `dependsOn`. */
     public readonly secret: k8s.core.v1.Secret;
 
@@ -96,7 +94,6 @@ export class HubSecrets extends pulumi.ComponentResource {
             [HUB_SECRET_KEYS.cryptKey]: generated("crypt-key"),
             ...fromConfig,
         };
-        this.keys = Object.keys(stringData).sort() as HubSecretKey[];
 
         this.secret = new k8s.core.v1.Secret(
             `${name}-secret`,
