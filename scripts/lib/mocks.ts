@@ -40,9 +40,6 @@ const SECRET_OUTPUTS: Record<string, readonly string[]> = {
     "random:index/randomBytes:RandomBytes": ["hex", "base64"],
 };
 
-const SECRET_ENVELOPE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
     const parts = path.split(".");
     let node = target;
@@ -93,7 +90,7 @@ export function recordingMocks(sink: MockRegistration[]): pulumi.runtime.Mocks {
                 setPath(state, path, placeholder(args.name, path));
             }
             for (const key of SECRET_OUTPUTS[args.type] ?? []) {
-                state[key] = { [SECRET_ENVELOPE_KEY]: SECRET_SIG, value: state[key] };
+                state[key] = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: state[key] };
             }
             return { id: args.custom === false ? "" : placeholder(args.name, "id"), state };
         },

@@ -42,17 +42,14 @@ export interface Render {
     readonly outputs: Record<string, unknown>;
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
 
 /**
  * Replaces secrets by `[secret]` (a secret map by its keys, each `[secret]`), resource references
  * by `${name}`, and sorts object keys.
  */
 export function redact(value: unknown): unknown {
-    if (value === UNKNOWN) {
+    if (value === unknownValue) {
         return "${unknown}";
     }
     if (Array.isArray(value)) {
@@ -60,17 +57,17 @@ export function redact(value: unknown): unknown {
     }
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        if (obj[SIG_KEY] === SECRET_SIG) {
+        if (obj[specialSigKey] === specialSecretSig) {
             // A secret map (a Kubernetes Secret's `data`/`stringData`) keeps its keys, which are
             // not secret, so tests can check what a pod references; every value stays hidden.
             const inner = obj.value;
-            if (inner && typeof inner === "object" && !Array.isArray(inner) && (inner as Record<string, unknown>)[SIG_KEY] === undefined) {
+            if (inner && typeof inner === "object" && !Array.isArray(inner) && (inner as Record<string, unknown>)[specialSigKey] === undefined) {
                 const keys = Object.keys(inner as object).filter((k) => (inner as Record<string, unknown>)[k] !== undefined);
                 return Object.fromEntries(keys.sort().map((k) => [k, SECRET_TEXT]));
             }
             return SECRET_TEXT;
         }
-        if (obj[SIG_KEY] === RESOURCE_SIG) {
+        if (obj[specialSigKey] === specialResourceSig) {
             const urn = String(obj.urn ?? "");
             return `\${${urn.slice(urn.lastIndexOf("::") + 2)}}`;
         }
