@@ -6,7 +6,7 @@
  * cluster or a node pool (see replacements.ts). Pure: no git, no files; scripts/diff.ts does those.
  */
 import * as YAML from "yaml";
-import type { Render, RenderedResource } from "./render";
+import { isManifest, Render, RenderedResource } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
 import { costSection } from "./cost";
 
@@ -85,10 +85,6 @@ export function changedPaths(a: unknown, b: unknown, path = ""): string[] {
         return a.flatMap((x, i) => changedPaths(x, b[i], `${path}[${i}]`));
     }
     return [path || "(root)"];
-}
-
-function isManifest(r: RenderedResource): boolean {
-    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/");
 }
 
 function options(r: RenderedResource): Record<string, unknown> {

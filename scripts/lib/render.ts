@@ -206,10 +206,15 @@ function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Whether a resource is a Kubernetes object the program declares directly (not a Helm release). */
+export function isManifest(r: RenderedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/");
+}
+
 /** Kubernetes objects the program declares directly (not Helm releases' contents). */
 export function manifests(render: Render): Record<string, unknown>[] {
     return render.resources
-        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+        .filter(isManifest)
         .map((r) => r.inputs)
         .sort((a, b) => {
             const ka = manifestKey(a);
