@@ -6,7 +6,7 @@
  * cluster or a node pool (see replacements.ts). Pure: no git, no files; scripts/diff.ts does those.
  */
 import * as YAML from "yaml";
-import { isManifest, Render, RenderedResource } from "./render";
+import { canonical, isManifest, Render, RenderedResource } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
 import { costSection } from "./cost";
 
@@ -50,20 +50,6 @@ export interface DiffReport {
 /** True when the head differs from the base in any resource or output. */
 export function hasChanges(report: DiffReport): boolean {
     return report.added.length + report.removed.length + report.changed.length > 0 || report.outputsDiff !== "";
-}
-
-/** A JSON value with object keys sorted at every level, so equal values print equal text. */
-export function canonical(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(value as object).sort()) {
-            const v = (value as Record<string, unknown>)[key];
-            if (v !== undefined) out[key] = canonical(v);
-        }
-        return out;
-    }
-    return value;
 }
 
 function same(a: unknown, b: unknown): boolean {

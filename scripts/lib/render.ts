@@ -44,6 +44,23 @@ export interface Render {
 
 const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
 
+/** `obj`'s entries in sorted key order, undefined ones dropped, each value mapped by `f`. */
+function sortKeys(obj: object, f: (v: unknown) => unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj).sort()) {
+        const v = (obj as Record<string, unknown>)[key];
+        if (v !== undefined) out[key] = f(v);
+    }
+    return out;
+}
+
+/** A JSON value with object keys sorted at every level, so equal values print equal text. */
+export function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") return sortKeys(value, canonical);
+    return value;
+}
+
 /**
  * Replaces secrets by `[secret]` (a secret map by its keys, each `[secret]`), resource references
  * by `${name}`, and sorts object keys.
@@ -62,8 +79,7 @@ export function redact(value: unknown): unknown {
             // not secret, so tests can check what a pod references; every value stays hidden.
             const inner = obj.value;
             if (inner && typeof inner === "object" && !Array.isArray(inner) && (inner as Record<string, unknown>)[specialSigKey] === undefined) {
-                const keys = Object.keys(inner as object).filter((k) => (inner as Record<string, unknown>)[k] !== undefined);
-                return Object.fromEntries(keys.sort().map((k) => [k, SECRET_TEXT]));
+                return sortKeys(inner, () => SECRET_TEXT);
             }
             return SECRET_TEXT;
         }
@@ -71,13 +87,7 @@ export function redact(value: unknown): unknown {
             const urn = String(obj.urn ?? "");
             return `\${${urn.slice(urn.lastIndexOf("::") + 2)}}`;
         }
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(obj).sort()) {
-            if (obj[key] !== undefined) {
-                out[key] = redact(obj[key]);
-            }
-        }
-        return out;
+        return sortKeys(obj, redact);
     }
     return value;
 }
