@@ -35,6 +35,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { quantityBytes } from "../../components/config";
 import type { Render, RenderedResource } from "./render";
 
 /** One group of the price table: prices of one kind, with the date and source beside them. */
@@ -157,15 +158,13 @@ function zonesOf(pool: Inputs, cluster: Inputs | undefined): { zones: number; as
     return { zones: DEFAULT_ZONES_PER_REGION, assumed: true };
 }
 
-/** Kubernetes quantity ("10Gi", "500G", "1Ti") in GiB. */
+/** Kubernetes quantity ("10Gi", "500G", "1Ti") in GiB; the quantities the config schema accepts. */
 export function quantityGb(q: string): number {
-    const m = /^([0-9.]+)\s*(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/.exec(q.trim());
-    if (!m) throw new UnpricedError(`cannot read storage size "${q}"`);
-    const factor: Record<string, number> = {
-        Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024, Pi: 1024 ** 2,
-        K: 1e3 / 1024 ** 3, M: 1e6 / 1024 ** 3, G: 1e9 / 1024 ** 3, T: 1e12 / 1024 ** 3, P: 1e15 / 1024 ** 3,
-    };
-    return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 1024 ** 3);
+    try {
+        return quantityBytes(q.trim()) / 2 ** 30;
+    } catch {
+        throw new UnpricedError(`cannot read storage size "${q}"`);
+    }
 }
 
 function line(item: string, unit: string, idleQty: number, ceilingQty: number, unitPrice: number, note?: string): CostLine {
