@@ -36,6 +36,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { quantityBytes } from "../../components/config";
+import { USER_DATA_LABEL } from "../../components/naming";
+import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
 
 /** One group of the price table: prices of one kind, with the date and source beside them. */
@@ -383,7 +385,7 @@ function snapshottedDisks(policy: RenderedResource, disks: RenderedResource[], r
     const refs = [String(policy.inputs.name ?? ""), policy.name].filter((s) => s.length > 0);
     const mentions = (v: unknown): boolean => {
         const text = JSON.stringify(v ?? "");
-        return refs.some((ref) => text.includes(`"${ref}"`) || text.includes(`{${ref}.`) || text.includes(`{${ref}}`) || text.includes(`/${ref}"`));
+        return refs.some((ref) => text.includes(`"${ref}"`) || text.includes(`/${ref}"`)) || placeholderSources(text).some((n) => refs.includes(n));
     };
     const attached = render.resources
         .filter((r) => r.type === "gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment" && mentions(r.inputs.name))
@@ -391,10 +393,10 @@ function snapshottedDisks(policy: RenderedResource, disks: RenderedResource[], r
     const found = disks.filter(
         (d) =>
             mentions(d.inputs.resourcePolicies) ||
-            attached.some((a) => a.includes(`"${String(d.inputs.name)}"`) || a.includes(`{${d.name}.`) || a.includes(`{${d.name}}`)),
+            attached.some((a) => a.includes(`"${String(d.inputs.name)}"`) || placeholderSources(a).includes(d.name)),
     );
     if (found.length > 0) return found;
-    return disks.filter((d) => obj(d.inputs.labels)["data-class"] === "user-data");
+    return disks.filter((d) => obj(d.inputs.labels)[USER_DATA_LABEL.key] === USER_DATA_LABEL.value);
 }
 
 // ---------------------------------------------------------------------------------------------

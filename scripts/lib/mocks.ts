@@ -13,6 +13,17 @@ export function placeholder(name: string, path: string): string {
     return `\${${name}.${path}}`;
 }
 
+const PLACEHOLDER = /\$\{([^}.]+)(?:\.[^}]*)?\}/g;
+
+/**
+ * The logical names that the placeholders in `s` refer to, in order: `${name.path}` as
+ * `placeholder` writes it, and `${name}` as the render writes a resource reference (`${unknown}`
+ * gives "unknown").
+ */
+export function placeholderSources(s: string): string[] {
+    return [...s.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
 /** Outputs each resource type computes at deploy time, by output path. */
 const COMPUTED_OUTPUTS: Record<string, readonly string[]> = {
     "gcp:compute/address:Address": ["address", "selfLink"],

@@ -39,6 +39,7 @@ import {
 } from "@pulumi/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
+import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
 import { REPO_ROOT, SECRET_TEXT } from "./stackConfig";
 
@@ -142,12 +143,10 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
 // ---------------------------------------------------------------------------------------------
 // Resources as the engine passes them
 
-const PLACEHOLDER = /\$\{([^}.]+)(?:\.[^}]*)?\}/g;
-
 /** The logical names a string's placeholders refer to, or undefined when the string is known. */
 function unknownSources(s: string, names: ReadonlySet<string>): string[] | undefined {
     if (s === SECRET_TEXT) return [];
-    const sources = [...s.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((n) => n === "unknown" || names.has(n));
+    const sources = placeholderSources(s).filter((n) => n === "unknown" || names.has(n));
     return sources.length > 0 ? sources.filter((n) => n !== "unknown") : undefined;
 }
 
