@@ -39,6 +39,7 @@ import { quantityBytes } from "../../components/config";
 import { USER_DATA_LABEL } from "../../components/naming";
 import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
+import { UsageError } from "./stackConfig";
 
 /** One group of the price table: prices of one kind, with the date and source beside them. */
 export interface PriceGroup {
@@ -85,8 +86,8 @@ export interface CostEstimate {
     readonly notes: readonly string[];
 }
 
-/** A billable item the price table lacks. */
-export class UnpricedError extends Error {}
+/** A billable item the price table lacks; the message is one line (exit 2, like bad usage). */
+export class UnpricedError extends UsageError {}
 
 /** Share of a disk's blocks that change per day, for the snapshot storage model. */
 export const SNAPSHOT_DAILY_CHANGE_RATE = 0.02;

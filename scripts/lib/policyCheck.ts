@@ -41,7 +41,7 @@ import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
 import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
-import { REPO_ROOT, SECRET_TEXT } from "./stackConfig";
+import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
 // The engine's unknown sentinel and proxy (internal modules of the pinned @pulumi/policy): the
 // rules see exactly the objects they see under `pulumi preview`.
@@ -84,8 +84,8 @@ interface ResolvedConfig {
     readonly properties: Record<string, unknown>;
 }
 
-/** Thrown for a policy config the engine would reject; the message is one line. */
-export class PolicyConfigError extends Error {}
+/** Thrown for a policy config the engine would reject; the message is one line (exit 2, like bad usage). */
+export class PolicyConfigError extends UsageError {}
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
