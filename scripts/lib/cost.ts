@@ -492,7 +492,7 @@ export function formatCostChange(stack: string, change: CostChange): string {
  * None for a stack without GCP resources (`local`). An unpriced item is reported in the section
  * instead of failing the whole review.
  */
-export function costSection(base: Render, head: Render, prices: PriceTable = loadPrices()): { title: string; lines: string[] } | undefined {
+export function costSection(base: Render, head: Render, prices: PriceTable): { title: string; lines: string[] } | undefined {
     const title = "Estimated monthly cost (USD, scripts/lib/prices.json)";
     try {
         const change = costChange(base, head, prices);

@@ -4,11 +4,12 @@
  * changed resource (its Kubernetes manifest as YAML, or its inputs as sorted JSON, then its
  * resource options), and loud flags for changes that make the provider REPLACE the homes disk, the
  * cluster or a node pool (see replacements.ts). Pure: no git, no files; scripts/diff.ts does those.
+ * The one exception is the cost section, which reads the pinned price table once, when first needed.
  */
 import * as YAML from "yaml";
 import { canonical, isManifest, Render, RenderedResource } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
-import { costSection } from "./cost";
+import { costSection, loadPrices, PriceTable } from "./cost";
 
 export interface ResourceRef {
     readonly type: string;
@@ -288,8 +289,9 @@ export interface ReportSection {
  * provider. The cost estimate adds its monthly cost change when anything changes.
  */
 export type SectionProvider = (base: Render, head: Render, report: DiffReport) => ReportSection | undefined;
+let prices: PriceTable | undefined;
 export const SECTION_PROVIDERS: readonly SectionProvider[] = [
-    (base, head, report) => (hasChanges(report) ? costSection(base, head) : undefined),
+    (base, head, report) => (hasChanges(report) ? costSection(base, head, (prices ??= loadPrices())) : undefined),
 ];
 
 export type ReportFormat = "text" | "markdown";
