@@ -37,6 +37,7 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { isUnknownValueError, ResourceClass } from "../../policies/lib/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
 import { placeholderSources } from "./mocks";
@@ -44,12 +45,12 @@ import type { Render, RenderedResource } from "./render";
 import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
 // The engine's unknown sentinel and proxy (internal modules of the pinned @pulumi/policy): the
-// rules see exactly the objects they see under `pulumi preview`.
+// rules see exactly the objects they see under `pulumi preview`. Its UnknownValueError is tested
+// by the pack's own isUnknownValueError.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy<T>(o: T): T;
     unknownStringValue: string;
-    UnknownValueError: new (...a: never[]) => Error;
 };
 
 export const POLICY_CONFIG_FILE = path.join(REPO_ROOT, "policies", "policy-config.json");
@@ -166,9 +167,6 @@ function toEngineValue(value: unknown, names: ReadonlySet<string>, deps: Set<str
     }
     return value;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ResourceClass = { new (...rest: any[]): unknown; __pulumiType?: string; isInstance?: (o: unknown) => boolean };
 
 /** The engine's isTypeOf: the class's Pulumi type token, else its isInstance. */
 function isTypeOf(type: string, cls: ResourceClass): boolean {
@@ -293,7 +291,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
             });
         };
     const cantRun = (p: { name: string }, e: unknown, urn?: string): boolean => {
-        if (!(e instanceof proxy.UnknownValueError)) return false;
+        if (!isUnknownValueError(e)) return false;
         violations.push({
             policyName: p.name,
             enforcementLevel: "advisory",
