@@ -174,6 +174,14 @@ function isTypeOf(type: string, cls: ResourceClass): boolean {
     return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
 }
 
+/** The `isType` and `asType` the engine gives a rule for a resource of `type` seen as `props`. */
+function typeTests(type: string, props: unknown): Pick<ResourceValidationArgs & PolicyResource, "isType" | "asType"> {
+    return {
+        isType: (cls: ResourceClass) => isTypeOf(type, cls),
+        asType: ((cls: ResourceClass) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
+    };
+}
+
 interface EngineResource {
     readonly rendered: RenderedResource;
     readonly type: string;
@@ -324,8 +332,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
                     provider: providerOf(r),
                     dependencies: [],
                     propertyDependencies: {},
-                    isType: (cls: ResourceClass) => isTypeOf(r.type, cls),
-                    asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+                    ...typeTests(r.type, props),
                 } as PolicyResource);
             }
             for (const r of engine) {
@@ -362,8 +369,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
                     name: r.name,
                     opts: r.opts,
                     stackTags,
-                    isType: (cls: ResourceClass) => isTypeOf(r.type, cls),
-                    asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+                    ...typeTests(r.type, props),
                     getConfig: getConfigFor(p.name),
                     notApplicable: throwNotApplicable,
                 };
@@ -372,7 +378,8 @@ export async function checkResources(stack: string, resources: readonly Rendered
                 try {
                     await validate(args, reporterFor(p, reportLevel, r.urn));
                 } catch (e) {
-                    if (e === NOT_APPLICABLE || isNotApplicableError(e)) continue;
+                    // validateResourceOfType's own type filter throws through our notApplicable.
+                    if (e === NOT_APPLICABLE) continue;
                     if (!cantRun(p, e, r.urn)) {
                         throw new Error(`Error validating resource with policy '${p.name}': ${(e as Error).message ?? String(e)}`);
                     }
@@ -388,11 +395,6 @@ export async function checkResources(stack: string, resources: readonly Rendered
         mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
         advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     };
-}
-
-/** validateResourceOfType's own type filter throws through our notApplicable; nothing else should. */
-function isNotApplicableError(e: unknown): boolean {
-    return e === NOT_APPLICABLE;
 }
 
 // ---------------------------------------------------------------------------------------------
