@@ -3,6 +3,8 @@
  * files, and returns every declared resource with its inputs and options, deterministically.
  * Tests, the render script and the other tools all go through `renderStack`.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
@@ -246,6 +248,25 @@ export function renderFiles(render: Render): Record<string, string> {
         "manifests.yaml": docs.map((d) => `---\n${d}`).join(""),
         "outputs.json": JSON.stringify(render.outputs, null, 2) + "\n",
     };
+}
+
+/** Writes the files of a render into `dir` (created if missing). */
+export function writeRenderDir(dir: string, render: Render): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(renderFiles(render))) {
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+}
+
+/** Reads a render directory written by `writeRenderDir` (here or at another ref) back into the Render shape. */
+export function readRenderDir(dir: string, stack: string): Render {
+    const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+    const resources = read("resources.json");
+    if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.type !== "string" || typeof r.name !== "string")) {
+        throw new Error(`${dir}/resources.json is not a render (expected a list of {type, name, inputs})`);
+    }
+    const outputs = fs.existsSync(path.join(dir, "outputs.json")) ? (read("outputs.json") as Record<string, unknown>) : {};
+    return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
 }
 
 export { ConfigError };
