@@ -7,7 +7,7 @@
  * The one exception is the cost section, which reads the pinned price table once, when first needed.
  */
 import * as YAML from "yaml";
-import { canonical, isManifest, Render, RenderedResource } from "./render";
+import { canonical, isManifest, Render, RenderedResource, resourceKey } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
 import { costSection, loadPrices, PriceTable } from "./cost";
 
@@ -185,7 +185,6 @@ export function unifiedDiff(a: string, b: string, labels: { a: string; b: string
     return out.join("\n") + "\n";
 }
 
-const key = (r: ResourceRef): string => `${r.type}::${r.name}`;
 const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
 
 function replacementOf(base: RenderedResource, head: RenderedResource, paths: readonly string[]): Replacement | undefined {
@@ -217,15 +216,15 @@ export function diffRenders(
     head: Render,
     labels: { base?: string; head?: string } = {},
 ): DiffReport {
-    const before = new Map(base.resources.map((r) => [key(r), r]));
-    const after = new Map(head.resources.map((r) => [key(r), r]));
-    const added = head.resources.filter((r) => !before.has(key(r)));
-    const removed = base.resources.filter((r) => !after.has(key(r)));
+    const before = new Map(base.resources.map((r) => [resourceKey(r), r]));
+    const after = new Map(head.resources.map((r) => [resourceKey(r), r]));
+    const added = head.resources.filter((r) => !before.has(resourceKey(r)));
+    const removed = base.resources.filter((r) => !after.has(resourceKey(r)));
     const changed: ChangedResource[] = [];
     const replacements: Replacement[] = [];
     let unchanged = 0;
     for (const h of head.resources) {
-        const b = before.get(key(h));
+        const b = before.get(resourceKey(h));
         if (!b) continue;
         const textA = resourceText(b);
         const textB = resourceText(h);

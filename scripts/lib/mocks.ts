@@ -75,13 +75,17 @@ export interface MockRegistration {
     readonly inputs: Record<string, unknown>;
 }
 
+/** The logical name at the end of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
+export function urnName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 /** Name of the provider in a provider reference `urn::id`. */
 function providerName(ref: string | undefined): string | null {
     if (!ref) {
         return null;
     }
-    const urn = ref.slice(0, ref.lastIndexOf("::"));
-    const name = urn.slice(urn.lastIndexOf("::") + 2);
+    const name = urnName(ref.slice(0, ref.lastIndexOf("::")));
     return name.startsWith("default") ? null : name;
 }
 

@@ -40,7 +40,7 @@ import {
 import { isUnknownValueError, ResourceClass } from "../../policies/lib/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
-import { placeholderSources } from "./mocks";
+import { placeholderSources, urnName } from "./mocks";
 import type { Render, RenderedResource } from "./render";
 import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
@@ -403,9 +403,8 @@ export async function checkResources(stack: string, resources: readonly Rendered
 /** `name: type` of a URN, as the engine prints a resource. */
 export function describeUrn(urn: string | undefined): string {
     if (!urn) return "stack";
-    const parts = urn.split("::");
-    const qualified = parts[2] ?? "";
-    return `${parts[3] ?? ""}: ${qualified.slice(qualified.lastIndexOf("$") + 1)}`;
+    const qualified = urn.split("::")[2] ?? "";
+    return `${urnName(urn)}: ${qualified.slice(qualified.lastIndexOf("$") + 1)}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
 import { ConfigError, PROJECT, parseSettings } from "../../components/config";
-import { MockRegistration, recordingMocks } from "./mocks";
+import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,6 +32,11 @@ export interface RenderedResource {
     /** The `import` option (the id of an existing cloud resource to adopt); present only when set. */
     readonly import?: string;
     readonly inputs: Record<string, unknown>;
+}
+
+/** A resource's identity in a render: its type and logical name, as `type::name`. */
+export function resourceKey(r: { readonly type: string; readonly name: string }): string {
+    return `${r.type}::${r.name}`;
 }
 
 export interface Render {
@@ -86,8 +91,7 @@ export function redact(value: unknown): unknown {
             return SECRET_TEXT;
         }
         if (obj[specialSigKey] === specialResourceSig) {
-            const urn = String(obj.urn ?? "");
-            return `\${${urn.slice(urn.lastIndexOf("::") + 2)}}`;
+            return `\${${urnName(String(obj.urn ?? ""))}}`;
         }
         return sortKeys(obj, redact);
     }
@@ -153,7 +157,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
     const program = loadProgram();
     await runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
-            const key = `${args.type}::${args.name}`;
+            const key = resourceKey(args);
             if (options.has(key)) {
                 throw new Error(`two resources are named ${key}: logical names must be unique`);
             }
@@ -173,12 +177,21 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
     });
     await settingsModule.waitForRPCs();
 
+    // Protect is inherited from the parent unless set, as the engine does; resolved by name now
+    // that every parent is known.
+    const effectiveProtect = (key: string | undefined): boolean => {
+        const opts = key ? options.get(key) : undefined;
+        if (!opts) return false;
+        if (opts.protect !== undefined) return opts.protect;
+        return effectiveProtect(opts.parent ? keys.get(opts.parent) : undefined);
+    };
     const resources: RenderedResource[] = [];
     for (const reg of registrations) {
         if (reg.type === "pulumi:pulumi:Stack") {
             continue;
         }
-        const opts = options.get(`${reg.type}::${reg.name}`);
+        const key = resourceKey(reg);
+        const opts = options.get(key);
         if (!opts) {
             throw new Error(`offline render: ${reg.type} ${reg.name} was registered without passing the stack transformation`);
         }
@@ -188,7 +201,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             parent: opts.parent ? (names.get(opts.parent) ?? null) : null,
             custom: reg.custom,
             provider: reg.provider,
-            protect: false,
+            protect: effectiveProtect(key),
             retainOnDelete: opts.retainOnDelete,
             deleteBeforeReplace: opts.deleteBeforeReplace,
             dependsOn: await dependencyNames(opts.dependsOn, names),
@@ -196,22 +209,13 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             inputs: redact(reg.inputs) as Record<string, unknown>,
         });
     }
-    // Protect is inherited from the parent unless set, as the engine does; resolved by name now
-    // that every parent is known.
-    const effectiveProtect = (key: string | undefined): boolean => {
-        const opts = key ? options.get(key) : undefined;
-        if (!opts) return false;
-        if (opts.protect !== undefined) return opts.protect;
-        return effectiveProtect(opts.parent ? keys.get(opts.parent) : undefined);
-    };
-    const withProtect = resources.map((r) => ({ ...r, protect: effectiveProtect(`${r.type}::${r.name}`) }));
-    withProtect.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
+    resources.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
 
     const stackState = [...settingsModule.getMonitor().getRegisteredResources().values()].find((r) =>
         r.urn.includes("::pulumi:pulumi:Stack::"),
     );
     const rawOutputs = (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
-    return { stack, standIns: config.standIns, resources: withProtect, outputs: redact(rawOutputs) as Record<string, unknown> };
+    return { stack, standIns: config.standIns, resources, outputs: redact(rawOutputs) as Record<string, unknown> };
 }
 
 function cmp(a: string, b: string): number {
