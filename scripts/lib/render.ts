@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
-import { ConfigError, PROJECT, parseSettings } from "../../components/config";
+import { PROJECT, parseSettings } from "../../components/config";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
@@ -272,5 +272,3 @@ export function readRenderDir(dir: string, stack: string): Render {
     const outputs = fs.existsSync(path.join(dir, "outputs.json")) ? (read("outputs.json") as Record<string, unknown>) : {};
     return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
 }
-
-export { ConfigError };
