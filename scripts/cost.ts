@@ -7,21 +7,12 @@
  * price table lacks.
  */
 import { parseCli, runCli } from "./lib/cli";
-import { estimateCost, formatCost, loadPrices, UnpricedError } from "./lib/cost";
+import { estimateCost, formatCost, loadPrices } from "./lib/cost";
 import { renderStack } from "./lib/render";
 
 runCli(async () => {
     const args = parseCli(process.argv.slice(2), {});
     const prices = loadPrices();
     const render = await renderStack(args.stack, args.overrides);
-    try {
-        process.stdout.write(formatCost(estimateCost(render, prices), prices));
-        return 0;
-    } catch (e) {
-        if (e instanceof UnpricedError) {
-            process.stderr.write(`error: ${e.message}\n`);
-            return 2;
-        }
-        throw e;
-    }
+    process.stdout.write(formatCost(estimateCost(render, prices), prices));
 });

@@ -8,26 +8,13 @@
  * violation; 2 with a one-line error for bad config or usage.
  */
 import { parseCli, runCli } from "./lib/cli";
-import { checkRender, formatReport, loadPolicyConfig, PolicyConfigError } from "./lib/policyCheck";
+import { checkRender, formatReport, loadPolicyConfig } from "./lib/policyCheck";
 import { renderStack } from "./lib/render";
-import { UsageError } from "./lib/stackConfig";
 
 runCli(async () => {
     const args = parseCli(process.argv.slice(2), { config: "string" });
-    const report = await asUsageError(async () => {
-        const config = loadPolicyConfig(args.options.config);
-        return checkRender(await renderStack(args.stack, args.overrides), { config });
-    });
+    const config = loadPolicyConfig(args.options.config);
+    const report = await checkRender(await renderStack(args.stack, args.overrides), { config });
     process.stdout.write(formatReport(report));
     return report.mandatory > 0 ? 1 : 0;
 });
-
-/** A policy config the engine would reject is a usage error (exit 2), like a bad stack config. */
-async function asUsageError<T>(body: () => Promise<T>): Promise<T> {
-    try {
-        return await body();
-    } catch (e) {
-        if (e instanceof PolicyConfigError) throw new UsageError(e.message);
-        throw e;
-    }
-}

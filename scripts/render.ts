@@ -7,10 +7,9 @@
  * --require-secrets they are an error instead, as in `pulumi up`.
  * Exit 0 on success; 2 with a one-line error on stderr for bad config or usage, nothing written.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { parseCli, runCli } from "./lib/cli";
-import { renderFiles, renderStack } from "./lib/render";
+import { renderStack, writeRenderDir } from "./lib/render";
 import { REPO_ROOT } from "./lib/stackConfig";
 
 runCli(async () => {
@@ -20,9 +19,6 @@ runCli(async () => {
         process.stderr.write(`note: ${key} is not set in stacks/Pulumi.${args.stack}.yaml; rendered as [secret] (pulumi config set --secret ${key} ... before pulumi up)\n`);
     }
     const outDir = path.resolve(args.options.out ?? path.join(REPO_ROOT, "render", args.stack));
-    fs.mkdirSync(outDir, { recursive: true });
-    for (const [file, text] of Object.entries(renderFiles(render))) {
-        fs.writeFileSync(path.join(outDir, file), text);
-    }
+    writeRenderDir(outDir, render);
     process.stdout.write(`rendered ${render.resources.length} resources of stack ${args.stack} into ${path.relative(process.cwd(), outDir) || "."}\n`);
 });

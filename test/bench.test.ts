@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { bench, formatBench, median, missed, TARGETS } from "../scripts/lib/bench";
+import { bench, formatBench, median, missed, parseBenchArgs, TARGETS } from "../scripts/lib/bench";
+import { listStacks, UsageError } from "../scripts/lib/stackConfig";
 
 describe("bench helpers", () => {
     it("takes the median of odd and even counts", () => {
@@ -27,5 +28,16 @@ describe("bench helpers", () => {
 
     it("reports a failing command's exit codes instead of hiding them", () => {
         assert.match(formatBench([{ name: "policy", runs: [1], median: 1, exitCodes: [1] }]), /exit codes: 1/);
+    });
+
+    it("parses its arguments with the shared CLI parser, --stack optional", () => {
+        assert.deepStrictEqual(parseBenchArgs([]), { runs: 5, testRuns: 3, stacks: listStacks(), tests: true });
+        assert.deepStrictEqual(parseBenchArgs(["--runs", "2", "--test-runs", "1", "--stacks", "a,b", "--no-tests"]), { runs: 2, testRuns: 1, stacks: ["a", "b"], tests: false });
+        assert.deepStrictEqual(parseBenchArgs(["--stack", "demo"]).stacks, ["demo"]);
+        const usage = (argv: string[], message: string): void =>
+            assert.throws(() => parseBenchArgs(argv), (e: Error) => e instanceof UsageError && e.message === message);
+        usage(["--runs"], "--runs needs a value");
+        usage(["--runs", "0"], "--runs must be a whole number >= 1, got 0");
+        usage(["--bogus"], "unknown argument --bogus");
     });
 });

@@ -1,9 +1,10 @@
 /** The README's config reference is generated from the schema and must be current. */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { configReference, withConfigReference } from "../scripts/lib/configDocs";
-import { REPO_ROOT } from "../scripts/lib/stackConfig";
+import { BEGIN_MARKER, configReference, END_MARKER, updateReadme, withConfigReference } from "../scripts/lib/configDocs";
+import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
 
 describe("README config reference", () => {
     it("is up to date with the schema (run npm run config-docs)", () => {
@@ -16,6 +17,22 @@ describe("README config reference", () => {
         assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.maxNodes` \| integer 1\.\.100 \| `3` \|/);
         assert.match(table, /\| `jupyterlabdemo:githubClientSecret` \| secret string \|/);
         assert.match(table, /\| `gcp:zone` \| string \|/);
+    });
+
+    it("updateReadme checks without writing, writes without --check, and rejects a README without markers", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-configdocs-"));
+        try {
+            const file = path.join(dir, "README.md");
+            fs.writeFileSync(file, `# x\n${BEGIN_MARKER}\nold\n${END_MARKER}\n`);
+            assert.strictEqual(updateReadme(file, { check: true }), "stale");
+            assert.match(fs.readFileSync(file, "utf8"), /\nold\n/, "--check writes nothing");
+            assert.strictEqual(updateReadme(file), "updated");
+            assert.strictEqual(updateReadme(file, { check: true }), "current");
+            fs.writeFileSync(file, "# no markers\n");
+            assert.throws(() => updateReadme(file), (e: Error) => e instanceof UsageError && !e.message.includes("\n"));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("names the test command CI runs", () => {

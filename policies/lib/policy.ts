@@ -93,11 +93,20 @@ export interface Workload {
 }
 
 /**
+ * A resource class as the policy SDK's `isType`/`asType` take one. The engine matches it by its
+ * static Pulumi type token (`__pulumiType`), else by its `isInstance`.
+ */
+export type ResourceClass = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    new (name: string, args: any, ...rest: any[]): Resource;
+    readonly __pulumiType?: string;
+    isInstance?(o: unknown): boolean;
+};
+
+/**
  * Every Kubernetes type that declares pods, and where its pod template is. A rule over workloads
  * covers all of them, so moving a Deployment to a StatefulSet cannot escape it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ResourceClass = { new (name: string, args: any, ...rest: any[]): Resource };
 const WORKLOAD_TYPES: readonly { cls: ResourceClass; template: readonly string[] }[] = [
     { cls: k8s.core.v1.Pod, template: [] },
     { cls: k8s.apps.v1.Deployment, template: ["spec", "template"] },

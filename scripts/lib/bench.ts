@@ -1,9 +1,16 @@
 /**
- * Timing helpers of `npm run bench`: run a task after warm-ups, take the median, compare it with
- * its target. The targets are those of the issue, for this 2-core build machine.
+ * The core of `npm run bench`: its arguments, the timing helpers (run a task after warm-ups, take
+ * the median, compare it with its target) and the run over every task. The targets are those of
+ * the issue, for this 2-core build machine.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { performance } from "perf_hooks";
+import { parseCli } from "./cli";
+import { renderStack } from "./render";
+import { listStacks, REPO_ROOT, UsageError } from "./stackConfig";
 
 /** Targets, in seconds, by task kind. */
 export const TARGETS: Readonly<Record<string, number>> = {
@@ -73,4 +80,85 @@ export function formatBench(results: readonly BenchResult[], width = 0): string 
             return `${r.name.padEnd(w)}  median ${r.median.toFixed(2).padStart(6)} s  (${spread})${verdict}${codes}`;
         })
         .join("\n");
+}
+
+/** What `npm run bench` times, and how often. */
+export interface BenchOptions {
+    /** Timed runs of each render and policy task (after one warm-up). */
+    readonly runs: number;
+    /** Timed runs of the test suite (after one warm-up). */
+    readonly testRuns: number;
+    readonly stacks: readonly string[];
+    /** Whether to time the test suite. */
+    readonly tests: boolean;
+}
+
+/**
+ * Parses `[--runs <n>] [--test-runs <n>] [--stacks a,b | --stack <name>] [--no-tests]`; defaults:
+ * 5 runs, 3 test runs, every stack, with the tests.
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+    const args = parseCli(argv, { runs: "string", "test-runs": "string", stacks: "string" }, ["no-tests"], { requireStack: false });
+    if (args.overrides.length > 0) {
+        throw new UsageError("npm run bench takes no --set or --set-secret: it times the stacks as committed");
+    }
+    if (args.stack !== undefined && args.options.stacks !== undefined) {
+        throw new UsageError("give --stack or --stacks, not both");
+    }
+    const count = (flag: "runs" | "test-runs", fallback: number): number => {
+        const v = args.options[flag];
+        if (v === undefined) return fallback;
+        if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`--${flag} must be a whole number >= 1, got ${v}`);
+        return Number(v);
+    };
+    return {
+        runs: count("runs", 5),
+        testRuns: count("test-runs", 3),
+        stacks: args.options.stacks?.split(",") ?? (args.stack !== undefined ? [args.stack] : listStacks()),
+        tests: !args.flags.has("no-tests"),
+    };
+}
+
+/**
+ * Times, after a warm-up, the offline render of each stack (in-process through the render core,
+ * and as a user runs it, `npm run render`), the policy check (`npm run policy`, when the project
+ * has one) and the whole test suite (`npm test`). Each result, and a header, goes to `say` as a
+ * line as soon as it is known; the results are returned.
+ */
+export async function runBench(opts: BenchOptions, say: (line: string) => void, root = REPO_ROOT): Promise<BenchResult[]> {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const results: BenchResult[] = [];
+    const record = (r: BenchResult): void => {
+        results.push(r);
+        say(formatBench([r], 34));
+    };
+    say(
+        `benchmark: ${opts.runs} runs after 1 warm-up (npm test: ${opts.testRuns}), node ${process.version}, ` +
+            `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}`,
+    );
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-bench-"));
+    try {
+        for (const stack of opts.stacks) {
+            record(await bench(`render ${stack} (in-process core)`, async () => void (await renderStack(stack)), { runs: opts.runs }));
+            record(
+                await bench(`render ${stack} (npm run render)`, () => command("npm", ["run", "-s", "render", "--", "--stack", stack, "--out", path.join(out, stack)], root), {
+                    runs: opts.runs,
+                    target: TARGETS.render,
+                }),
+            );
+        }
+        if (!scripts.policy) {
+            say("policy check: skipped: no policy script");
+        } else {
+            for (const stack of opts.stacks) {
+                record(await bench(`policy ${stack} (npm run policy)`, () => command("npm", ["run", "-s", "policy", "--", "--stack", stack], root), { runs: opts.runs }));
+            }
+        }
+        if (opts.tests) {
+            record(await bench("test suite (npm test)", () => command("npm", ["test", "-s"], root), { runs: opts.testRuns, target: TARGETS.test }));
+        }
+    } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+    return results;
 }

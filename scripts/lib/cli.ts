@@ -5,8 +5,9 @@
 import { ConfigError } from "../../components/config";
 import { Override, parseOverride, UsageError } from "./stackConfig";
 
-export interface CliArgs<O extends string> {
-    readonly stack: string;
+export interface CliArgs<O extends string, S extends string | undefined = string> {
+    /** The `--stack` value; undefined only when the script made it optional. */
+    readonly stack: S;
     readonly overrides: Override[];
     readonly options: Partial<Record<O, string>>;
     readonly flags: ReadonlySet<string>;
@@ -14,13 +15,26 @@ export interface CliArgs<O extends string> {
 
 /**
  * Parses `--stack <name>`, `--set k=v`, `--set-secret k=v`, the script's own `--<option> <value>`
- * options, and its boolean `--<flag>`s.
+ * options, and its boolean `--<flag>`s. `--stack` is required unless `requireStack` is false.
  */
 export function parseCli<O extends string>(
     argv: readonly string[],
     options: Record<O, "string">,
+    flags?: readonly string[],
+    settings?: { readonly requireStack?: true },
+): CliArgs<O>;
+export function parseCli<O extends string>(
+    argv: readonly string[],
+    options: Record<O, "string">,
+    flags: readonly string[],
+    settings: { readonly requireStack: false },
+): CliArgs<O, string | undefined>;
+export function parseCli<O extends string>(
+    argv: readonly string[],
+    options: Record<O, "string">,
     flags: readonly string[] = [],
-): CliArgs<O> {
+    { requireStack = true }: { readonly requireStack?: boolean } = {},
+): CliArgs<O, string | undefined> {
     let stack: string | undefined;
     const overrides: Override[] = [];
     const values: Partial<Record<O, string>> = {};
@@ -48,10 +62,10 @@ export function parseCli<O extends string>(
             throw new UsageError(`unknown argument ${arg}`);
         }
     }
-    if (!stack) {
+    if (!stack && requireStack) {
         throw new UsageError("--stack <name> is required");
     }
-    return { stack, overrides, options: values, flags: seenFlags };
+    return { stack: stack || undefined, overrides, options: values, flags: seenFlags };
 }
 
 /** Runs a script body, turning config and usage errors into one line on stderr and exit code 2. */

@@ -35,7 +35,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { quantityBytes } from "../../components/config";
+import { USER_DATA_LABEL } from "../../components/naming";
+import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
+import { UsageError } from "./stackConfig";
 
 /** One group of the price table: prices of one kind, with the date and source beside them. */
 export interface PriceGroup {
@@ -82,8 +86,8 @@ export interface CostEstimate {
     readonly notes: readonly string[];
 }
 
-/** A billable item the price table lacks. */
-export class UnpricedError extends Error {}
+/** A billable item the price table lacks; the message is one line (exit 2, like bad usage). */
+export class UnpricedError extends UsageError {}
 
 /** Share of a disk's blocks that change per day, for the snapshot storage model. */
 export const SNAPSHOT_DAILY_CHANGE_RATE = 0.02;
@@ -157,15 +161,13 @@ function zonesOf(pool: Inputs, cluster: Inputs | undefined): { zones: number; as
     return { zones: DEFAULT_ZONES_PER_REGION, assumed: true };
 }
 
-/** Kubernetes quantity ("10Gi", "500G", "1Ti") in GiB. */
+/** Kubernetes quantity ("10Gi", "500G", "1Ti") in GiB; the quantities the config schema accepts. */
 export function quantityGb(q: string): number {
-    const m = /^([0-9.]+)\s*(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/.exec(q.trim());
-    if (!m) throw new UnpricedError(`cannot read storage size "${q}"`);
-    const factor: Record<string, number> = {
-        Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024, Pi: 1024 ** 2,
-        K: 1e3 / 1024 ** 3, M: 1e6 / 1024 ** 3, G: 1e9 / 1024 ** 3, T: 1e12 / 1024 ** 3, P: 1e15 / 1024 ** 3,
-    };
-    return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 1024 ** 3);
+    try {
+        return quantityBytes(q.trim()) / 2 ** 30;
+    } catch {
+        throw new UnpricedError(`cannot read storage size "${q}"`);
+    }
 }
 
 function line(item: string, unit: string, idleQty: number, ceilingQty: number, unitPrice: number, note?: string): CostLine {
@@ -384,7 +386,7 @@ function snapshottedDisks(policy: RenderedResource, disks: RenderedResource[], r
     const refs = [String(policy.inputs.name ?? ""), policy.name].filter((s) => s.length > 0);
     const mentions = (v: unknown): boolean => {
         const text = JSON.stringify(v ?? "");
-        return refs.some((ref) => text.includes(`"${ref}"`) || text.includes(`{${ref}.`) || text.includes(`{${ref}}`) || text.includes(`/${ref}"`));
+        return refs.some((ref) => text.includes(`"${ref}"`) || text.includes(`/${ref}"`)) || placeholderSources(text).some((n) => refs.includes(n));
     };
     const attached = render.resources
         .filter((r) => r.type === "gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment" && mentions(r.inputs.name))
@@ -392,10 +394,10 @@ function snapshottedDisks(policy: RenderedResource, disks: RenderedResource[], r
     const found = disks.filter(
         (d) =>
             mentions(d.inputs.resourcePolicies) ||
-            attached.some((a) => a.includes(`"${String(d.inputs.name)}"`) || a.includes(`{${d.name}.`) || a.includes(`{${d.name}}`)),
+            attached.some((a) => a.includes(`"${String(d.inputs.name)}"`) || placeholderSources(a).includes(d.name)),
     );
     if (found.length > 0) return found;
-    return disks.filter((d) => obj(d.inputs.labels)["data-class"] === "user-data");
+    return disks.filter((d) => obj(d.inputs.labels)[USER_DATA_LABEL.key] === USER_DATA_LABEL.value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,7 +492,7 @@ export function formatCostChange(stack: string, change: CostChange): string {
  * None for a stack without GCP resources (`local`). An unpriced item is reported in the section
  * instead of failing the whole review.
  */
-export function costSection(base: Render, head: Render, prices: PriceTable = loadPrices()): { title: string; lines: string[] } | undefined {
+export function costSection(base: Render, head: Render, prices: PriceTable): { title: string; lines: string[] } | undefined {
     const title = "Estimated monthly cost (USD, scripts/lib/prices.json)";
     try {
         const change = costChange(base, head, prices);

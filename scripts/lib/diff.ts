@@ -4,11 +4,12 @@
  * changed resource (its Kubernetes manifest as YAML, or its inputs as sorted JSON, then its
  * resource options), and loud flags for changes that make the provider REPLACE the homes disk, the
  * cluster or a node pool (see replacements.ts). Pure: no git, no files; scripts/diff.ts does those.
+ * The one exception is the cost section, which reads the pinned price table once, when first needed.
  */
 import * as YAML from "yaml";
-import type { Render, RenderedResource } from "./render";
+import { canonical, isManifest, Render, RenderedResource, resourceKey } from "./render";
 import { pathTouches, ruleFor } from "./replacements";
-import { costSection } from "./cost";
+import { costSection, loadPrices, PriceTable } from "./cost";
 
 export interface ResourceRef {
     readonly type: string;
@@ -52,20 +53,6 @@ export function hasChanges(report: DiffReport): boolean {
     return report.added.length + report.removed.length + report.changed.length > 0 || report.outputsDiff !== "";
 }
 
-/** A JSON value with object keys sorted at every level, so equal values print equal text. */
-export function canonical(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(value as object).sort()) {
-            const v = (value as Record<string, unknown>)[key];
-            if (v !== undefined) out[key] = canonical(v);
-        }
-        return out;
-    }
-    return value;
-}
-
 function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
@@ -85,10 +72,6 @@ export function changedPaths(a: unknown, b: unknown, path = ""): string[] {
         return a.flatMap((x, i) => changedPaths(x, b[i], `${path}[${i}]`));
     }
     return [path || "(root)"];
-}
-
-function isManifest(r: RenderedResource): boolean {
-    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/");
 }
 
 function options(r: RenderedResource): Record<string, unknown> {
@@ -202,7 +185,6 @@ export function unifiedDiff(a: string, b: string, labels: { a: string; b: string
     return out.join("\n") + "\n";
 }
 
-const key = (r: ResourceRef): string => `${r.type}::${r.name}`;
 const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
 
 function replacementOf(base: RenderedResource, head: RenderedResource, paths: readonly string[]): Replacement | undefined {
@@ -234,15 +216,15 @@ export function diffRenders(
     head: Render,
     labels: { base?: string; head?: string } = {},
 ): DiffReport {
-    const before = new Map(base.resources.map((r) => [key(r), r]));
-    const after = new Map(head.resources.map((r) => [key(r), r]));
-    const added = head.resources.filter((r) => !before.has(key(r)));
-    const removed = base.resources.filter((r) => !after.has(key(r)));
+    const before = new Map(base.resources.map((r) => [resourceKey(r), r]));
+    const after = new Map(head.resources.map((r) => [resourceKey(r), r]));
+    const added = head.resources.filter((r) => !before.has(resourceKey(r)));
+    const removed = base.resources.filter((r) => !after.has(resourceKey(r)));
     const changed: ChangedResource[] = [];
     const replacements: Replacement[] = [];
     let unchanged = 0;
     for (const h of head.resources) {
-        const b = before.get(key(h));
+        const b = before.get(resourceKey(h));
         if (!b) continue;
         const textA = resourceText(b);
         const textB = resourceText(h);
@@ -306,8 +288,9 @@ export interface ReportSection {
  * provider. The cost estimate adds its monthly cost change when anything changes.
  */
 export type SectionProvider = (base: Render, head: Render, report: DiffReport) => ReportSection | undefined;
+let prices: PriceTable | undefined;
 export const SECTION_PROVIDERS: readonly SectionProvider[] = [
-    (base, head, report) => (hasChanges(report) ? costSection(base, head) : undefined),
+    (base, head, report) => (hasChanges(report) ? costSection(base, head, (prices ??= loadPrices())) : undefined),
 ];
 
 export type ReportFormat = "text" | "markdown";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { diffRenders, DiffReport } from "./diff";
-import { Render, RenderedResource, renderFiles, renderStack } from "./render";
+import { readRenderDir, Render, renderStack, writeRenderDir } from "./render";
 import { Override, REPO_ROOT, UsageError } from "./stackConfig";
 
 /** The base could not be rendered (no renderer at that ref, or its render failed): exit 2. */
@@ -47,17 +47,6 @@ export function defaultBase(root = REPO_ROOT): string {
         }
     }
     throw new UsageError("no main or origin/main branch to take the merge base with; pass --base <git ref>");
-}
-
-/** Reads a render directory written by scripts/render.ts back into the Render shape. */
-export function readRenderDir(dir: string, stack: string): Render {
-    const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    const resources = read("resources.json");
-    if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.type !== "string" || typeof r.name !== "string")) {
-        throw new Error(`${dir}/resources.json is not a render (expected a list of {type, name, inputs})`);
-    }
-    const outputs = fs.existsSync(path.join(dir, "outputs.json")) ? (read("outputs.json") as Record<string, unknown>) : {};
-    return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
 }
 
 function overrideArgs(overrides: readonly Override[]): string[] {
@@ -128,8 +117,7 @@ export async function diffAgainstBase(a: {
         // The head renders in-process while the base's child process runs.
         const headPromise = renderStack(a.stack, overrides).then((render) => {
             const out = path.join(tmp, "render-head");
-            fs.mkdirSync(out, { recursive: true });
-            for (const [file, text] of Object.entries(renderFiles(render))) fs.writeFileSync(path.join(out, file), text);
+            writeRenderDir(out, render);
             return readRenderDir(out, a.stack);
         });
         // Wait for both before the worktree goes, even when one fails.

@@ -13,6 +13,17 @@ export function placeholder(name: string, path: string): string {
     return `\${${name}.${path}}`;
 }
 
+const PLACEHOLDER = /\$\{([^}.]+)(?:\.[^}]*)?\}/g;
+
+/**
+ * The logical names that the placeholders in `s` refer to, in order: `${name.path}` as
+ * `placeholder` writes it, and `${name}` as the render writes a resource reference (`${unknown}`
+ * gives "unknown").
+ */
+export function placeholderSources(s: string): string[] {
+    return [...s.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
 /** Outputs each resource type computes at deploy time, by output path. */
 const COMPUTED_OUTPUTS: Record<string, readonly string[]> = {
     "gcp:compute/address:Address": ["address", "selfLink"],
@@ -40,9 +51,6 @@ const SECRET_OUTPUTS: Record<string, readonly string[]> = {
     "random:index/randomBytes:RandomBytes": ["hex", "base64"],
 };
 
-const SECRET_ENVELOPE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
     const parts = path.split(".");
     let node = target;
@@ -67,13 +75,17 @@ export interface MockRegistration {
     readonly inputs: Record<string, unknown>;
 }
 
+/** The logical name at the end of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
+export function urnName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 /** Name of the provider in a provider reference `urn::id`. */
 function providerName(ref: string | undefined): string | null {
     if (!ref) {
         return null;
     }
-    const urn = ref.slice(0, ref.lastIndexOf("::"));
-    const name = urn.slice(urn.lastIndexOf("::") + 2);
+    const name = urnName(ref.slice(0, ref.lastIndexOf("::")));
     return name.startsWith("default") ? null : name;
 }
 
@@ -93,7 +105,7 @@ export function recordingMocks(sink: MockRegistration[]): pulumi.runtime.Mocks {
                 setPath(state, path, placeholder(args.name, path));
             }
             for (const key of SECRET_OUTPUTS[args.type] ?? []) {
-                state[key] = { [SECRET_ENVELOPE_KEY]: SECRET_SIG, value: state[key] };
+                state[key] = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: state[key] };
             }
             return { id: args.custom === false ? "" : placeholder(args.name, "id"), state };
         },

@@ -37,18 +37,20 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { isUnknownValueError, ResourceClass } from "../../policies/lib/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
+import { placeholderSources, urnName } from "./mocks";
 import type { Render, RenderedResource } from "./render";
-import { REPO_ROOT, SECRET_TEXT } from "./stackConfig";
+import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
 // The engine's unknown sentinel and proxy (internal modules of the pinned @pulumi/policy): the
-// rules see exactly the objects they see under `pulumi preview`.
+// rules see exactly the objects they see under `pulumi preview`. Its UnknownValueError is tested
+// by the pack's own isUnknownValueError.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy<T>(o: T): T;
     unknownStringValue: string;
-    UnknownValueError: new (...a: never[]) => Error;
 };
 
 export const POLICY_CONFIG_FILE = path.join(REPO_ROOT, "policies", "policy-config.json");
@@ -83,8 +85,8 @@ interface ResolvedConfig {
     readonly properties: Record<string, unknown>;
 }
 
-/** Thrown for a policy config the engine would reject; the message is one line. */
-export class PolicyConfigError extends Error {}
+/** Thrown for a policy config the engine would reject; the message is one line (exit 2, like bad usage). */
+export class PolicyConfigError extends UsageError {}
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -142,12 +144,10 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
 // ---------------------------------------------------------------------------------------------
 // Resources as the engine passes them
 
-const PLACEHOLDER = /\$\{([^}.]+)(?:\.[^}]*)?\}/g;
-
 /** The logical names a string's placeholders refer to, or undefined when the string is known. */
 function unknownSources(s: string, names: ReadonlySet<string>): string[] | undefined {
     if (s === SECRET_TEXT) return [];
-    const sources = [...s.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((n) => n === "unknown" || names.has(n));
+    const sources = placeholderSources(s).filter((n) => n === "unknown" || names.has(n));
     return sources.length > 0 ? sources.filter((n) => n !== "unknown") : undefined;
 }
 
@@ -168,13 +168,18 @@ function toEngineValue(value: unknown, names: ReadonlySet<string>, deps: Set<str
     return value;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ResourceClass = { new (...rest: any[]): unknown; __pulumiType?: string; isInstance?: (o: unknown) => boolean };
-
 /** The engine's isTypeOf: the class's Pulumi type token, else its isInstance. */
 function isTypeOf(type: string, cls: ResourceClass): boolean {
     if (typeof cls.__pulumiType === "string" && cls.__pulumiType.length > 0) return type === cls.__pulumiType;
     return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+}
+
+/** The `isType` and `asType` the engine gives a rule for a resource of `type` seen as `props`. */
+function typeTests(type: string, props: unknown): Pick<ResourceValidationArgs & PolicyResource, "isType" | "asType"> {
+    return {
+        isType: (cls: ResourceClass) => isTypeOf(type, cls),
+        asType: ((cls: ResourceClass) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
+    };
 }
 
 interface EngineResource {
@@ -294,7 +299,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
             });
         };
     const cantRun = (p: { name: string }, e: unknown, urn?: string): boolean => {
-        if (!(e instanceof proxy.UnknownValueError)) return false;
+        if (!isUnknownValueError(e)) return false;
         violations.push({
             policyName: p.name,
             enforcementLevel: "advisory",
@@ -327,8 +332,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
                     provider: providerOf(r),
                     dependencies: [],
                     propertyDependencies: {},
-                    isType: (cls: ResourceClass) => isTypeOf(r.type, cls),
-                    asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+                    ...typeTests(r.type, props),
                 } as PolicyResource);
             }
             for (const r of engine) {
@@ -365,8 +369,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
                     name: r.name,
                     opts: r.opts,
                     stackTags,
-                    isType: (cls: ResourceClass) => isTypeOf(r.type, cls),
-                    asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+                    ...typeTests(r.type, props),
                     getConfig: getConfigFor(p.name),
                     notApplicable: throwNotApplicable,
                 };
@@ -375,7 +378,8 @@ export async function checkResources(stack: string, resources: readonly Rendered
                 try {
                     await validate(args, reporterFor(p, reportLevel, r.urn));
                 } catch (e) {
-                    if (e === NOT_APPLICABLE || isNotApplicableError(e)) continue;
+                    // validateResourceOfType's own type filter throws through our notApplicable.
+                    if (e === NOT_APPLICABLE) continue;
                     if (!cantRun(p, e, r.urn)) {
                         throw new Error(`Error validating resource with policy '${p.name}': ${(e as Error).message ?? String(e)}`);
                     }
@@ -393,20 +397,14 @@ export async function checkResources(stack: string, resources: readonly Rendered
     };
 }
 
-/** validateResourceOfType's own type filter throws through our notApplicable; nothing else should. */
-function isNotApplicableError(e: unknown): boolean {
-    return e === NOT_APPLICABLE;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Output
 
 /** `name: type` of a URN, as the engine prints a resource. */
 export function describeUrn(urn: string | undefined): string {
     if (!urn) return "stack";
-    const parts = urn.split("::");
-    const qualified = parts[2] ?? "";
-    return `${parts[3] ?? ""}: ${qualified.slice(qualified.lastIndexOf("$") + 1)}`;
+    const qualified = urn.split("::")[2] ?? "";
+    return `${urnName(urn)}: ${qualified.slice(qualified.lastIndexOf("$") + 1)}`;
 }
 
 /**

@@ -3,11 +3,13 @@
  * files, and returns every declared resource with its inputs and options, deterministically.
  * Tests, the render script and the other tools all go through `renderStack`.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
-import { ConfigError, PROJECT, parseSettings } from "../../components/config";
-import { MockRegistration, recordingMocks } from "./mocks";
+import { PROJECT, parseSettings } from "../../components/config";
+import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,6 +34,11 @@ export interface RenderedResource {
     readonly inputs: Record<string, unknown>;
 }
 
+/** A resource's identity in a render: its type and logical name, as `type::name`. */
+export function resourceKey(r: { readonly type: string; readonly name: string }): string {
+    return `${r.type}::${r.name}`;
+}
+
 export interface Render {
     readonly stack: string;
     /** Required secrets the stack file lacks, rendered as `[secret]`. */
@@ -42,17 +49,31 @@ export interface Render {
     readonly outputs: Record<string, unknown>;
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
+
+/** `obj`'s entries in sorted key order, undefined ones dropped, each value mapped by `f`. */
+function sortKeys(obj: object, f: (v: unknown) => unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj).sort()) {
+        const v = (obj as Record<string, unknown>)[key];
+        if (v !== undefined) out[key] = f(v);
+    }
+    return out;
+}
+
+/** A JSON value with object keys sorted at every level, so equal values print equal text. */
+export function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") return sortKeys(value, canonical);
+    return value;
+}
 
 /**
  * Replaces secrets by `[secret]` (a secret map by its keys, each `[secret]`), resource references
  * by `${name}`, and sorts object keys.
  */
 export function redact(value: unknown): unknown {
-    if (value === UNKNOWN) {
+    if (value === unknownValue) {
         return "${unknown}";
     }
     if (Array.isArray(value)) {
@@ -60,27 +81,19 @@ export function redact(value: unknown): unknown {
     }
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        if (obj[SIG_KEY] === SECRET_SIG) {
+        if (obj[specialSigKey] === specialSecretSig) {
             // A secret map (a Kubernetes Secret's `data`/`stringData`) keeps its keys, which are
             // not secret, so tests can check what a pod references; every value stays hidden.
             const inner = obj.value;
-            if (inner && typeof inner === "object" && !Array.isArray(inner) && (inner as Record<string, unknown>)[SIG_KEY] === undefined) {
-                const keys = Object.keys(inner as object).filter((k) => (inner as Record<string, unknown>)[k] !== undefined);
-                return Object.fromEntries(keys.sort().map((k) => [k, SECRET_TEXT]));
+            if (inner && typeof inner === "object" && !Array.isArray(inner) && (inner as Record<string, unknown>)[specialSigKey] === undefined) {
+                return sortKeys(inner, () => SECRET_TEXT);
             }
             return SECRET_TEXT;
         }
-        if (obj[SIG_KEY] === RESOURCE_SIG) {
-            const urn = String(obj.urn ?? "");
-            return `\${${urn.slice(urn.lastIndexOf("::") + 2)}}`;
+        if (obj[specialSigKey] === specialResourceSig) {
+            return `\${${urnName(String(obj.urn ?? ""))}}`;
         }
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(obj).sort()) {
-            if (obj[key] !== undefined) {
-                out[key] = redact(obj[key]);
-            }
-        }
-        return out;
+        return sortKeys(obj, redact);
     }
     return value;
 }
@@ -144,7 +157,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
     const program = loadProgram();
     await runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
-            const key = `${args.type}::${args.name}`;
+            const key = resourceKey(args);
             if (options.has(key)) {
                 throw new Error(`two resources are named ${key}: logical names must be unique`);
             }
@@ -164,12 +177,21 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
     });
     await settingsModule.waitForRPCs();
 
+    // Protect is inherited from the parent unless set, as the engine does; resolved by name now
+    // that every parent is known.
+    const effectiveProtect = (key: string | undefined): boolean => {
+        const opts = key ? options.get(key) : undefined;
+        if (!opts) return false;
+        if (opts.protect !== undefined) return opts.protect;
+        return effectiveProtect(opts.parent ? keys.get(opts.parent) : undefined);
+    };
     const resources: RenderedResource[] = [];
     for (const reg of registrations) {
         if (reg.type === "pulumi:pulumi:Stack") {
             continue;
         }
-        const opts = options.get(`${reg.type}::${reg.name}`);
+        const key = resourceKey(reg);
+        const opts = options.get(key);
         if (!opts) {
             throw new Error(`offline render: ${reg.type} ${reg.name} was registered without passing the stack transformation`);
         }
@@ -179,7 +201,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             parent: opts.parent ? (names.get(opts.parent) ?? null) : null,
             custom: reg.custom,
             provider: reg.provider,
-            protect: false,
+            protect: effectiveProtect(key),
             retainOnDelete: opts.retainOnDelete,
             deleteBeforeReplace: opts.deleteBeforeReplace,
             dependsOn: await dependencyNames(opts.dependsOn, names),
@@ -187,32 +209,28 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             inputs: redact(reg.inputs) as Record<string, unknown>,
         });
     }
-    // Protect is inherited from the parent unless set, as the engine does; resolved by name now
-    // that every parent is known.
-    const effectiveProtect = (key: string | undefined): boolean => {
-        const opts = key ? options.get(key) : undefined;
-        if (!opts) return false;
-        if (opts.protect !== undefined) return opts.protect;
-        return effectiveProtect(opts.parent ? keys.get(opts.parent) : undefined);
-    };
-    const withProtect = resources.map((r) => ({ ...r, protect: effectiveProtect(`${r.type}::${r.name}`) }));
-    withProtect.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
+    resources.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
 
     const stackState = [...settingsModule.getMonitor().getRegisteredResources().values()].find((r) =>
         r.urn.includes("::pulumi:pulumi:Stack::"),
     );
     const rawOutputs = (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
-    return { stack, standIns: config.standIns, resources: withProtect, outputs: redact(rawOutputs) as Record<string, unknown> };
+    return { stack, standIns: config.standIns, resources, outputs: redact(rawOutputs) as Record<string, unknown> };
 }
 
 function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Whether a resource is a Kubernetes object the program declares directly (not a Helm release). */
+export function isManifest(r: RenderedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/");
+}
+
 /** Kubernetes objects the program declares directly (not Helm releases' contents). */
 export function manifests(render: Render): Record<string, unknown>[] {
     return render.resources
-        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+        .filter(isManifest)
         .map((r) => r.inputs)
         .sort((a, b) => {
             const ka = manifestKey(a);
@@ -236,4 +254,21 @@ export function renderFiles(render: Render): Record<string, string> {
     };
 }
 
-export { ConfigError };
+/** Writes the files of a render into `dir` (created if missing). */
+export function writeRenderDir(dir: string, render: Render): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(renderFiles(render))) {
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+}
+
+/** Reads a render directory written by `writeRenderDir` (here or at another ref) back into the Render shape. */
+export function readRenderDir(dir: string, stack: string): Render {
+    const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+    const resources = read("resources.json");
+    if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.type !== "string" || typeof r.name !== "string")) {
+        throw new Error(`${dir}/resources.json is not a render (expected a list of {type, name, inputs})`);
+    }
+    const outputs = fs.existsSync(path.join(dir, "outputs.json")) ? (read("outputs.json") as Record<string, unknown>) : {};
+    return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
+}
