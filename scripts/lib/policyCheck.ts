@@ -101,6 +101,20 @@ export function loadPolicyConfig(file: string = POLICY_CONFIG_FILE): PolicyPackC
 }
 
 /**
+ * A `--policy-pack-config` file applied on top of the pack's own config, as the engine applies
+ * it: per policy, the file's enforcement level and properties win, the pack's others remain.
+ */
+export function overlayPolicyConfig(base: PolicyPackConfig, overlay: PolicyPackConfig): PolicyPackConfig {
+    const asObject = (entry: PolicyPackConfig[string] | undefined): Record<string, unknown> =>
+        entry === undefined ? {} : typeof entry === "string" ? { enforcementLevel: entry } : { ...entry };
+    const out: PolicyPackConfig = { ...base };
+    for (const [name, entry] of Object.entries(overlay)) {
+        out[name] = { ...asObject(base[name]), ...asObject(entry) } as PolicyPackConfig[string];
+    }
+    return out;
+}
+
+/**
  * Normalises and validates a policy config as the engine does: every key names a policy of the
  * pack (or `all`), every enforcement level is a known one, and every property validates against
  * the policy's configSchema.

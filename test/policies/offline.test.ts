@@ -9,6 +9,7 @@ import {
     describeUrn,
     formatReport,
     loadPolicyConfig,
+    overlayPolicyConfig,
     PolicyConfigError,
     PolicyReport,
     resolvePolicyConfig,
@@ -99,6 +100,20 @@ describe("offline policy check", () => {
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-ingress-tls": { enforcementLevel: "loud" as never } }), /enforcementLevel must be one of/);
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-privileged-allow-list": { allowed: "Deployment/nfs-server" } }), /k8s-privileged-allow-list\.allowed must be array/);
         assert.throws(() => resolvePolicyConfig(rules, { "k8s-privileged-allow-list": { alowed: [] } }), /must NOT have additional properties/);
+    });
+});
+
+describe("a --policy-pack-config file over the pack's config", () => {
+    it("wins per rule for what it sets, and keeps the pack's other settings", () => {
+        const merged = overlayPolicyConfig(
+            { "k8s-privileged-allow-list": { allowed: ["Deployment/nfs-server"] }, "k8s-ingress-tls": "mandatory" },
+            { "k8s-privileged-allow-list": "advisory", "helm-chart-pinned": "disabled" },
+        );
+        assert.deepStrictEqual(merged, {
+            "k8s-privileged-allow-list": { allowed: ["Deployment/nfs-server"], enforcementLevel: "advisory" },
+            "k8s-ingress-tls": "mandatory",
+            "helm-chart-pinned": { enforcementLevel: "disabled" },
+        });
     });
 });
 
