@@ -441,7 +441,13 @@ function homesDisk(name: string, b: GcePersistentDiskBacking, stack: string, par
             // deleting it, and the engine's policies can see this (retainOnDelete never reaches them).
             deletionPolicy: "ABANDON",
         },
-        keep(diskId(b)),
+        {
+            ...keep(diskId(b)),
+            // A disk recreated from a snapshot (docs/storage.md, "Restore the whole disk") reads back
+            // with `snapshot` set, a field that forces replacement: the restore is the intended way
+            // back, so that field's drift is never a reason to replace (which protect would refuse).
+            ignoreChanges: [...(b.adoptExisting ? ["deletionPolicy"] : []), "snapshot"],
+        },
     );
     const policy = new gcp.compute.ResourcePolicy(
         `${name}-snapshot-policy`,
