@@ -161,6 +161,15 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         assert.match(report.changed[0].diff, /^-protect: true\n\+protect: false$/m);
     });
 
+    it("reports a resource option that starts ignoring a field, and an adoption", async () => {
+        const base = await render("sandbox");
+        const adopt = diffRenders(base, await render("sandbox", set({ "storage.adoptExistingDisk": "true" })));
+        const disk = adopt.changed.find((c) => c.type === "gcp:compute/disk:Disk")!;
+        assert.ok(disk, "the adopted disk shows as changed");
+        assert.deepStrictEqual(disk.paths.filter((p) => p.startsWith("options.")).sort(), ["options.ignoreChanges", "options.import"]);
+        assert.deepStrictEqual(adopt.replacements.filter((x) => x.type === "gcp:compute/disk:Disk"), [], "adopting replaces nothing");
+    });
+
     it("keeps secrets as [secret]", async () => {
         const base = await render("sandbox");
         const head = await render("sandbox", set({ githubClientSecret: "plaintext-must-not-leak" }, true));

@@ -25,11 +25,15 @@ describe("offline render", () => {
 
     it("writes each resource with exactly the contract's fields, sorted by type and name", async () => {
         const r = await render("sandbox");
+        const contract = ["type", "name", "parent", "custom", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "dependsOn", "inputs"];
         for (const res of r.resources) {
-            assert.deepStrictEqual(Object.keys(res), [
-                "type", "name", "parent", "custom", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "dependsOn", "inputs",
-            ]);
+            const keys = Object.keys(res);
+            assert.deepStrictEqual(keys.slice(0, contract.length), contract);
+            // Only documented optional options follow, and only when set.
+            for (const extra of keys.slice(contract.length)) assert.ok(["import", "ignoreChanges"].includes(extra), extra);
         }
+        const pool = r.resources.find((x) => x.name === "gke-user-pool")!;
+        assert.deepStrictEqual(pool.ignoreChanges, ["initialNodeCount"], "an autoscaled node count is not drift");
         const keys = r.resources.map((x) => `${x.type}\u0000${x.name}`);
         assert.deepStrictEqual(keys, [...keys].sort());
         const names = new Set(r.resources.map((x) => x.name));

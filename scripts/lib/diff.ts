@@ -82,6 +82,9 @@ function options(r: RenderedResource): Record<string, unknown> {
         retainOnDelete: r.retainOnDelete,
         deleteBeforeReplace: r.deleteBeforeReplace,
         dependsOn: r.dependsOn,
+        // A reviewer must see a field start or stop being ignored, and an adoption being declared.
+        ...(r.ignoreChanges !== undefined ? { ignoreChanges: r.ignoreChanges } : {}),
+        ...(r.import !== undefined ? { import: r.import } : {}),
     };
 }
 

@@ -31,6 +31,8 @@ export interface RenderedResource {
     readonly dependsOn: string[];
     /** The `import` option (the id of an existing cloud resource to adopt); present only when set. */
     readonly import?: string;
+    /** The `ignoreChanges` option (input paths whose drift is never applied); present only when set. */
+    readonly ignoreChanges?: string[];
     readonly inputs: Record<string, unknown>;
 }
 
@@ -105,6 +107,7 @@ interface RecordedOptions {
     readonly deleteBeforeReplace: boolean;
     readonly dependsOn: unknown;
     readonly import: string | undefined;
+    readonly ignoreChanges: string[] | undefined;
 }
 
 async function dependencyNames(dependsOn: unknown, names: WeakMap<pulumi.Resource, string>): Promise<string[]> {
@@ -170,6 +173,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
                 deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
                 dependsOn: args.opts.dependsOn,
                 import: (args.opts as pulumi.CustomResourceOptions).import,
+                ignoreChanges: args.opts.ignoreChanges?.length ? [...args.opts.ignoreChanges].sort() : undefined,
             });
             return undefined;
         });
@@ -205,8 +209,10 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             retainOnDelete: opts.retainOnDelete,
             deleteBeforeReplace: opts.deleteBeforeReplace,
             dependsOn: await dependencyNames(opts.dependsOn, names),
-            ...(opts.import !== undefined ? { import: opts.import } : {}),
             inputs: redact(reg.inputs) as Record<string, unknown>,
+            // Options beyond the contract's fields, after them and only when set.
+            ...(opts.import !== undefined ? { import: opts.import } : {}),
+            ...(opts.ignoreChanges !== undefined ? { ignoreChanges: opts.ignoreChanges } : {}),
         });
     }
     resources.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
