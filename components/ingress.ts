@@ -85,15 +85,11 @@ export const HSTS_MAX_AGE_SECONDS = 31536000;
 
 export { oauthCallbackUrl, publicUrl } from "./naming";
 
-/** Which certificate authority signs the hub's certificate. */
+/**
+ * Which certificate authority signs the hub's certificate. Each choice is also the name of its
+ * ClusterIssuer: named after the server, so switching re-issues.
+ */
 export type CertificateIssuer = "letsencrypt-production" | "letsencrypt-staging" | "self-signed";
-
-/** Name of the ClusterIssuer for each choice. Named after the server, so switching re-issues. */
-export const CLUSTER_ISSUER_NAMES: Record<CertificateIssuer, string> = {
-    "letsencrypt-production": "letsencrypt-production",
-    "letsencrypt-staging": "letsencrypt-staging",
-    "self-signed": "self-signed",
-};
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -146,7 +142,6 @@ export interface EdgeArgs {
 
 /** Defaults resolved and cross-field rules checked: what the builders below work from. */
 interface Resolved extends EdgeArgs {
-    readonly issuerName: string;
     readonly acme: boolean;
 }
 
@@ -167,7 +162,7 @@ function resolve(args: EdgeArgs, parent: pulumi.Resource): Resolved {
     if (!Number.isInteger(args.replicas) || args.replicas < 1) {
         throw new pulumi.ResourceError(`replicas must be a whole number >= 1, got ${args.replicas}`, parent);
     }
-    return { ...args, acme, issuerName: CLUSTER_ISSUER_NAMES[args.issuer] };
+    return { ...args, acme };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +261,7 @@ export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "pl
             server,
             email: r.acmeEmail,
             // The ACME account key, kept in cert-manager's namespace (the cluster resource namespace).
-            privateKeySecretRef: { name: `${CLUSTER_ISSUER_NAMES[r.issuer]}-account-key` },
+            privateKeySecretRef: { name: `${r.issuer}-account-key` },
             solvers: [
                 {
                     http01: {
@@ -285,9 +280,9 @@ export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "pl
 }
 
 /** Annotations of the hub's Ingress. Values are strings: NIC rejects an Ingress with a bad one. */
-export function hubIngressAnnotations(r: Pick<Resolved, "issuerName" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
+export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
     return {
-        "cert-manager.io/cluster-issuer": r.issuerName,
+        "cert-manager.io/cluster-issuer": r.issuer,
         // F5 NIC gives a host to its oldest Ingress, so cert-manager's own solver Ingress would be
         // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
         // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
@@ -393,7 +388,7 @@ export class Edge extends pulumi.ComponentResource {
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
-                metadata: { name: r.issuerName, labels: commonLabels(r.stack, "cert-manager") },
+                metadata: { name: r.issuer, labels: commonLabels(r.stack, "cert-manager") },
                 spec: clusterIssuerSpec(r),
             },
             { parent: this, dependsOn: [this.certManager] },
@@ -479,7 +474,7 @@ export class Edge extends pulumi.ComponentResource {
         }
 
         this.url = publicUrl(r.hostname);
-        this.issuerName = r.issuerName;
+        this.issuerName = r.issuer;
         this.ingressIp = r.loadBalancerIP !== undefined ? pulumi.output(r.loadBalancerIP) : undefined;
         this.registerOutputs({ url: this.url, ingressIp: this.ingressIp, issuerName: this.issuerName });
     }
