@@ -178,14 +178,9 @@ function placementValues(p: Placement): Record<string, unknown> {
 }
 
 /** Values of the nginx-ingress release. */
-export function nginxIngressValues(a: {
-    readonly placement: Placement;
-    readonly replicas: number;
-    readonly serviceType: "LoadBalancer" | "NodePort";
-    readonly loadBalancerIP?: pulumi.Input<string>;
-    readonly externalTrafficPolicy: "Local" | "Cluster";
-    readonly nodePorts?: { readonly http: number; readonly https: number };
-}): Record<string, unknown> {
+export function nginxIngressValues(
+    a: Pick<EdgeArgs, "placement" | "replicas" | "serviceType" | "loadBalancerIP" | "externalTrafficPolicy" | "nodePorts">,
+): Record<string, unknown> {
     const ha = a.replicas >= 2;
     // The chart's pod selector labels (nginx-ingress.selectorLabels): chart name + release name.
     const podLabels = INGRESS_CONTROLLER_POD_LABELS;
