@@ -17,7 +17,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HUB_SERVICES } from "./hub/index";
-import { commonLabels, Placement, publicUrl } from "./naming";
+import { commonLabels, namespaceSelector, Placement, publicUrl } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and pinned versions (contracts other components rely on)
@@ -406,7 +406,7 @@ export class Edge extends pulumi.ComponentResource {
                         ingress: [
                             {
                                 from: [
-                                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } },
+                                    { namespaceSelector: namespaceSelector(INGRESS_NAMESPACE) },
                                 ],
                                 ports: [{ protocol: "TCP", port: ACME_SOLVER_PORT }],
                             },

@@ -22,7 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_SERVICES } from "./hub/index";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "./ingress";
-import { commonLabels, Placement, selectorLabels } from "./naming";
+import { commonLabels, namespaceSelector, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
 
@@ -343,7 +343,7 @@ export class Lab extends pulumi.ComponentResource {
                     {
                         to: [
                             {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS.namespace } },
+                                namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace),
                                 podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
                             },
                         ],
@@ -367,7 +367,7 @@ export class Lab extends pulumi.ComponentResource {
                     {
                         from: [
                             {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } },
+                                namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
                                 podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
                             },
                         ],

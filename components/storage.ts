@@ -26,7 +26,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GCE_DISK_NAME_RE } from "./config";
-import { commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
+import { ANNOTATIONS, commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
 
 /**
  * The NFS server image: `ghcr.io/obeone/nfs-server`, the maintained fork of erichough/nfs-server
@@ -257,7 +257,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                             labels: { ...labels },
                             // Moving the server stalls every lab's file I/O while the disk
                             // re-attaches: the autoscaler must not do it to shrink the pool.
-                            annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" },
+                            annotations: { [ANNOTATIONS.safeToEvict]: "false" },
                         },
                         spec: {
                             nodeSelector: args.placement.nodeSelector,

@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { commonLabels, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 
 /** Kubernetes names and ports of the hub's objects (contracts between components). */
@@ -299,9 +299,9 @@ export class Hub extends pulumi.ComponentResource {
                             labels: hubLabels,
                             annotations: {
                                 // One hub: the autoscaler must not move it to shrink the core pool.
-                                "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
-                                "jupyterlabdemo.io/config-checksum": this.configChecksum,
-                                "jupyterlabdemo.io/secrets-rotation": a.secretsRotation,
+                                [ANNOTATIONS.safeToEvict]: "false",
+                                [ANNOTATIONS.configChecksum]: this.configChecksum,
+                                [ANNOTATIONS.secretsRotation]: a.secretsRotation,
                             },
                         },
                         spec: {
@@ -381,7 +381,7 @@ export class Hub extends pulumi.ComponentResource {
                     template: {
                         metadata: {
                             labels: proxyLabels,
-                            annotations: { "jupyterlabdemo.io/secrets-rotation": a.secretsRotation },
+                            annotations: { [ANNOTATIONS.secretsRotation]: a.secretsRotation },
                         },
                         spec: {
                             automountServiceAccountToken: false,
