@@ -17,7 +17,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HUB_SERVICES } from "./hub/index";
-import { commonLabels, namespaceSelector, Placement, publicUrl } from "./naming";
+import { commonLabels, COMPONENTS, namespaceSelector, Placement, publicUrl } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and pinned versions (contracts other components rely on)
@@ -326,7 +326,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: INGRESS_NAMESPACE,
                     labels: {
-                        ...commonLabels(r.stack, "ingress-controller"),
+                        ...commonLabels(r.stack, COMPONENTS.ingressController),
                         // NIC runs as non-root with NET_BIND_SERVICE: baseline, not restricted.
                         "pod-security.kubernetes.io/enforce": "baseline",
                     },
@@ -340,7 +340,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: CERT_MANAGER_NAMESPACE,
                     labels: {
-                        ...commonLabels(r.stack, "cert-manager"),
+                        ...commonLabels(r.stack, COMPONENTS.certManager),
                         // The chart's pods run non-root, no privilege escalation, all capabilities dropped.
                         "pod-security.kubernetes.io/enforce": "restricted",
                     },
@@ -383,7 +383,7 @@ export class Edge extends pulumi.ComponentResource {
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
-                metadata: { name: r.issuer, labels: commonLabels(r.stack, "cert-manager") },
+                metadata: { name: r.issuer, labels: commonLabels(r.stack, COMPONENTS.certManager) },
                 spec: clusterIssuerSpec(r),
             },
             { parent: this, dependsOn: [this.certManager] },
@@ -398,7 +398,7 @@ export class Edge extends pulumi.ComponentResource {
                     metadata: {
                         name: "acme-http01-solver",
                         namespace: r.hubNamespace,
-                        labels: commonLabels(r.stack, "cert-manager"),
+                        labels: commonLabels(r.stack, COMPONENTS.certManager),
                     },
                     spec: {
                         podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } },
@@ -426,7 +426,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: HUB_INGRESS_NAME,
                     namespace: r.hubNamespace,
-                    labels: commonLabels(r.stack, "ingress"),
+                    labels: commonLabels(r.stack, COMPONENTS.ingress),
                     annotations: hubIngressAnnotations(r),
                 },
                 spec: {

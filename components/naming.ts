@@ -13,6 +13,20 @@
 
 export const APP = "jupyterlabdemo";
 
+/** Values of `app.kubernetes.io/component`: selectors in one component match labels set by another. */
+export const COMPONENTS = {
+    hub: "hub",
+    proxy: "proxy",
+    lab: "lab",
+    nfsServer: "nfs-server",
+    imagePuller: "image-puller",
+    networkPolicy: "network-policy",
+    ingressController: "ingress-controller",
+    ingress: "ingress",
+    certManager: "cert-manager",
+    namespace: "namespace",
+} as const;
+
 /** Labels that select a component's pods; stable for the life of a Deployment. */
 export function selectorLabels(stack: string, component: string): Record<string, string> {
     return {

@@ -26,7 +26,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GCE_DISK_NAME_RE } from "./config";
-import { ANNOTATIONS, commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
 
 /**
  * The NFS server image: `ghcr.io/obeone/nfs-server`, the maintained fork of erichough/nfs-server
@@ -100,7 +100,7 @@ const ZONE_LABEL = "topology.kubernetes.io/zone";
 export const NFS_SERVER_NAME = "nfs-server";
 export const NFS_DATA_CLAIM_NAME = "nfs-server-data";
 export const HOMES_CLAIM_NAME = "homes";
-const COMPONENT = "nfs-server";
+const COMPONENT = COMPONENTS.nfsServer;
 
 /** The exported volume on GKE: a GCE persistent disk this component declares (or adopts). */
 export interface GcePersistentDiskBacking {

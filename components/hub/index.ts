@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ANNOTATIONS, commonLabels, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 
 /** Kubernetes names and ports of the hub's objects (contracts between components). */
@@ -205,8 +205,8 @@ export class Hub extends pulumi.ComponentResource {
         this.oauthCallbackUrl = oauthCallbackUrl(a.hostname);
         const ns = a.namespace;
         const child = { parent: this };
-        const hubLabels = commonLabels(a.stack, "hub");
-        const proxyLabels = commonLabels(a.stack, "proxy");
+        const hubLabels = commonLabels(a.stack, COMPONENTS.hub);
+        const proxyLabels = commonLabels(a.stack, COMPONENTS.proxy);
 
         // --- RBAC: KubeSpawner's rights in this namespace only --------------------------------
         const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -293,7 +293,7 @@ export class Hub extends pulumi.ComponentResource {
                     // sqlite on a ReadWriteOnce claim: one hub, and the old pod gone before the new one starts.
                     replicas: 1,
                     strategy: { type: "Recreate" },
-                    selector: { matchLabels: selectorLabels(a.stack, "hub") },
+                    selector: { matchLabels: selectorLabels(a.stack, COMPONENTS.hub) },
                     template: {
                         metadata: {
                             labels: hubLabels,
@@ -359,7 +359,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.hub.name, namespace: ns, labels: hubLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "hub"),
+                    selector: selectorLabels(a.stack, COMPONENTS.hub),
                     ports: [{ name: "http", port: HUB_SERVICES.hub.port, targetPort: HUB_SERVICES.hub.targetPort, protocol: "TCP" }],
                 },
             },
@@ -377,7 +377,7 @@ export class Hub extends pulumi.ComponentResource {
                     // The hub keeps the routing table of exactly one proxy: never two at once.
                     replicas: 1,
                     strategy: { type: "Recreate" },
-                    selector: { matchLabels: selectorLabels(a.stack, "proxy") },
+                    selector: { matchLabels: selectorLabels(a.stack, COMPONENTS.proxy) },
                     template: {
                         metadata: {
                             labels: proxyLabels,
@@ -430,7 +430,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.proxyApi.name, namespace: ns, labels: proxyLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "proxy"),
+                    selector: selectorLabels(a.stack, COMPONENTS.proxy),
                     ports: [{ name: "api", port: HUB_SERVICES.proxyApi.port, targetPort: HUB_SERVICES.proxyApi.targetPort, protocol: "TCP" }],
                 },
             },
@@ -442,7 +442,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.proxyPublic.name, namespace: ns, labels: proxyLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "proxy"),
+                    selector: selectorLabels(a.stack, COMPONENTS.proxy),
                     ports: [
                         {
                             name: HUB_SERVICES.proxyPublic.portName,
