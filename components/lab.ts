@@ -67,10 +67,12 @@ export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.
  */
 export const NFS_PORTS: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }> = [{ port: NFS_PORT, protocol: "TCP" }];
 
-/** Kubernetes names of the lab component's objects. */
+/**
+ * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
+ * component whose pods it selects (`COMPONENTS` in naming.ts).
+ */
 export const LAB_NAMES = {
     imagePuller: "image-puller",
-    policies: { lab: "lab", hub: "hub", proxy: "proxy", nfsServer: "nfs-server", imagePuller: "image-puller" },
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -324,19 +326,20 @@ export class Lab extends pulumi.ComponentResource {
         // --- NetworkPolicies ----------------------------------------------------------------
         const pods = (component: string) => ({ podSelector: { matchLabels: selectorLabels(a.stack, component) } });
         const tcp = (port: number) => ({ port, protocol: "TCP" });
-        const policy = (role: string, k8sName: string, component: string, spec: Record<string, unknown>) =>
+        // One policy per component, named after it, selecting its pods.
+        const policy = (component: string, spec: Record<string, unknown>) =>
             new k8s.networking.v1.NetworkPolicy(
-                `${name}-netpol-${role}`,
+                `${name}-netpol-${component}`,
                 {
-                    metadata: { name: k8sName, namespace: ns, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
-                    spec: { podSelector: { matchLabels: selectorLabels(a.stack, component) }, ...spec },
+                    metadata: { name: component, namespace: ns, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
+                    spec: { ...pods(component), ...spec },
                 },
                 child,
             );
 
         const hubPort = HUB_SERVICES.hub.containerPort;
         const policies = [
-            policy("lab", LAB_NAMES.policies.lab, COMPONENTS.lab, {
+            policy(COMPONENTS.lab, {
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.hub)], ports: [tcp(LAB_PORT)] }],
                 egress: [
@@ -356,11 +359,11 @@ export class Lab extends pulumi.ComponentResource {
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],
             }),
-            policy("hub", LAB_NAMES.policies.hub, COMPONENTS.hub, {
+            policy(COMPONENTS.hub, {
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [tcp(hubPort)] }],
             }),
-            policy("proxy", LAB_NAMES.policies.proxy, COMPONENTS.proxy, {
+            policy(COMPONENTS.proxy, {
                 policyTypes: ["Ingress"],
                 ingress: [
                     { from: [pods(COMPONENTS.hub)], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
@@ -375,7 +378,7 @@ export class Lab extends pulumi.ComponentResource {
                     },
                 ],
             }),
-            policy("nfs-server", LAB_NAMES.policies.nfsServer, COMPONENTS.nfsServer, {
+            policy(COMPONENTS.nfsServer, {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
@@ -384,7 +387,7 @@ export class Lab extends pulumi.ComponentResource {
                     },
                 ],
             }),
-            policy("image-puller", LAB_NAMES.policies.imagePuller, COMPONENTS.imagePuller, {
+            policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],
             }),
         ];
