@@ -44,6 +44,9 @@ export const HUB_SERVICES = {
     proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
 } as const;
 
+/** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
+export const HUB_SETTINGS_KEY = "settings.json";
+
 /** Where the ConfigMap is mounted in the hub container. */
 export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
 /** Where the database claim is mounted (the k8s-hub image's working directory). */
@@ -269,7 +272,7 @@ export class Hub extends pulumi.ComponentResource {
         };
         const configData = pulumi.output(a.labSettings).apply((lab) => ({
             ...hubPythonFiles(),
-            "settings.json": canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
+            [HUB_SETTINGS_KEY]: canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
         }));
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
