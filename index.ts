@@ -125,7 +125,7 @@ export = async (): Promise<Record<string, unknown>> => {
             proxyImage: settings.hub.proxyImage,
             databaseSize: settings.hub.databaseSize,
             placement: corePlacement,
-            labSettings: { ...labSettings },
+            labSettings,
         },
         k8sOpts,
     );

@@ -27,6 +27,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { ANNOTATIONS, commonLabels, COMPONENTS, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
+// Type only: lab.ts imports this module, and a type import leaves no runtime cycle.
+import type { LabSettings } from "../lab";
 
 /** Kubernetes names and ports of the hub's objects (contracts between components). */
 export const HUB_NAMES = {
@@ -109,11 +111,11 @@ export interface HubArgs {
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
     /**
-     * Settings of the lab section of jupyterhub_config.py, written to `settings.json` under
-     * "lab": a plain JSON-able object (or an output of one). Never secrets.
+     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in lab.ts), written
+     * to `settings.json` under "lab". Never secrets.
      * @default {}
      */
-    readonly labSettings?: pulumi.Input<Record<string, unknown>>;
+    readonly labSettings?: pulumi.Input<LabSettings>;
     /** Hub container resources. @default 200m / 512Mi requested, 1Gi limit */
     readonly hubResources?: ContainerResources;
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
