@@ -25,7 +25,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GCE_DISK_NAME_RE } from "./config";
+import { DiskType, GCE_DISK_NAME_RE } from "./config";
 import { ANNOTATIONS, commonLabels, COMPONENTS, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
 
 /**
@@ -122,7 +122,7 @@ export interface GcePersistentDiskBacking {
     /** Size in GB (GiB, as GCE counts). Grows in place; GCE cannot shrink a disk. */
     readonly sizeGb: number;
     /** GCE disk type. Changing it replaces (refused) the disk. */
-    readonly diskType: "pd-balanced" | "pd-standard" | "pd-ssd";
+    readonly diskType: DiskType;
     /** Days each daily snapshot is kept. */
     readonly snapshotRetentionDays: number;
     /** UTC start of the daily snapshot, "HH:00". */
