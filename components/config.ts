@@ -433,18 +433,25 @@ export const projectSchema = z.strictObject({
 export const SECRET_KEYS = ["githubClientSecret", "dummyPassword"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/** True when `key` (a top-level key of the jupyterlabdemo namespace) is one of SECRET_KEYS. */
+export function isSecretKey(key: unknown): key is SecretKey {
+    return (SECRET_KEYS as readonly unknown[]).includes(key);
+}
+
 /**
  * The secret keys a stack needs, judged from its (unvalidated) raw config: the offline render
- * stands in `[secret]` for those a stack file does not hold.
+ * stands in `[secret]` for those a stack file does not hold. An unset authenticator takes the hub
+ * schema's default; a malformed one counts as not `dummy` (validation reports it).
  */
 export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
-    let authenticator: unknown = "github";
+    let authenticator: unknown;
     try {
-        authenticator = (JSON.parse(raw[`${PROJECT}:hub`] ?? "{}") as { authenticator?: unknown }).authenticator ?? "github";
+        authenticator = (JSON.parse(raw[`${PROJECT}:hub`] ?? "{}") as { authenticator?: unknown }).authenticator;
     } catch {
         // Malformed: validation reports it.
     }
-    return authenticator === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
+    const parsed = hubSchema.shape.authenticator.safeParse(authenticator);
+    return parsed.success && parsed.data === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
 }
 
 /** The `gcp:` keys the program reads (the provider reads them too). */
@@ -525,7 +532,7 @@ function keyName(namespace: string, path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknown): string {
-    const secret = SECRET_KEYS.includes(issue.path[0] as SecretKey);
+    const secret = isSecretKey(issue.path[0]);
     if (issue.code === "unrecognized_keys") {
         const key = keyName(namespace, [...issue.path, issue.keys[0]]);
         return `${key}: unknown key${issue.path.length === 0 ? ` (see the config reference in README.md)` : ""}`;
@@ -586,9 +593,9 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         const namespace = fullKey.slice(0, colon);
         const key = fullKey.slice(colon + 1);
         if (namespace === ns) {
-            if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            if (isSecretKey(key)) {
                 if (raw[fullKey] !== "") {
-                    secretsPresent.add(key as SecretKey);
+                    secretsPresent.add(key);
                 }
                 if (key === "dummyPassword") {
                     dummyPasswordLength = raw[fullKey].length;
