@@ -11,7 +11,7 @@ import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
-import { commonLabels, scheduleOn } from "./components/naming";
+import { commonLabels, COMPONENTS, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
 
@@ -40,7 +40,7 @@ export = async (): Promise<Record<string, unknown>> => {
     // The namespace of the hub, the proxy, the NFS server and the labs.
     const namespace = new k8s.core.v1.Namespace(
         "namespace",
-        { metadata: { name: settings.hub.namespace, labels: commonLabels(settings.stack, "namespace") } },
+        { metadata: { name: settings.hub.namespace, labels: commonLabels(settings.stack, COMPONENTS.namespace) } },
         k8sOpts,
     );
     const namespaceName = namespace.metadata.name;
@@ -125,7 +125,7 @@ export = async (): Promise<Record<string, unknown>> => {
             proxyImage: settings.hub.proxyImage,
             databaseSize: settings.hub.databaseSize,
             placement: corePlacement,
-            labSettings: { ...labSettings },
+            labSettings,
         },
         k8sOpts,
     );

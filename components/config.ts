@@ -29,10 +29,13 @@ export class ConfigError extends pulumi.RunError {
 // Value rules shared by several keys
 // ---------------------------------------------------------------------------------------------
 
+/** An RFC 1123 DNS label, lowercase: a hostname's parts and Kubernetes object names. */
 const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 const HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`);
 /** Kubernetes object names (RFC 1123 labels). */
-const K8S_NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const K8S_NAME_RE = new RegExp(`^${DNS_LABEL}$`);
+/** GCP project ids: a letter first, 6 to 30 of a-z, 0-9 and -, no trailing -. */
+const GCP_PROJECT_RE = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** GitHub logins and organization names: alphanumerics and single inner hyphens, at most 39. */
 const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** Kubernetes resource quantities as used for memory and disk sizes. */
@@ -69,6 +72,12 @@ const ipv4Cidr = z.string().refine(isIpv4Cidr, IPV4_CIDR_MESSAGE);
 const hhmm = z.string().regex(HHMM_RE, "must be a UTC time as HH:MM");
 const githubName = z.string().regex(GITHUB_NAME_RE, "must be a GitHub login or organization name");
 const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 1123 name (a-z, 0-9, -; at most 63)");
+const gcpProjectId = z.string().regex(GCP_PROJECT_RE, "must be a GCP project id");
+
+/** GCE persistent disk types a node boot disk or the homes disk may use. */
+export const DISK_TYPES = ["pd-balanced", "pd-standard", "pd-ssd"] as const;
+export type DiskType = (typeof DISK_TYPES)[number];
+const diskType = z.enum(DISK_TYPES).default("pd-balanced");
 /**
  * GCE disk names (RFC 1035: a letter first), at most 57 characters so that the disk's snapshot
  * schedule, named `<diskName>-daily`, stays within GCE's 63.
@@ -108,10 +117,7 @@ const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: n
             .max(2000, "must be <= 2000 (GB)")
             .default(defaults.diskSizeGb)
             .describe("Boot disk size of each node, in GB (holds pulled images)."),
-        diskType: z
-            .enum(["pd-balanced", "pd-standard", "pd-ssd"])
-            .default("pd-balanced")
-            .describe("Boot disk type of each node."),
+        diskType: diskType.describe("Boot disk type of each node."),
         spot: z
             .boolean()
             .default(false)
@@ -201,10 +207,7 @@ const storageSchema = z
             .max(65536, "must be <= 65536 (GB)")
             .default(100)
             .describe("Size of the homes disk in GB. Can grow in place; never shrink."),
-        diskType: z
-            .enum(["pd-balanced", "pd-standard", "pd-ssd"])
-            .default("pd-balanced")
-            .describe("GCE disk type of the homes disk. Changing it replaces the disk (refused: it is protected)."),
+        diskType: diskType.describe("GCE disk type of the homes disk. Changing it replaces the disk (refused: it is protected)."),
         snapshotRetentionDays: z
             .number()
             .int("must be a whole number")
@@ -360,9 +363,7 @@ const ingressSchema = z
             .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Cloud DNS managed zone name")
             .optional()
             .describe("Cloud DNS managed zone that holds the hostname; when set, the A record is declared."),
-        dnsProject: z
-            .string()
-            .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id")
+        dnsProject: gcpProjectId
             .optional()
             .describe("Project of `dnsZone` when it is not the stack's own (a zone shared by stacks). Default: `gcp:project`."),
         maxBodySize: z
@@ -432,25 +433,30 @@ export const projectSchema = z.strictObject({
 export const SECRET_KEYS = ["githubClientSecret", "dummyPassword"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/** True when `key` (a top-level key of the jupyterlabdemo namespace) is one of SECRET_KEYS. */
+export function isSecretKey(key: unknown): key is SecretKey {
+    return (SECRET_KEYS as readonly unknown[]).includes(key);
+}
+
 /**
  * The secret keys a stack needs, judged from its (unvalidated) raw config: the offline render
- * stands in `[secret]` for those a stack file does not hold.
+ * stands in `[secret]` for those a stack file does not hold. An unset authenticator takes the hub
+ * schema's default; a malformed one counts as not `dummy` (validation reports it).
  */
 export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
-    let authenticator: unknown = "github";
+    let authenticator: unknown;
     try {
-        authenticator = (JSON.parse(raw[`${PROJECT}:hub`] ?? "{}") as { authenticator?: unknown }).authenticator ?? "github";
+        authenticator = (JSON.parse(raw[`${PROJECT}:hub`] ?? "{}") as { authenticator?: unknown }).authenticator;
     } catch {
         // Malformed: validation reports it.
     }
-    return authenticator === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
+    const parsed = hubSchema.shape.authenticator.safeParse(authenticator);
+    return parsed.success && parsed.data === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
 }
 
 /** The `gcp:` keys the program reads (the provider reads them too). */
 export const gcpSchema = z.object({
-    project: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id")
+    project: gcpProjectId
         .optional()
         .describe("GCP project id. Required on GCP stacks; must not be set on `local`."),
     region: z
@@ -526,7 +532,7 @@ function keyName(namespace: string, path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknown): string {
-    const secret = SECRET_KEYS.includes(issue.path[0] as SecretKey);
+    const secret = isSecretKey(issue.path[0]);
     if (issue.code === "unrecognized_keys") {
         const key = keyName(namespace, [...issue.path, issue.keys[0]]);
         return `${key}: unknown key${issue.path.length === 0 ? ` (see the config reference in README.md)` : ""}`;
@@ -587,9 +593,9 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         const namespace = fullKey.slice(0, colon);
         const key = fullKey.slice(colon + 1);
         if (namespace === ns) {
-            if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            if (isSecretKey(key)) {
                 if (raw[fullKey] !== "") {
-                    secretsPresent.add(key as SecretKey);
+                    secretsPresent.add(key);
                 }
                 if (key === "dummyPassword") {
                     dummyPasswordLength = raw[fullKey].length;

@@ -17,7 +17,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HUB_SERVICES } from "./hub/index";
-import { commonLabels, Placement, publicUrl } from "./naming";
+import { commonLabels, COMPONENTS, namespaceSelector, Placement, publicUrl } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and pinned versions (contracts other components rely on)
@@ -85,15 +85,11 @@ export const HSTS_MAX_AGE_SECONDS = 31536000;
 
 export { oauthCallbackUrl, publicUrl } from "./naming";
 
-/** Which certificate authority signs the hub's certificate. */
+/**
+ * Which certificate authority signs the hub's certificate. Each choice is also the name of its
+ * ClusterIssuer: named after the server, so switching re-issues.
+ */
 export type CertificateIssuer = "letsencrypt-production" | "letsencrypt-staging" | "self-signed";
-
-/** Name of the ClusterIssuer for each choice. Named after the server, so switching re-issues. */
-export const CLUSTER_ISSUER_NAMES: Record<CertificateIssuer, string> = {
-    "letsencrypt-production": "letsencrypt-production",
-    "letsencrypt-staging": "letsencrypt-staging",
-    "self-signed": "self-signed",
-};
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -146,7 +142,6 @@ export interface EdgeArgs {
 
 /** Defaults resolved and cross-field rules checked: what the builders below work from. */
 interface Resolved extends EdgeArgs {
-    readonly issuerName: string;
     readonly acme: boolean;
 }
 
@@ -167,7 +162,7 @@ function resolve(args: EdgeArgs, parent: pulumi.Resource): Resolved {
     if (!Number.isInteger(args.replicas) || args.replicas < 1) {
         throw new pulumi.ResourceError(`replicas must be a whole number >= 1, got ${args.replicas}`, parent);
     }
-    return { ...args, acme, issuerName: CLUSTER_ISSUER_NAMES[args.issuer] };
+    return { ...args, acme };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,14 +178,9 @@ function placementValues(p: Placement): Record<string, unknown> {
 }
 
 /** Values of the nginx-ingress release. */
-export function nginxIngressValues(a: {
-    readonly placement: Placement;
-    readonly replicas: number;
-    readonly serviceType: "LoadBalancer" | "NodePort";
-    readonly loadBalancerIP?: pulumi.Input<string>;
-    readonly externalTrafficPolicy: "Local" | "Cluster";
-    readonly nodePorts?: { readonly http: number; readonly https: number };
-}): Record<string, unknown> {
+export function nginxIngressValues(
+    a: Pick<EdgeArgs, "placement" | "replicas" | "serviceType" | "loadBalancerIP" | "externalTrafficPolicy" | "nodePorts">,
+): Record<string, unknown> {
     const ha = a.replicas >= 2;
     // The chart's pod selector labels (nginx-ingress.selectorLabels): chart name + release name.
     const podLabels = INGRESS_CONTROLLER_POD_LABELS;
@@ -266,7 +256,7 @@ export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "pl
             server,
             email: r.acmeEmail,
             // The ACME account key, kept in cert-manager's namespace (the cluster resource namespace).
-            privateKeySecretRef: { name: `${CLUSTER_ISSUER_NAMES[r.issuer]}-account-key` },
+            privateKeySecretRef: { name: `${r.issuer}-account-key` },
             solvers: [
                 {
                     http01: {
@@ -285,9 +275,9 @@ export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "pl
 }
 
 /** Annotations of the hub's Ingress. Values are strings: NIC rejects an Ingress with a bad one. */
-export function hubIngressAnnotations(r: Pick<Resolved, "issuerName" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
+export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
     return {
-        "cert-manager.io/cluster-issuer": r.issuerName,
+        "cert-manager.io/cluster-issuer": r.issuer,
         // F5 NIC gives a host to its oldest Ingress, so cert-manager's own solver Ingress would be
         // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
         // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
@@ -336,7 +326,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: INGRESS_NAMESPACE,
                     labels: {
-                        ...commonLabels(r.stack, "ingress-controller"),
+                        ...commonLabels(r.stack, COMPONENTS.ingressController),
                         // NIC runs as non-root with NET_BIND_SERVICE: baseline, not restricted.
                         "pod-security.kubernetes.io/enforce": "baseline",
                     },
@@ -350,7 +340,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: CERT_MANAGER_NAMESPACE,
                     labels: {
-                        ...commonLabels(r.stack, "cert-manager"),
+                        ...commonLabels(r.stack, COMPONENTS.certManager),
                         // The chart's pods run non-root, no privilege escalation, all capabilities dropped.
                         "pod-security.kubernetes.io/enforce": "restricted",
                     },
@@ -393,7 +383,7 @@ export class Edge extends pulumi.ComponentResource {
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
-                metadata: { name: r.issuerName, labels: commonLabels(r.stack, "cert-manager") },
+                metadata: { name: r.issuer, labels: commonLabels(r.stack, COMPONENTS.certManager) },
                 spec: clusterIssuerSpec(r),
             },
             { parent: this, dependsOn: [this.certManager] },
@@ -408,7 +398,7 @@ export class Edge extends pulumi.ComponentResource {
                     metadata: {
                         name: "acme-http01-solver",
                         namespace: r.hubNamespace,
-                        labels: commonLabels(r.stack, "cert-manager"),
+                        labels: commonLabels(r.stack, COMPONENTS.certManager),
                     },
                     spec: {
                         podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } },
@@ -416,7 +406,7 @@ export class Edge extends pulumi.ComponentResource {
                         ingress: [
                             {
                                 from: [
-                                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } },
+                                    { namespaceSelector: namespaceSelector(INGRESS_NAMESPACE) },
                                 ],
                                 ports: [{ protocol: "TCP", port: ACME_SOLVER_PORT }],
                             },
@@ -436,7 +426,7 @@ export class Edge extends pulumi.ComponentResource {
                 metadata: {
                     name: HUB_INGRESS_NAME,
                     namespace: r.hubNamespace,
-                    labels: commonLabels(r.stack, "ingress"),
+                    labels: commonLabels(r.stack, COMPONENTS.ingress),
                     annotations: hubIngressAnnotations(r),
                 },
                 spec: {
@@ -479,7 +469,7 @@ export class Edge extends pulumi.ComponentResource {
         }
 
         this.url = publicUrl(r.hostname);
-        this.issuerName = r.issuerName;
+        this.issuerName = r.issuer;
         this.ingressIp = r.loadBalancerIP !== undefined ? pulumi.output(r.loadBalancerIP) : undefined;
         this.registerOutputs({ url: this.url, ingressIp: this.ingressIp, issuerName: this.issuerName });
     }

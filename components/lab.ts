@@ -22,7 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_SERVICES } from "./hub/index";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "./ingress";
-import { commonLabels, Placement, selectorLabels } from "./naming";
+import { commonLabels, COMPONENTS, namespaceSelector, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
 
@@ -67,10 +67,12 @@ export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.
  */
 export const NFS_PORTS: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }> = [{ port: NFS_PORT, protocol: "TCP" }];
 
-/** Kubernetes names of the lab component's objects. */
+/**
+ * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
+ * component whose pods it selects (`COMPONENTS` in naming.ts).
+ */
 export const LAB_NAMES = {
     imagePuller: "image-puller",
-    policies: { lab: "lab", hub: "hub", proxy: "proxy", nfsServer: "nfs-server", imagePuller: "image-puller" },
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +139,7 @@ export interface LabSettingsInput {
 /** The "lab" settings for the hub, from typed settings. Pure and deterministic. */
 export function buildLabSettings(input: LabSettingsInput): LabSettings {
     const { lab } = input;
-    const labels = selectorLabels(input.stack, "lab");
+    const labels = selectorLabels(input.stack, COMPONENTS.lab);
     const { ["app.kubernetes.io/component"]: component, ...rest } = labels;
     return {
         identity: input.authenticator === "github" ? "github" : "local",
@@ -267,7 +269,7 @@ export class Lab extends pulumi.ComponentResource {
 
         // --- Pre-puller: one init container per menu image, then pause -----------------------
         if (a.prePull) {
-            const labels = commonLabels(a.stack, "image-puller");
+            const labels = commonLabels(a.stack, COMPONENTS.imagePuller);
             // One init container per distinct image, in menu order.
             const seen = new Set<string>();
             const images = a.images.filter((i) => !seen.has(i.image) && seen.add(i.image));
@@ -283,7 +285,7 @@ export class Lab extends pulumi.ComponentResource {
                         annotations: { "pulumi.com/skipAwait": "true" },
                     },
                     spec: {
-                        selector: { matchLabels: selectorLabels(a.stack, "image-puller") },
+                        selector: { matchLabels: selectorLabels(a.stack, COMPONENTS.imagePuller) },
                         // Replace every puller pod at once when the menu changes: they hold nothing.
                         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "100%" } },
                         template: {
@@ -324,26 +326,27 @@ export class Lab extends pulumi.ComponentResource {
         // --- NetworkPolicies ----------------------------------------------------------------
         const pods = (component: string) => ({ podSelector: { matchLabels: selectorLabels(a.stack, component) } });
         const tcp = (port: number) => ({ port, protocol: "TCP" });
-        const policy = (role: string, k8sName: string, component: string, spec: Record<string, unknown>) =>
+        // One policy per component, named after it, selecting its pods.
+        const policy = (component: string, spec: Record<string, unknown>) =>
             new k8s.networking.v1.NetworkPolicy(
-                `${name}-netpol-${role}`,
+                `${name}-netpol-${component}`,
                 {
-                    metadata: { name: k8sName, namespace: ns, labels: commonLabels(a.stack, "network-policy") },
-                    spec: { podSelector: { matchLabels: selectorLabels(a.stack, component) }, ...spec },
+                    metadata: { name: component, namespace: ns, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
+                    spec: { ...pods(component), ...spec },
                 },
                 child,
             );
 
         const hubPort = HUB_SERVICES.hub.containerPort;
         const policies = [
-            policy("lab", LAB_NAMES.policies.lab, "lab", {
+            policy(COMPONENTS.lab, {
                 policyTypes: ["Ingress", "Egress"],
-                ingress: [{ from: [pods("proxy"), pods("hub")], ports: [tcp(LAB_PORT)] }],
+                ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.hub)], ports: [tcp(LAB_PORT)] }],
                 egress: [
                     {
                         to: [
                             {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS.namespace } },
+                                namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace),
                                 podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
                             },
                         ],
@@ -352,22 +355,22 @@ export class Lab extends pulumi.ComponentResource {
                             { port: 53, protocol: "TCP" },
                         ],
                     },
-                    { to: [pods("hub")], ports: [tcp(hubPort)] },
+                    { to: [pods(COMPONENTS.hub)], ports: [tcp(hubPort)] },
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],
             }),
-            policy("hub", LAB_NAMES.policies.hub, "hub", {
+            policy(COMPONENTS.hub, {
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [pods("proxy"), pods("lab")], ports: [tcp(hubPort)] }],
+                ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [tcp(hubPort)] }],
             }),
-            policy("proxy", LAB_NAMES.policies.proxy, "proxy", {
+            policy(COMPONENTS.proxy, {
                 policyTypes: ["Ingress"],
                 ingress: [
-                    { from: [pods("hub")], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
+                    { from: [pods(COMPONENTS.hub)], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
                     {
                         from: [
                             {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } },
+                                namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
                                 podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
                             },
                         ],
@@ -375,7 +378,7 @@ export class Lab extends pulumi.ComponentResource {
                     },
                 ],
             }),
-            policy("nfs-server", LAB_NAMES.policies.nfsServer, "nfs-server", {
+            policy(COMPONENTS.nfsServer, {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
@@ -384,7 +387,7 @@ export class Lab extends pulumi.ComponentResource {
                     },
                 ],
             }),
-            policy("image-puller", LAB_NAMES.policies.imagePuller, "image-puller", {
+            policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],
             }),
         ];
@@ -394,11 +397,11 @@ export class Lab extends pulumi.ComponentResource {
                 {
                     apiVersion: "cilium.io/v2",
                     kind: "CiliumClusterwideNetworkPolicy",
-                    metadata: { name: `jupyterlabdemo-${a.stack}-nfs-server-nodes`, labels: commonLabels(a.stack, "network-policy") },
+                    metadata: { name: `jupyterlabdemo-${a.stack}-nfs-server-nodes`, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
                     spec: {
                         description: "The kubelet mounts users' homes over NFS from the nodes: admit node traffic to the NFS server's port.",
                         endpointSelector: {
-                            matchLabels: { "k8s:io.kubernetes.pod.namespace": a.namespace, ...selectorLabels(a.stack, "nfs-server") },
+                            matchLabels: { "k8s:io.kubernetes.pod.namespace": a.namespace, ...selectorLabels(a.stack, COMPONENTS.nfsServer) },
                         },
                         ingress: [
                             {

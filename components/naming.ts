@@ -13,6 +13,20 @@
 
 export const APP = "jupyterlabdemo";
 
+/** Values of `app.kubernetes.io/component`: selectors in one component match labels set by another. */
+export const COMPONENTS = {
+    hub: "hub",
+    proxy: "proxy",
+    lab: "lab",
+    nfsServer: "nfs-server",
+    imagePuller: "image-puller",
+    networkPolicy: "network-policy",
+    ingressController: "ingress-controller",
+    ingress: "ingress",
+    certManager: "cert-manager",
+    namespace: "namespace",
+} as const;
+
 /** Labels that select a component's pods; stable for the life of a Deployment. */
 export function selectorLabels(stack: string, component: string): Record<string, string> {
     return {
@@ -26,6 +40,21 @@ export function selectorLabels(stack: string, component: string): Record<string,
 export function commonLabels(stack: string, component: string): Record<string, string> {
     return { ...selectorLabels(stack, component), "app.kubernetes.io/managed-by": "pulumi" };
 }
+
+/** A NetworkPolicy peer's `namespaceSelector` for one namespace, by its `kubernetes.io/metadata.name` label. */
+export function namespaceSelector(name: string): { matchLabels: Record<string, string> } {
+    return { matchLabels: { "kubernetes.io/metadata.name": name } };
+}
+
+/** Annotation keys set by more than one component. */
+export const ANNOTATIONS = {
+    /** On pod templates: the cluster autoscaler must not evict the pod to scale a node down. */
+    safeToEvict: "cluster-autoscaler.kubernetes.io/safe-to-evict",
+    /** The secrets' rotation label: on the Secret and the pods that read it, so a rotation restarts them. */
+    secretsRotation: "jupyterlabdemo.io/secrets-rotation",
+    /** On the hub pod: the sha256 of the hub ConfigMap's data, so a config change restarts the hub. */
+    configChecksum: "jupyterlabdemo.io/config-checksum",
+} as const;
 
 /** Labels on GCP resources (GCP label values: lowercase, digits, - and _). */
 export function gcpLabels(stack: string, extra: Record<string, string> = {}): Record<string, string> {

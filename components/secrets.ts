@@ -15,7 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { commonLabels } from "./naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS } from "./naming";
 
 /** The Kubernetes name of the Secret (a contract between components). */
 export const HUB_SECRET_NAME = "hub-secrets";
@@ -101,8 +101,8 @@ export class HubSecrets extends pulumi.ComponentResource {
                 metadata: {
                     name: HUB_SECRET_NAME,
                     namespace: args.namespace,
-                    labels: commonLabels(args.stack, "hub"),
-                    annotations: { "jupyterlabdemo.io/secrets-rotation": args.rotation },
+                    labels: commonLabels(args.stack, COMPONENTS.hub),
+                    annotations: { [ANNOTATIONS.secretsRotation]: args.rotation },
                 },
                 type: "Opaque",
                 stringData,

@@ -25,8 +25,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GCE_DISK_NAME_RE } from "./config";
-import { commonLabels, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
+import { DiskType, GCE_DISK_NAME_RE } from "./config";
+import { ANNOTATIONS, commonLabels, COMPONENTS, gcpLabels, Placement, selectorLabels, USER_DATA_LABEL } from "./naming";
 
 /**
  * The NFS server image: `ghcr.io/obeone/nfs-server`, the maintained fork of erichough/nfs-server
@@ -100,7 +100,7 @@ const ZONE_LABEL = "topology.kubernetes.io/zone";
 export const NFS_SERVER_NAME = "nfs-server";
 export const NFS_DATA_CLAIM_NAME = "nfs-server-data";
 export const HOMES_CLAIM_NAME = "homes";
-const COMPONENT = "nfs-server";
+const COMPONENT = COMPONENTS.nfsServer;
 
 /** The exported volume on GKE: a GCE persistent disk this component declares (or adopts). */
 export interface GcePersistentDiskBacking {
@@ -122,7 +122,7 @@ export interface GcePersistentDiskBacking {
     /** Size in GB (GiB, as GCE counts). Grows in place; GCE cannot shrink a disk. */
     readonly sizeGb: number;
     /** GCE disk type. Changing it replaces (refused) the disk. */
-    readonly diskType: "pd-balanced" | "pd-standard" | "pd-ssd";
+    readonly diskType: DiskType;
     /** Days each daily snapshot is kept. */
     readonly snapshotRetentionDays: number;
     /** UTC start of the daily snapshot, "HH:00". */
@@ -257,7 +257,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                             labels: { ...labels },
                             // Moving the server stalls every lab's file I/O while the disk
                             // re-attaches: the autoscaler must not do it to shrink the pool.
-                            annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" },
+                            annotations: { [ANNOTATIONS.safeToEvict]: "false" },
                         },
                         spec: {
                             nodeSelector: args.placement.nodeSelector,

@@ -18,6 +18,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
+import { HUB_NAMES, HUB_SETTINGS_KEY } from "../components/hub/index";
 import { configOf, stackOfUrn } from "./lib/policy";
 
 export interface HubAccessConfig {
@@ -34,8 +35,8 @@ export interface HubAccessConfig {
 }
 
 export const HUB_ACCESS_DEFAULTS: HubAccessConfig = {
-    configMap: "hub-config",
-    settingsKey: "settings.json",
+    configMap: HUB_NAMES.configMap,
+    settingsKey: HUB_SETTINGS_KEY,
     authenticatorPath: "hub.authenticator",
     allowedOrganizationsPaths: ["hub.github.allowedOrganizations"],
     restrictingAuthenticators: ["github"],

@@ -10,6 +10,9 @@ export interface HubProxyNonRootConfig {
     readonly workloads: string[];
 }
 
+/** The defaults: both the config schema's and what the rule uses when no config is given. */
+const HUB_PROXY_NON_ROOT_DEFAULTS: HubProxyNonRootConfig = { workloads: ["Deployment/hub", "Deployment/proxy"] };
+
 export const hubProxyNonRoot: ResourceValidationPolicy = {
     name: "k8s-hub-proxy-non-root",
     description:
@@ -20,13 +23,13 @@ export const hubProxyNonRoot: ResourceValidationPolicy = {
             workloads: {
                 type: "array",
                 items: { type: "string", pattern: "^[A-Za-z]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" },
-                default: ["Deployment/hub", "Deployment/proxy"],
+                default: HUB_PROXY_NON_ROOT_DEFAULTS.workloads,
                 description: "Workloads that must run as non-root, as Kind/name.",
             },
         },
     },
     validateResource: validateWorkloads((w, args, reportViolation) => {
-        const { workloads } = configOf<HubProxyNonRootConfig>(args, { workloads: ["Deployment/hub", "Deployment/proxy"] });
+        const { workloads } = configOf(args, HUB_PROXY_NON_ROOT_DEFAULTS);
         if (!workloads.includes(workloadRef(w))) {
             args.notApplicable(`${workloadRef(w)} is not one of ${workloads.join(", ")}`);
         }

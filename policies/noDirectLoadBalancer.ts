@@ -15,6 +15,9 @@ export interface NoDirectLoadBalancerConfig {
     readonly allowed: string[];
 }
 
+/** The defaults: both the config schema's and what the rule uses when no config is given. */
+const NO_DIRECT_LOAD_BALANCER_DEFAULTS: NoDirectLoadBalancerConfig = { allowed: [] };
+
 export const noDirectLoadBalancer: ResourceValidationPolicy = {
     name: "k8s-no-direct-load-balancer",
     description:
@@ -25,7 +28,7 @@ export const noDirectLoadBalancer: ResourceValidationPolicy = {
             allowed: {
                 type: "array",
                 items: { type: "string", pattern: "^[a-z0-9-]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" },
-                default: [],
+                default: NO_DIRECT_LOAD_BALANCER_DEFAULTS.allowed,
                 description: "Services allowed to be of type LoadBalancer, as namespace/name.",
             },
         },
@@ -34,7 +37,7 @@ export const noDirectLoadBalancer: ResourceValidationPolicy = {
         if (service.spec?.type !== "LoadBalancer") {
             return;
         }
-        const { allowed } = configOf<NoDirectLoadBalancerConfig>(args, { allowed: [] });
+        const { allowed } = configOf(args, NO_DIRECT_LOAD_BALANCER_DEFAULTS);
         const ref = `${service.metadata?.namespace ?? "default"}/${service.metadata?.name ?? args.name}`;
         if (!allowed.includes(ref)) {
             reportViolation(`Service ${ref} is of type LoadBalancer: expose it through the Ingress (or use ClusterIP), or add it to k8s-no-direct-load-balancer.allowed if it is the ingress controller's.`);

@@ -11,6 +11,9 @@ export interface PrivilegedAllowListConfig {
     readonly allowed: string[];
 }
 
+/** The defaults: both the config schema's and what the rule uses when no config is given. */
+const PRIVILEGED_ALLOW_LIST_DEFAULTS: PrivilegedAllowListConfig = { allowed: [] };
+
 /**
  * Capabilities that give a container its node (module loading, mounts, raw devices, other
  * processes' memory, the host network's configuration). CHOWN, FOWNER and the like are not here.
@@ -27,13 +30,13 @@ export const privilegedAllowList: ResourceValidationPolicy = {
             allowed: {
                 type: "array",
                 items: { type: "string", pattern: "^[A-Za-z]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" },
-                default: [],
+                default: PRIVILEGED_ALLOW_LIST_DEFAULTS.allowed,
                 description: "Workloads allowed privileged containers, as Kind/name.",
             },
         },
     },
     validateResource: validateWorkloads((w, args, reportViolation) => {
-        const { allowed } = configOf<PrivilegedAllowListConfig>(args, { allowed: [] });
+        const { allowed } = configOf(args, PRIVILEGED_ALLOW_LIST_DEFAULTS);
         if (allowed.includes(workloadRef(w))) {
             return;
         }

@@ -25,8 +25,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { commonLabels, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
+// Type only: lab.ts imports this module, and a type import leaves no runtime cycle.
+import type { LabSettings } from "../lab";
 
 /** Kubernetes names and ports of the hub's objects (contracts between components). */
 export const HUB_NAMES = {
@@ -43,6 +45,9 @@ export const HUB_SERVICES = {
     proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
     proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
 } as const;
+
+/** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
+export const HUB_SETTINGS_KEY = "settings.json";
 
 /** Where the ConfigMap is mounted in the hub container. */
 export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
@@ -106,11 +111,11 @@ export interface HubArgs {
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
     /**
-     * Settings of the lab section of jupyterhub_config.py, written to `settings.json` under
-     * "lab": a plain JSON-able object (or an output of one). Never secrets.
+     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in lab.ts), written
+     * to `settings.json` under "lab". Never secrets.
      * @default {}
      */
-    readonly labSettings?: pulumi.Input<Record<string, unknown>>;
+    readonly labSettings?: pulumi.Input<LabSettings>;
     /** Hub container resources. @default 200m / 512Mi requested, 1Gi limit */
     readonly hubResources?: ContainerResources;
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
@@ -205,8 +210,8 @@ export class Hub extends pulumi.ComponentResource {
         this.oauthCallbackUrl = oauthCallbackUrl(a.hostname);
         const ns = a.namespace;
         const child = { parent: this };
-        const hubLabels = commonLabels(a.stack, "hub");
-        const proxyLabels = commonLabels(a.stack, "proxy");
+        const hubLabels = commonLabels(a.stack, COMPONENTS.hub);
+        const proxyLabels = commonLabels(a.stack, COMPONENTS.proxy);
 
         // --- RBAC: KubeSpawner's rights in this namespace only --------------------------------
         const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -269,7 +274,7 @@ export class Hub extends pulumi.ComponentResource {
         };
         const configData = pulumi.output(a.labSettings).apply((lab) => ({
             ...hubPythonFiles(),
-            "settings.json": canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
+            [HUB_SETTINGS_KEY]: canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
         }));
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -293,15 +298,15 @@ export class Hub extends pulumi.ComponentResource {
                     // sqlite on a ReadWriteOnce claim: one hub, and the old pod gone before the new one starts.
                     replicas: 1,
                     strategy: { type: "Recreate" },
-                    selector: { matchLabels: selectorLabels(a.stack, "hub") },
+                    selector: { matchLabels: selectorLabels(a.stack, COMPONENTS.hub) },
                     template: {
                         metadata: {
                             labels: hubLabels,
                             annotations: {
                                 // One hub: the autoscaler must not move it to shrink the core pool.
-                                "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
-                                "jupyterlabdemo.io/config-checksum": this.configChecksum,
-                                "jupyterlabdemo.io/secrets-rotation": a.secretsRotation,
+                                [ANNOTATIONS.safeToEvict]: "false",
+                                [ANNOTATIONS.configChecksum]: this.configChecksum,
+                                [ANNOTATIONS.secretsRotation]: a.secretsRotation,
                             },
                         },
                         spec: {
@@ -359,7 +364,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.hub.name, namespace: ns, labels: hubLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "hub"),
+                    selector: selectorLabels(a.stack, COMPONENTS.hub),
                     ports: [{ name: "http", port: HUB_SERVICES.hub.port, targetPort: HUB_SERVICES.hub.targetPort, protocol: "TCP" }],
                 },
             },
@@ -377,11 +382,11 @@ export class Hub extends pulumi.ComponentResource {
                     // The hub keeps the routing table of exactly one proxy: never two at once.
                     replicas: 1,
                     strategy: { type: "Recreate" },
-                    selector: { matchLabels: selectorLabels(a.stack, "proxy") },
+                    selector: { matchLabels: selectorLabels(a.stack, COMPONENTS.proxy) },
                     template: {
                         metadata: {
                             labels: proxyLabels,
-                            annotations: { "jupyterlabdemo.io/secrets-rotation": a.secretsRotation },
+                            annotations: { [ANNOTATIONS.secretsRotation]: a.secretsRotation },
                         },
                         spec: {
                             automountServiceAccountToken: false,
@@ -430,7 +435,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.proxyApi.name, namespace: ns, labels: proxyLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "proxy"),
+                    selector: selectorLabels(a.stack, COMPONENTS.proxy),
                     ports: [{ name: "api", port: HUB_SERVICES.proxyApi.port, targetPort: HUB_SERVICES.proxyApi.targetPort, protocol: "TCP" }],
                 },
             },
@@ -442,7 +447,7 @@ export class Hub extends pulumi.ComponentResource {
                 metadata: { name: HUB_SERVICES.proxyPublic.name, namespace: ns, labels: proxyLabels },
                 spec: {
                     type: "ClusterIP",
-                    selector: selectorLabels(a.stack, "proxy"),
+                    selector: selectorLabels(a.stack, COMPONENTS.proxy),
                     ports: [
                         {
                             name: HUB_SERVICES.proxyPublic.portName,
