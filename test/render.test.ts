@@ -110,7 +110,7 @@ describe("offline render", () => {
         fs.rmSync(out, { recursive: true });
         const result = spawnSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "scripts/render.ts", "--stack", "sandbox", "--out", out,
+            ["-r", "./scripts/register.js", "scripts/render.ts", "--stack", "sandbox", "--out", out,
                 "--set", "jupyterlabdemo:cluster.userPool.maxNodes=1", "--set", "cluster.userPool.minNodes=2"],
             { cwd: REPO_ROOT, encoding: "utf8" },
         );
@@ -122,7 +122,7 @@ describe("offline render", () => {
 
     it("the CLI rejects an unknown stack and a malformed override as usage errors", () => {
         for (const args of [["--stack", "prod"], ["--stack", "sandbox", "--set", "novalue"], []]) {
-            const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/render.ts", ...args], {
+            const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", ...args], {
                 cwd: REPO_ROOT,
                 encoding: "utf8",
             });

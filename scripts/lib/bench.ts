@@ -1,7 +1,13 @@
 /**
- * The core of `npm run bench`: its arguments, the timing helpers (run a task after warm-ups, take
- * the median, compare it with its target) and the run over every task. The targets are those of
- * the issue, for this 2-core build machine.
+ * The core of `npm run bench`: speed goals as ratios to a floor measured in the same run.
+ *
+ * The floor is what no tool of this project can beat: a Node process that loads the four Pulumi
+ * SDKs the program uses (`@pulumi/pulumi`, `gcp`, `kubernetes`, `random`) and exits. Each offline
+ * tool runs exactly as its package.json script says (the script's command through `sh`, without
+ * npm's own start-up, which the floor does not pay either). Rounds alternate floor and tools, so a
+ * change of machine load during the run touches both sides of each ratio alike; the medians of
+ * the rounds give the ratios. Absolute seconds are printed too, with the machine's load, but the
+ * goals are the ratios: they hold on a faster or slower machine of the same kind.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,26 +15,42 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { parseCli } from "./cli";
-import { renderStack } from "./render";
-import { listStacks, REPO_ROOT, UsageError } from "./stackConfig";
+import { REPO_ROOT, UsageError } from "./stackConfig";
 
-/** Targets, in seconds, by task kind. */
-export const TARGETS: Readonly<Record<string, number>> = {
-    /** One offline render of a stack, as a user runs it (`npm run render`). */
-    render: 3,
-    /** The whole test suite (`npm test`: type check and mocha). */
-    test: 60,
-};
+/** The goals: each tool's median at most this many times the floor's median. */
+export const GOALS = {
+    /** render, policy, cost, diff: what reviewers and CI run on every change. */
+    tool: 1.5,
+    /** `npm run test:unit`, the inner loop after every edit (from a warm install). */
+    testUnit: 20,
+} as const;
 
-export interface BenchResult {
+/** The floor's command: load the four SDKs, nothing else. */
+export const FLOOR_SCRIPT = `require("@pulumi/pulumi"); require("@pulumi/gcp"); require("@pulumi/kubernetes"); require("@pulumi/random");`;
+
+export interface Task {
     readonly name: string;
-    /** Seconds of each timed run (warm-ups excluded). */
+    /** argv: the executable and its arguments. */
+    readonly argv: readonly string[];
+    /** The goal as a ratio to the floor; none for the floor itself. */
+    readonly goal?: number;
+    /** Timed runs of this task (the floor runs beside each). */
+    readonly runs: number;
+    /** Exit codes that mean the task worked. @default [0] */
+    readonly okCodes?: readonly number[];
+}
+
+export interface TaskResult {
+    readonly name: string;
+    /** Seconds of each timed run. */
     readonly runs: readonly number[];
     readonly median: number;
-    /** Target in seconds, if the task has one. */
-    readonly target?: number;
-    /** Exit codes seen, when the task is a command (a non-zero code is reported, not hidden). */
-    readonly exitCodes?: readonly number[];
+    /** Median of the floor runs taken in the same rounds. */
+    readonly floor: number;
+    readonly ratio: number;
+    readonly goal?: number;
+    /** Exit codes that were not 0 (a failing tool is reported, never timed as if it worked). */
+    readonly failures: readonly number[];
 }
 
 /** The median of `xs` (mean of the two middle values for an even count). */
@@ -39,71 +61,85 @@ export function median(xs: readonly number[]): number {
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Times `task` `runs` times after `warmups` untimed runs. */
-export async function bench(
-    name: string,
-    task: () => Promise<number | void> | number | void,
-    { runs, warmups = 1, target }: { runs: number; warmups?: number; target?: number },
-): Promise<BenchResult> {
-    for (let i = 0; i < warmups; i++) await task();
-    const times: number[] = [];
-    const codes: number[] = [];
-    for (let i = 0; i < runs; i++) {
-        const t0 = performance.now();
-        const code = await task();
-        times.push((performance.now() - t0) / 1000);
-        if (typeof code === "number") codes.push(code);
+/** Whether a result misses its goal, or failed. */
+export function missed(r: TaskResult): boolean {
+    return r.failures.length > 0 || (r.goal !== undefined && r.ratio > r.goal);
+}
+
+/** One line per result: median, floor, ratio, goal and verdict. */
+export function formatResult(r: TaskResult, width = 0): string {
+    const spread = `${Math.min(...r.runs).toFixed(2)}-${Math.max(...r.runs).toFixed(2)} s over ${r.runs.length}`;
+    const goal = r.goal === undefined ? "" : `  goal <= ${r.goal}x: ${missed(r) ? "MISSED" : "ok"}`;
+    const failed = r.failures.length ? `  (FAILED, exit codes: ${[...new Set(r.failures)].join(", ")})` : "";
+    return `${r.name.padEnd(width)}  median ${r.median.toFixed(2).padStart(6)} s (${spread})  floor ${r.floor.toFixed(2)} s  ${r.ratio.toFixed(2)}x${goal}${failed}`;
+}
+
+/** Runs argv to completion in `cwd`, output discarded; returns seconds and exit code. */
+export function timeCommand(argv: readonly string[], cwd: string): { seconds: number; code: number } {
+    const t0 = performance.now();
+    const r = spawnSync(argv[0], argv.slice(1), { cwd, stdio: "ignore", env: { ...process.env, FORCE_COLOR: "0" } });
+    return { seconds: (performance.now() - t0) / 1000, code: r.status ?? 1 };
+}
+
+/**
+ * Times each task in rounds: one untimed warm-up of everything (it also fills the transpile and
+ * type-check caches, so "warm install" means what it says), then per round the floor and each
+ * task still owed a run, in turn.
+ */
+export function runTasks(
+    tasks: readonly Task[],
+    floorArgv: readonly string[],
+    run: (argv: readonly string[]) => { seconds: number; code: number },
+    say: (line: string) => void = () => undefined,
+): TaskResult[] {
+    for (const t of [{ argv: floorArgv }, ...tasks]) run(t.argv);
+    const times = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+    const floors = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+    const failures = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+    const rounds = Math.max(...tasks.map((t) => t.runs));
+    for (let round = 0; round < rounds; round++) {
+        const floor = run(floorArgv);
+        if (floor.code !== 0) throw new Error(`the floor (${floorArgv.join(" ")}) failed with exit code ${floor.code}`);
+        for (const t of tasks.filter((t) => t.runs > round)) {
+            const r = run(t.argv);
+            times.get(t.name)!.push(r.seconds);
+            floors.get(t.name)!.push(floor.seconds);
+            if (!(t.okCodes ?? [0]).includes(r.code)) failures.get(t.name)!.push(r.code);
+        }
+        say(`round ${round + 1}/${rounds} done`);
     }
-    return { name, runs: times, median: median(times), ...(target !== undefined ? { target } : {}), ...(codes.length ? { exitCodes: codes } : {}) };
+    return tasks.map((t) => {
+        const m = median(times.get(t.name)!);
+        const f = median(floors.get(t.name)!);
+        return { name: t.name, runs: times.get(t.name)!, median: m, floor: f, ratio: m / f, goal: t.goal, failures: failures.get(t.name)! };
+    });
 }
 
-/** Runs a command to completion, output discarded; returns its exit code. */
-export function command(cmd: string, args: readonly string[], cwd: string): number {
-    const r = spawnSync(cmd, args, { cwd, stdio: "ignore", env: { ...process.env, FORCE_COLOR: "0" } });
-    return r.status ?? 1;
-}
-
-/** Whether a result misses its target. */
-export function missed(r: BenchResult): boolean {
-    return r.target !== undefined && r.median >= r.target;
-}
-
-/** One line per result: median, spread, target and verdict. */
-export function formatBench(results: readonly BenchResult[], width = 0): string {
-    const w = Math.max(width, ...results.map((r) => r.name.length));
-    return results
-        .map((r) => {
-            const spread = `${Math.min(...r.runs).toFixed(2)}-${Math.max(...r.runs).toFixed(2)} s over ${r.runs.length}`;
-            const verdict = r.target === undefined ? "" : `  target < ${r.target} s: ${missed(r) ? "MISSED" : "ok"}`;
-            const bad = (r.exitCodes ?? []).filter((c) => c !== 0);
-            const codes = bad.length ? `  (exit codes: ${[...new Set(r.exitCodes)].join(", ")})` : "";
-            return `${r.name.padEnd(w)}  median ${r.median.toFixed(2).padStart(6)} s  (${spread})${verdict}${codes}`;
-        })
-        .join("\n");
+/** A package.json script as argv through `sh`, with extra arguments appended. */
+export function scriptArgv(scripts: Record<string, string>, name: string, extra: readonly string[] = []): string[] {
+    const script = scripts[name];
+    if (!script) throw new UsageError(`package.json has no script ${name}`);
+    const quoted = extra.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+    return ["sh", "-c", quoted ? `${script} ${quoted}` : script];
 }
 
 /** What `npm run bench` times, and how often. */
 export interface BenchOptions {
-    /** Timed runs of each render and policy task (after one warm-up). */
+    /** Timed runs of each offline tool (and of the floor beside it). */
     readonly runs: number;
-    /** Timed runs of the test suite (after one warm-up). */
+    /** Timed runs of `npm run test:unit`. */
     readonly testRuns: number;
-    readonly stacks: readonly string[];
-    /** Whether to time the test suite. */
+    /** The stack the tools run on. */
+    readonly stack: string;
+    /** Whether to time `npm run test:unit`. */
     readonly tests: boolean;
 }
 
-/**
- * Parses `[--runs <n>] [--test-runs <n>] [--stacks a,b | --stack <name>] [--no-tests]`; defaults:
- * 5 runs, 3 test runs, every stack, with the tests.
- */
+/** Parses `[--runs <n>] [--test-runs <n>] [--stack <name>] [--no-tests]`; defaults: 5, 3, sandbox, with the tests. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-    const args = parseCli(argv, { runs: "string", "test-runs": "string", stacks: "string" }, ["no-tests"], { requireStack: false });
+    const args = parseCli(argv, { runs: "string", "test-runs": "string" }, ["no-tests"], { requireStack: false });
     if (args.overrides.length > 0) {
         throw new UsageError("npm run bench takes no --set or --set-secret: it times the stacks as committed");
-    }
-    if (args.stack !== undefined && args.options.stacks !== undefined) {
-        throw new UsageError("give --stack or --stacks, not both");
     }
     const count = (flag: "runs" | "test-runs", fallback: number): number => {
         const v = args.options[flag];
@@ -111,54 +147,42 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`--${flag} must be a whole number >= 1, got ${v}`);
         return Number(v);
     };
-    return {
-        runs: count("runs", 5),
-        testRuns: count("test-runs", 3),
-        stacks: args.options.stacks?.split(",") ?? (args.stack !== undefined ? [args.stack] : listStacks()),
-        tests: !args.flags.has("no-tests"),
-    };
+    return { runs: count("runs", 5), testRuns: count("test-runs", 3), stack: args.stack ?? "sandbox", tests: !args.flags.has("no-tests") };
 }
 
-/**
- * Times, after a warm-up, the offline render of each stack (in-process through the render core,
- * and as a user runs it, `npm run render`), the policy check (`npm run policy`, when the project
- * has one) and the whole test suite (`npm test`). Each result, and a header, goes to `say` as a
- * line as soon as it is known; the results are returned.
- */
-export async function runBench(opts: BenchOptions, say: (line: string) => void, root = REPO_ROOT): Promise<BenchResult[]> {
+/** The tasks of a bench run: the four offline tools on one stack, and the inner test loop. */
+export function benchTasks(opts: BenchOptions, scripts: Record<string, string>, outDir: string): Task[] {
+    const stack = ["--stack", opts.stack];
+    const tasks: Task[] = [
+        { name: `render ${opts.stack}`, argv: scriptArgv(scripts, "render", [...stack, "--out", outDir]), goal: GOALS.tool, runs: opts.runs },
+        { name: `policy ${opts.stack}`, argv: scriptArgv(scripts, "policy", stack), goal: GOALS.tool, runs: opts.runs },
+        { name: `cost ${opts.stack}`, argv: scriptArgv(scripts, "cost", stack), goal: GOALS.tool, runs: opts.runs },
+        // Against HEAD, so the run needs no main branch; the base still renders in its own worktree.
+        // Exit 1 means "changes found", normal for a working tree with edits; 2 is an error.
+        { name: `diff ${opts.stack} (base HEAD)`, argv: scriptArgv(scripts, "diff", [...stack, "--base", "HEAD"]), goal: GOALS.tool, runs: opts.runs, okCodes: [0, 1] },
+    ];
+    if (opts.tests) {
+        tasks.push({ name: "test:unit", argv: scriptArgv(scripts, "test:unit"), goal: GOALS.testUnit, runs: opts.testRuns });
+    }
+    return tasks;
+}
+
+/** The whole run: header, tasks, one line per result. Returns the results. */
+export function runBench(opts: BenchOptions, say: (line: string) => void, root = REPO_ROOT): TaskResult[] {
     const scripts = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    const results: BenchResult[] = [];
-    const record = (r: BenchResult): void => {
-        results.push(r);
-        say(formatBench([r], 34));
-    };
-    say(
-        `benchmark: ${opts.runs} runs after 1 warm-up (npm test: ${opts.testRuns}), node ${process.version}, ` +
-            `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}`,
-    );
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-bench-"));
     try {
-        for (const stack of opts.stacks) {
-            record(await bench(`render ${stack} (in-process core)`, async () => void (await renderStack(stack)), { runs: opts.runs }));
-            record(
-                await bench(`render ${stack} (npm run render)`, () => command("npm", ["run", "-s", "render", "--", "--stack", stack, "--out", path.join(out, stack)], root), {
-                    runs: opts.runs,
-                    target: TARGETS.render,
-                }),
-            );
-        }
-        if (!scripts.policy) {
-            say("policy check: skipped: no policy script");
-        } else {
-            for (const stack of opts.stacks) {
-                record(await bench(`policy ${stack} (npm run policy)`, () => command("npm", ["run", "-s", "policy", "--", "--stack", stack], root), { runs: opts.runs }));
-            }
-        }
-        if (opts.tests) {
-            record(await bench("test suite (npm test)", () => command("npm", ["test", "-s"], root), { runs: opts.testRuns, target: TARGETS.test }));
-        }
+        const tasks = benchTasks(opts, scripts, out);
+        say(
+            `benchmark: ${opts.runs} runs of each tool (test:unit ${opts.tests ? opts.testRuns : 0}), each beside a floor run, after one warm-up; ` +
+                `node ${process.version}, ${os.cpus().length} CPUs, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+        );
+        const results = runTasks(tasks, [process.execPath, "-e", FLOOR_SCRIPT], (argv) => timeCommand(argv, root), say);
+        const width = Math.max(...results.map((r) => r.name.length));
+        for (const r of results) say(formatResult(r, width));
+        say(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+        return results;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });
     }
-    return results;
 }

@@ -57,7 +57,10 @@ function overrideArgs(overrides: readonly Override[]): string[] {
 function renderInTree(tree: string, stack: string, overrides: readonly Override[], out: string, label: string): Promise<void> {
     // The child must not inherit a parent render's Pulumi runtime settings.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-    const args = ["-r", "ts-node/register/transpile-only", path.join(tree, "scripts", "render.ts"), "--stack", stack, "--out", out, ...overrideArgs(overrides)];
+    // The base's own TypeScript loader: scripts/register.js where the base has it, else the
+    // ts-node it was written for.
+    const loader = fs.existsSync(path.join(tree, "scripts", "register.js")) ? path.join(tree, "scripts", "register.js") : "ts-node/register/transpile-only";
+    const args = ["-r", loader, path.join(tree, "scripts", "render.ts"), "--stack", stack, "--out", out, ...overrideArgs(overrides)];
     return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { cwd: tree, env, maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
             if (!err) return resolve();
