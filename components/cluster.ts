@@ -280,7 +280,16 @@ function nodePool(
     return new gcp.container.NodePool(
         logicalName,
         {
-            name: `${a.role}-pool`,
+            // A prefix, not a name. With an explicit `name` the bridge marks every replacement
+            // delete-before-replace (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: an
+            // autonameable property the program set), so a ForceNew change (Spot, scopes, service
+            // account, metadata) would delete every node of the pool before the new one exists.
+            // With `namePrefix` the provider names the pool `<prefix><26-character unique id>`
+            // (at most 40 characters), the bridge creates the replacement first, and GKE drains
+            // the old pool's nodes onto it when the old pool is deleted, as Google's
+            // terraform-google-kubernetes-engine update-variant modules do. The pool's nodes
+            // are found by the role label, never by the pool's name.
+            namePrefix: `${a.role}-`,
             project: a.project,
             location: a.location,
             nodeLocations: a.nodeLocations,

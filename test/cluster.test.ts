@@ -204,6 +204,18 @@ describe("GKE platform", () => {
         assert.strictEqual(nat.enableEndpointIndependentMapping, false);
     });
 
+    it("names node pools by prefix, so a replacement creates the new pool before deleting the old", async () => {
+        for (const role of ["core", "user"]) {
+            const p = resource(await render("sandbox"), POOL, `gke-${role}-pool`);
+            const i = p.inputs as Record<string, any>;
+            // An explicit name makes the bridge replace delete-first; a prefix lets the provider
+            // pick a fresh unique name, so the old pool drains only once the new one exists.
+            assert.strictEqual(i.name, undefined, p.name);
+            assert.strictEqual(i.namePrefix, `${role}-`, p.name);
+            assert.strictEqual(p.deleteBeforeReplace, false, p.name);
+        }
+    });
+
     it("declares no GCP resource on local and uses the named kubeconfig context", async () => {
         const r = await render("local");
         assert.deepStrictEqual(r.resources.filter((x) => x.type.startsWith("gcp:")), []);
