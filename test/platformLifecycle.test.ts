@@ -94,7 +94,7 @@ async function renderObserved(stack: string, overrides: readonly Override[] = []
  * change of it replaces the provider; without one, a different active cluster in the kubeconfig
  * (server or CA) or another context does.
  */
-export function kubernetesProviderReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+function kubernetesProviderReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
     if (before.clusterIdentifier !== undefined || after.clusterIdentifier !== undefined) {
         return before.clusterIdentifier !== after.clusterIdentifier;
     }
