@@ -125,7 +125,10 @@ async def build_pods(request, workdir):
         pod = await spawner.get_pod_manifest()
         if spawner.modify_pod_hook:
             pod = spawner.modify_pod_hook(spawner, pod)
-        out.append({"choice": choice, "pod": serializer.sanitize_for_serialization(pod)})
+        manifest = serializer.sanitize_for_serialization(pod)
+        # The namespace goes in the POST's path, not the body; the manifest names it.
+        manifest["metadata"]["namespace"] = spawner.namespace
+        out.append({"choice": choice, "pod": manifest})
     await serializer.close()
     return out
 
