@@ -59,6 +59,21 @@ describe("lab pods in the render", function () {
         });
     }
 
+    for (const stack of ["sandbox", "demo", "local"]) {
+        it(`${stack}: the default image is a Jupyter docker-stacks build started by jupyterhub-singleuser; an image with its own command gets it`, async () => {
+            const r = await render(stack);
+            const settings = JSON.parse((r.resources.find((x) => (x.inputs.metadata as Any)?.name === "hub-config")!.inputs.data as Any)["settings.json"]);
+            const byName = new Map<string, Any>(settings.lab.images.map((i: Any) => [i.name, i]));
+            const defaultImage = settings.lab.images.find((i: Any) => i.default);
+            assert.match(defaultImage.image, /^quay\.io\/jupyter\/[a-z]+-notebook:\d{4}-\d{2}-\d{2}$/);
+            assert.strictEqual(defaultImage.command, undefined);
+            for (const p of labPods(r)) {
+                const own = byName.get(p.choice.image).command;
+                assert.deepStrictEqual((p.pod as Any).spec.containers[0].args, own ?? ["jupyterhub-singleuser"], choiceText(p.choice));
+            }
+        });
+    }
+
     it("writes lab-pods.yaml beside the manifests, byte-identical twice, with no secret", async () => {
         const r = await render("sandbox");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labpods-"));

@@ -493,7 +493,8 @@ def profile_list(lab):
         i["name"]: {
             "display_name": i["displayName"],
             "default": bool(i.get("default")),
-            "kubespawner_override": {"image": i["image"]},
+            # An image that does not start with jupyterhub-singleuser names its own command.
+            "kubespawner_override": {"image": i["image"], **({"cmd": list(i["command"])} if i.get("command") else {})},
         }
         for i in lab["images"]
     }
