@@ -12,6 +12,7 @@ import { hubAccessRestricted, hubAccessRestrictedLocal } from "./hubAccessRestri
 import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
 import { ingressTls } from "./ingressTls";
+import { labPodsHardened } from "./labPodsHardened";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
@@ -33,6 +34,7 @@ export const rules: Policies = [
     noHostAccess,
     privilegedAllowList,
     hubProxyNonRoot,
+    labPodsHardened,
     noDirectLoadBalancer,
     ingressTls,
     podsNetworkPolicy,
