@@ -1,7 +1,7 @@
 """The real JupyterHub, KubeSpawner and OAuthenticator of the hub image, driven through the real
 configurable-http-proxy with the rendered configuration (see realstack.py for the set-up).
 
-Run by test/hubReal.test.ts (npm test) as
+Run by test/real/hubStack.test.ts (npm test, through npm run test:real) as
 
     HUB_RENDER_DIR=<a render of a github stack> .venv/bin/python test/hub/realstack_test.py
 
