@@ -268,6 +268,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                             // nfsd flushes and unexports on SIGTERM; give it time.
                             terminationGracePeriodSeconds: 60,
                             automountServiceAccountToken: false,
+                            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                             initContainers: [
                                 {
                                     name: "load-nfs-modules",
@@ -311,7 +312,8 @@ export class HomeStorage extends pulumi.ComponentResource {
                                         // runtime's default AppArmor profile denies it). Nothing
                                         // else of the platform gets either.
                                         privileged: false,
-                                        capabilities: { add: ["SYS_ADMIN"] },
+                                        // NFS needs no raw sockets.
+                                        capabilities: { drop: ["NET_RAW"], add: ["SYS_ADMIN"] },
                                         appArmorProfile: { type: "Unconfined" },
                                         seccompProfile: { type: "RuntimeDefault" },
                                     },
