@@ -23,13 +23,35 @@ missing() {
     echo "install-tools: $1; npm test will skip that check"
 }
 
+apt_install() {
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        apt-get install -y -qq "$@" >/dev/null
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        sudo apt-get update -qq
+        sudo apt-get install -y -qq "$@" >/dev/null
+    else
+        return 1
+    fi
+}
+
 # Python tools: rebuilt from scratch whenever requirements-tools.txt changes (a stamp holds its hash).
-want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ] || [ ! -x "$VENV/bin/checkov" ]; then
+install_python_tools() {
+    local want
+    want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
+    if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" = "$want" ] && [ -x "$VENV/bin/checkov" ]; then
+        return 0
+    fi
+    # Debian's python3 ships venv's pip bootstrap separately.
+    if ! python3 -c 'import ensurepip' 2>/dev/null && ! apt_install python3-venv; then
+        missing "python3 cannot create a venv (apt-get install python3-venv)"
+        return 0
+    fi
     python3 -m venv --clear "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
     echo "$want" > "$VENV/.requirements.sha256"
-fi
+}
+install_python_tools
 
 # actionlint, from the Go module proxy.
 if [ "$(.tools/bin/actionlint -version 2>/dev/null | head -n1)" != "$ACTIONLINT_VERSION" ]; then
@@ -42,13 +64,5 @@ fi
 
 # ShellCheck, from Debian.
 if ! command -v shellcheck >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq
-        apt-get install -y -qq shellcheck >/dev/null
-    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-        sudo apt-get update -qq
-        sudo apt-get install -y -qq shellcheck >/dev/null
-    else
-        missing "shellcheck is not installed and apt-get needs root (apt-get install shellcheck)"
-    fi
+    apt_install shellcheck || missing "shellcheck is not installed and apt-get needs root (apt-get install shellcheck)"
 fi
