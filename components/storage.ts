@@ -244,7 +244,24 @@ export class HomeStorage extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-nfs-deployment`,
             {
-                metadata: { name: NFS_SERVER_NAME, namespace: ns, labels },
+                metadata: {
+                    name: NFS_SERVER_NAME,
+                    namespace: ns,
+                    labels,
+                    // Checkov findings accepted here, each with its reason (test/real/validators.test.ts).
+                    annotations: {
+                        "checkov.io/skip1": "CKV_K8S_11=no CPU limit: throttling the NFS helpers would stall every lab's file I/O",
+                        "checkov.io/skip2": "CKV_K8S_15=the image is pinned by an exact version tag; IfNotPresent keeps restarts independent of the registry",
+                        "checkov.io/skip3": "CKV_K8S_43=the image is pinned by an exact version tag, as the k8s-image-pinned policy requires",
+                        "checkov.io/skip4": "CKV_K8S_20=root with SYS_ADMIN starts the kernel NFS server; no_new_privs could not lower that",
+                        "checkov.io/skip5": "CKV_K8S_22=the image's entrypoint writes /etc/exports and the NFS state files when it starts",
+                        "checkov.io/skip6": "CKV_K8S_23=the kernel NFS server is started as root (exportfs, rpc.nfsd)",
+                        "checkov.io/skip7": "CKV_K8S_25=SYS_ADMIN is added to mount the nfsd and rpc_pipefs filesystems",
+                        "checkov.io/skip8": "CKV_K8S_37=SYS_ADMIN is added to mount nfsd; the root NFS helpers keep the runtime's default set",
+                        "checkov.io/skip9": "CKV_K8S_39=SYS_ADMIN mounts the nfsd and rpc_pipefs filesystems; nothing else of the platform has it",
+                        "checkov.io/skip10": "CKV_K8S_40=runs as root (uid 0): the kernel NFS server needs it",
+                    },
+                },
                 spec: {
                     // One server: the data volume is ReadWriteOnce, and two nfsd on one export
                     // would corrupt it. Recreate: the old pod releases the disk before the new
@@ -268,6 +285,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                             // nfsd flushes and unexports on SIGTERM; give it time.
                             terminationGracePeriodSeconds: 60,
                             automountServiceAccountToken: false,
+                            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                             initContainers: [
                                 {
                                     name: "load-nfs-modules",
@@ -311,7 +329,8 @@ export class HomeStorage extends pulumi.ComponentResource {
                                         // runtime's default AppArmor profile denies it). Nothing
                                         // else of the platform gets either.
                                         privileged: false,
-                                        capabilities: { add: ["SYS_ADMIN"] },
+                                        // NFS needs no raw sockets.
+                                        capabilities: { drop: ["NET_RAW"], add: ["SYS_ADMIN"] },
                                         appArmorProfile: { type: "Unconfined" },
                                         seccompProfile: { type: "RuntimeDefault" },
                                     },

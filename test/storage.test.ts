@@ -229,7 +229,7 @@ describe("storage: the NFS server", () => {
         assert.match(c.image, /:[0-9]+\.[0-9]+\.[0-9]+$/);
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
         assert.notStrictEqual(c.securityContext.privileged, true);
-        assert.deepStrictEqual(c.securityContext.capabilities, { add: ["SYS_ADMIN"] });
+        assert.deepStrictEqual(c.securityContext.capabilities, { drop: ["NET_RAW"], add: ["SYS_ADMIN"] });
         const env = Object.fromEntries(c.env.map((e: Manifest) => [e.name, e.value]));
         assert.strictEqual(env.NFS_DISABLE_VERSION_3, "1", "NFSv4 only: the Service needs no rpcbind/mountd ports");
         const pod = k8s(r, "Deployment", "nfs-server").spec.template.spec;

@@ -66,6 +66,23 @@ const permissionsOf = (wf: Workflow, job: Job): Record<string, string> => {
     return p;
 };
 const stacks = listStacks();
+/** A stack name qualified with the Pulumi organization, which the workflows take from a repository variable. */
+const qualified = (stack: string): string => `\${{ vars.PULUMI_ORG }}/${stack}`;
+/** The bare stack name of a pulumi/actions step (its stack-name without the organization). */
+const stackOf = (step: Step): string => String(step.with?.["stack-name"]).split("/").pop()!;
+/**
+ * The current major of every action the workflows use (Node 24 runtimes): actions/checkout v6,
+ * actions/setup-node v6 and actions/upload-artifact v7 (the first majors declaring node24),
+ * pulumi/actions v7 (v6.x ran on Node 20), google-github-actions/auth and setup-gcloud v3.
+ */
+const ACTION_MAJORS: Record<string, string> = {
+    "actions/checkout": "v6",
+    "actions/setup-node": "v6",
+    "actions/upload-artifact": "v7",
+    "pulumi/actions": "v7",
+    "google-github-actions/auth": "v3",
+    "google-github-actions/setup-gcloud": "v3",
+};
 
 describe("GitHub Actions workflows", () => {
     it("exist and parse: ci, preview, deploy-sandbox, deploy-demo", () => {
@@ -85,6 +102,45 @@ describe("GitHub Actions workflows", () => {
                 }
             }
         }
+    });
+
+    it("run on Node 24 with the current major of every action", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                for (const step of job.steps) {
+                    if (!step.uses) continue;
+                    const [action, ref] = step.uses.split("@");
+                    assert.ok(action in ACTION_MAJORS, `${file} ${id}: ${action} is not in the table of current majors`);
+                    if (!/^[0-9a-f]{40}$/.test(ref)) assert.strictEqual(ref, ACTION_MAJORS[action], `${file} ${id}: ${action}`);
+                    if (action === "actions/setup-node") assert.strictEqual(step.with?.["node-version"], 24, `${file} ${id}: node-version`);
+                }
+            }
+        }
+    });
+
+    it("name stacks by the Pulumi organization of the repository variable PULUMI_ORG", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                for (const step of uses(job, "pulumi/actions")) {
+                    assert.ok(stacks.includes(stackOf(step)), `${file} ${id}: ${String(step.with?.["stack-name"])} names no stack of stacks/`);
+                    assert.strictEqual(step.with?.["stack-name"], qualified(stackOf(step)), `${file} ${id}: stack-name must be qualified, ORG/stack`);
+                }
+            }
+        }
+    });
+
+    it("install the check tools, required, before every npm test, so none of the independent checks is skipped", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                const test = job.steps.findIndex((s) => s.run === "npm test");
+                if (test < 0) continue;
+                const install = job.steps.findIndex((s) => s.run === "scripts/install-tools.sh");
+                assert.ok(install >= 0 && install < test, `${file} ${id}: scripts/install-tools.sh before npm test`);
+                assert.strictEqual(job.steps[install].env?.REQUIRE_TOOLS, "1", `${file} ${id}: install with REQUIRE_TOOLS=1`);
+                assert.strictEqual(job.steps[test].env?.REQUIRE_TOOLS, "1", `${file} ${id}: npm test with REQUIRE_TOOLS=1`);
+            }
+        }
+        assert.match(fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8"), /^export REQUIRE_TOOLS=1\nscripts\/install-tools\.sh\nnpm test$/m);
     });
 
     it("name only scripts that package.json has (npm run <script>)", () => {
@@ -188,7 +244,7 @@ describe("GitHub Actions workflows", () => {
                 const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
                 const command = uses(job, "pulumi/actions").map((s) => s.with?.command);
                 assert.ok(env, `${file} ${id}: PULUMI_ACCESS_TOKEN outside an environment`);
-                assert.strictEqual(env, command.includes("up") ? one(job, "pulumi/actions").with?.["stack-name"] : "preview", `${file} ${id}`);
+                assert.strictEqual(env, command.includes("up") ? stackOf(one(job, "pulumi/actions")) : "preview", `${file} ${id}`);
             }
         }
     });
@@ -210,14 +266,14 @@ describe("GitHub Actions workflows", () => {
             const pulumi = one(wf.jobs["preview-sandbox"], "pulumi/actions");
             assert.deepStrictEqual(
                 { command: pulumi.with?.command, stack: pulumi.with?.["stack-name"], diff: pulumi.with?.diff, policy: pulumi.with?.policyPacks, comment: pulumi.with?.["comment-on-pr"] },
-                { command: "preview", stack: "sandbox", diff: true, policy: "./policies", comment: true },
+                { command: "preview", stack: qualified("sandbox"), diff: true, policy: "./policies", comment: true },
             );
         });
 
         it("previews demo only when its stack file or shared code changes", () => {
             const demo = wf.jobs["preview-demo"];
             const pulumi = one(demo, "pulumi/actions");
-            assert.deepStrictEqual([pulumi.with?.command, pulumi.with?.["stack-name"], pulumi.with?.diff, pulumi.with?.policyPacks, pulumi.with?.["comment-on-pr"]], ["preview", "demo", true, "./policies", true]);
+            assert.deepStrictEqual([pulumi.with?.command, pulumi.with?.["stack-name"], pulumi.with?.diff, pulumi.with?.policyPacks, pulumi.with?.["comment-on-pr"]], ["preview", qualified("demo"), true, "./policies", true]);
             assert.strictEqual(demo.needs, "changes");
             assert.match(String(demo.if), /needs\.changes\.outputs\.demo == 'true'/);
             const filter = runs(wf.jobs.changes);
@@ -239,7 +295,7 @@ describe("GitHub Actions workflows", () => {
         it("runs pulumi up of sandbox on push to main only", () => {
             assert.deepStrictEqual(wf.on, { push: { branches: ["main"] } });
             const pulumi = one(job, "pulumi/actions");
-            assert.deepStrictEqual([pulumi.with?.command, pulumi.with?.["stack-name"], pulumi.with?.policyPacks], ["up", "sandbox", "./policies"]);
+            assert.deepStrictEqual([pulumi.with?.command, pulumi.with?.["stack-name"], pulumi.with?.policyPacks], ["up", qualified("sandbox"), "./policies"]);
             assert.match(runs(job), /^npm test$/m, "never deploys a commit whose tests fail");
             assert.strictEqual(job.environment, "sandbox");
         });
@@ -257,7 +313,7 @@ describe("GitHub Actions workflows", () => {
             const up = Object.values(wf.jobs).filter((j) => uses(j, "pulumi/actions").some((s) => s.with?.command === "up"));
             assert.strictEqual(up.length, 1);
             assert.strictEqual(up[0].environment, "demo");
-            assert.deepStrictEqual([one(up[0], "pulumi/actions").with?.["stack-name"], one(up[0], "pulumi/actions").with?.policyPacks], ["demo", "./policies"]);
+            assert.deepStrictEqual([one(up[0], "pulumi/actions").with?.["stack-name"], one(up[0], "pulumi/actions").with?.policyPacks], [qualified("demo"), "./policies"]);
             assert.strictEqual(up[0].needs, "preview", "the reviewer approves after the preview");
             assert.match(String(wf.jobs.preview.if), /github\.ref == 'refs\/heads\/main'/);
             assert.strictEqual(wf.jobs.preview.environment, "preview", "the preview needs no approval, and only the preview token");

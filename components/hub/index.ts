@@ -293,7 +293,21 @@ export class Hub extends pulumi.ComponentResource {
         this.hubDeployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name: HUB_NAMES.hubDeployment, namespace: ns, labels: hubLabels },
+                metadata: {
+                    name: HUB_NAMES.hubDeployment,
+                    namespace: ns,
+                    labels: hubLabels,
+                    // Checkov findings accepted here, each with its reason (test/real/validators.test.ts).
+                    annotations: {
+                        "checkov.io/skip1": "CKV_K8S_11=no CPU limit: CFS throttling would stall the hub's event loop; the request reserves its share",
+                        "checkov.io/skip2": "CKV_K8S_15=the image is pinned by an exact version tag; IfNotPresent keeps restarts independent of the registry",
+                        "checkov.io/skip3": "CKV_K8S_43=the image is pinned by an exact version tag (hub.image), as the k8s-image-pinned policy requires",
+                        "checkov.io/skip4": "CKV_K8S_22=the hub image is not built for a read-only root (Z2JH runs it writable); its state is on the data volume",
+                        "checkov.io/skip5": "CKV_K8S_35=JupyterHub reads its cookie secret, proxy token and crypt key from these environment variables",
+                        "checkov.io/skip6": "CKV_K8S_38=KubeSpawner calls the Kubernetes API with this token to start and stop labs",
+                        "checkov.io/skip7": "CKV_K8S_40=uid 1000 is the image's own user, owner of its files (as in Z2JH)",
+                    },
+                },
                 spec: {
                     // sqlite on a ReadWriteOnce claim: one hub, and the old pod gone before the new one starts.
                     replicas: 1,
@@ -377,7 +391,18 @@ export class Hub extends pulumi.ComponentResource {
         this.proxyDeployment = new k8s.apps.v1.Deployment(
             `${name}-proxy-deployment`,
             {
-                metadata: { name: HUB_NAMES.proxyDeployment, namespace: ns, labels: proxyLabels },
+                metadata: {
+                    name: HUB_NAMES.proxyDeployment,
+                    namespace: ns,
+                    labels: proxyLabels,
+                    // Checkov findings accepted here, each with its reason (test/real/validators.test.ts).
+                    annotations: {
+                        "checkov.io/skip1": "CKV_K8S_11=no CPU limit: CFS throttling would delay every proxied request; the request reserves its share",
+                        "checkov.io/skip2": "CKV_K8S_15=the image is pinned by an exact version tag; IfNotPresent keeps restarts independent of the registry",
+                        "checkov.io/skip3": "CKV_K8S_43=the image is pinned by an exact version tag (hub.proxyImage), as the k8s-image-pinned policy requires",
+                        "checkov.io/skip4": "CKV_K8S_35=configurable-http-proxy reads its API token only from CONFIGPROXY_AUTH_TOKEN",
+                    },
+                },
                 spec: {
                     // The hub keeps the routing table of exactly one proxy: never two at once.
                     replicas: 1,
