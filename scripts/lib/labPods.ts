@@ -138,11 +138,6 @@ export function labPodsYaml(pods: readonly LabPod[]): string {
     return pods.map((p) => `---\n${YAML.stringify(p.pod, { lineWidth: 0, sortMapEntries: true })}`).join("");
 }
 
-/** Writes lab-pods.yaml into a render directory (an empty file when the render has no hub). */
-export function writeLabPods(dir: string, render: Render): void {
-    fs.writeFileSync(path.join(dir, LAB_PODS_FILE), labPodsYaml(labPods(render)));
-}
-
 /**
  * The lab pods as resources of the render, for the policy check: type `kubernetes:core/v1:Pod`,
  * named `lab-pod-<image>-<size>`, on the hub's Kubernetes provider.

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
 import { PROJECT, parseSettings } from "../../components/config";
-import { writeLabPods } from "./labPods";
+import { LAB_PODS_FILE, labPods, labPodsYaml } from "./labPods";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
@@ -258,6 +258,8 @@ export function renderFiles(render: Render): Record<string, string> {
         "resources.json": JSON.stringify(render.resources, null, 2) + "\n",
         "manifests.yaml": docs.map((d) => `---\n${d}`).join(""),
         "outputs.json": JSON.stringify(render.outputs, null, 2) + "\n",
+        // The pods KubeSpawner creates at runtime, one per menu choice (see labPods.ts).
+        [LAB_PODS_FILE]: labPodsYaml(labPods(render)),
     };
 }
 
@@ -267,8 +269,6 @@ export function writeRenderDir(dir: string, render: Render): void {
     for (const [file, text] of Object.entries(renderFiles(render))) {
         fs.writeFileSync(path.join(dir, file), text);
     }
-    // The pods KubeSpawner creates at runtime, one per menu choice (see labPods.ts).
-    writeLabPods(dir, render);
 }
 
 /** Reads a render directory written by `writeRenderDir` (here or at another ref) back into the Render shape. */

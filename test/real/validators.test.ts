@@ -16,7 +16,7 @@ import * as YAML from "yaml";
 import { GKE_CHANNEL_MINORS, KIND_MINORS, minorsFor } from "../../scripts/lib/validators/kubernetesVersions";
 import { CheckovFinding, CheckovReport, findTool, runActionlint, runCheckov, schemaMinors, ToolName, validateSchemas, writeManifests } from "../../scripts/lib/validators";
 import { listStacks } from "../../scripts/lib/stackConfig";
-import { render, Render } from "./mocks";
+import { render, Render } from "../mocks";
 
 /** Skips the suite, in one printed line, when a tool is missing (fails instead under REQUIRE_TOOLS=1). */
 function needs(ctx: Mocha.Context, ...tools: ToolName[]): void {
