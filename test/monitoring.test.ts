@@ -287,6 +287,16 @@ describe("monitoring: GKE stacks", () => {
         assert.ok(!status.test('10.0.0.1 - - [29/Nov/2026:18:00:00 +0000] "GET /hub/api HTTP/1.1" 200 157 "-" "curl"'));
     });
 
+    it("every GCP resource of the monitoring waits for its API to be enabled", async () => {
+        const r = await render("sandbox", set({ "monitoring.billingAccount": "012345-6789AB-CDEF01", "monitoring.monthlyBudget": "100" }));
+        const ours = r.resources.filter((x) => x.custom && x.type.startsWith("gcp:") && x.name.startsWith("monitoring-"));
+        assert.ok(ours.length >= 12);
+        for (const x of ours) {
+            const api = x.type.startsWith("gcp:logging") ? "apis-logging" : x.type.startsWith("gcp:billing") ? "apis-billingbudgets" : "apis-monitoring";
+            assert.ok(x.dependsOn.includes(api), `${x.name} depends on ${api}: ${x.dependsOn.join(", ")}`);
+        }
+    });
+
     it("a budget on the billing account only when one is configured, notifying the channels", async () => {
         assert.strictEqual(resourcesOf(await render("demo"), "gcp:billing/budget:Budget").length, 0);
         const r = await render("demo", set({ "monitoring.billingAccount": "012345-6789AB-CDEF01", "monitoring.monthlyBudget": "450.5" }));
