@@ -108,28 +108,26 @@ export function hubPodMonitoring(stack: string, hubNamespace: string): PodMonito
     };
 }
 
-/** The NGINX controller's exporter (NGINX stub status and controller metrics). */
-export function nginxPodMonitoring(): PodMonitoringSpec {
+/** A chart's exporter: `/metrics` on a numbered port of pods selected by the chart's labels. */
+function chartPodMonitoring(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, port: number): PodMonitoringSpec {
     return {
-        name: JOBS.nginx,
-        namespace: INGRESS_NAMESPACE,
+        name,
+        namespace,
         spec: {
-            selector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
-            endpoints: [{ port: NGINX_METRICS_PORT, path: "/metrics", interval: SCRAPE_INTERVAL }],
+            selector: { matchLabels: { ...podLabels } },
+            endpoints: [{ port, path: "/metrics", interval: SCRAPE_INTERVAL }],
         },
     };
 }
 
+/** The NGINX controller's exporter (NGINX stub status and controller metrics). */
+export function nginxPodMonitoring(): PodMonitoringSpec {
+    return chartPodMonitoring(JOBS.nginx, INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, NGINX_METRICS_PORT);
+}
+
 /** cert-manager's controller (certificate expiry and readiness). */
 export function certManagerPodMonitoring(): PodMonitoringSpec {
-    return {
-        name: JOBS.certManager,
-        namespace: CERT_MANAGER_NAMESPACE,
-        spec: {
-            selector: { matchLabels: { ...CERT_MANAGER_CONTROLLER_POD_LABELS } },
-            endpoints: [{ port: CERT_MANAGER_METRICS_PORT, path: "/metrics", interval: SCRAPE_INTERVAL }],
-        },
-    };
+    return chartPodMonitoring(JOBS.certManager, CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_METRICS_PORT);
 }
 
 /** The NFS server's two exporters, in whichever namespace the homes component runs it. */
