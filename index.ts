@@ -12,6 +12,7 @@ import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
+import { Monitoring, monitoringNotes } from "./components/monitoring";
 import { commonLabels, COMPONENTS, gcpLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
@@ -189,7 +190,33 @@ export = async (): Promise<Record<string, unknown>> => {
         k8sOpts,
     );
 
-    // 7. Outputs.
+    // 7. Monitoring (GKE only): metrics collection, alerts, the uptime check, the dashboard.
+    // The NFS server runs in the hub namespace here; its exporters are scraped where it runs.
+    const monitoringNote = monitoringNotes(settings);
+    for (const note of monitoringNote) pulumi.log.warn(note);
+    if (platform && settings.monitoring.enabled) {
+        const mon = settings.monitoring;
+        new Monitoring(
+            "monitoring",
+            {
+                stack: settings.stack,
+                project: settings.gcp!.project,
+                hostname: settings.hostname,
+                clusterName: cluster.name,
+                hubNamespace: settings.hub.namespace,
+                homesNamespace: settings.hub.namespace,
+                notificationEmails: mon.notificationEmails,
+                spawnFailureThreshold: mon.spawnFailureThreshold,
+                validateTls: ingress.acmeServer === "production",
+                secretsRotation: settings.secrets.rotation,
+                budget: mon.billingAccount ? { billingAccount: mon.billingAccount, amount: mon.monthlyBudget! } : undefined,
+                kubernetesDependsOn: [namespace, edge.ingressController, edge.certManager],
+            },
+            k8sOpts,
+        );
+    }
+
+    // 8. Outputs.
     return {
         platform: settings.platform,
         url: edge.url,
@@ -212,5 +239,6 @@ export = async (): Promise<Record<string, unknown>> => {
             : { kubeContext: settings.kubeContext }),
         nfsServerIp: storage.nfsServerIp,
         homesClaimName: storage.homesClaimName,
+        monitoringNotes: monitoringNote,
     };
 };

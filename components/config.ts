@@ -443,6 +443,39 @@ const secretsSchema = z
     })
     .describe("Generated secrets.");
 
+const monitoringSchema = z
+    .strictObject({
+        enabled: z
+            .boolean()
+            .default(true)
+            .describe(
+                "GKE stacks: declare metrics collection, alert policies, the uptime check and the dashboard. " +
+                    "`local` declares none of them (no Cloud Monitoring there).",
+            ),
+        notificationEmails: z
+            .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address"))
+            .default([])
+            .describe("Email addresses every alert goes to. Empty: alerts open incidents in the console only (the stack says so)."),
+        spawnFailureThreshold: z
+            .number()
+            .int("must be a whole number")
+            .min(1, "must be >= 1")
+            .max(1000, "must be <= 1000")
+            .default(3)
+            .describe("Failed lab spawns within 15 minutes that raise the failed-spawns alert."),
+        billingAccount: z
+            .string()
+            .regex(/^[A-F0-9]{6}-[A-F0-9]{6}-[A-F0-9]{6}$/, "must be a billing account id such as 012345-6789AB-CDEF01")
+            .optional()
+            .describe("Billing account of the project; when set with `monthlyBudget`, a budget alert is declared on it."),
+        monthlyBudget: z
+            .number()
+            .positive("must be a positive amount")
+            .optional()
+            .describe("Monthly budget, in the billing account's currency, for the budget alert (50 %, 90 %, 100 % and forecast 100 %)."),
+    })
+    .describe("Monitoring: alerts, uptime check, dashboard, budget (GKE stacks).");
+
 /** The jupyterlabdemo namespace: every allowed top-level key. */
 export const projectSchema = z.strictObject({
     platform: z
@@ -465,6 +498,7 @@ export const projectSchema = z.strictObject({
     lab: labSchema.prefault({}),
     ingress: ingressSchema.prefault({}),
     secrets: secretsSchema.prefault({}),
+    monitoring: monitoringSchema.prefault({}),
     githubClientSecret: z
         .string()
         .optional()
@@ -548,6 +582,7 @@ export interface Settings {
     readonly lab: ProjectConfig["lab"];
     readonly ingress: ProjectConfig["ingress"];
     readonly secrets: ProjectConfig["secrets"];
+    readonly monitoring: ProjectConfig["monitoring"];
     /** Which secret keys are set; their values are read only as secret outputs. */
     readonly secretsPresent: ReadonlySet<SecretKey>;
 }
@@ -743,6 +778,18 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
             fail(`${key}.end`, `must be at most ${MAX_EXCLUSION_DAYS[e.scope]} days after start with scope ${e.scope} (a GKE limit), got ${Math.ceil(days)} days`);
         }
     });
+
+    const mon = cfg.monitoring;
+    if (cfg.platform === "local") {
+        if (mon.notificationEmails.length > 0) fail(`${ns}:monitoring.notificationEmails`, "must not be set when platform is local (local declares no Cloud Monitoring)");
+        if (mon.billingAccount) fail(`${ns}:monitoring.billingAccount`, "must not be set when platform is local (local declares no GCP resources)");
+    }
+    if (mon.billingAccount && mon.monthlyBudget === undefined) {
+        fail(`${ns}:monitoring.monthlyBudget`, "is required with monitoring.billingAccount (the budget's monthly amount)");
+    }
+    if (mon.monthlyBudget !== undefined && !mon.billingAccount) {
+        fail(`${ns}:monitoring.billingAccount`, "is required with monitoring.monthlyBudget (the billing account the budget watches)");
+    }
 
     if (cfg.hub.authenticator === "dummy") {
         if (cfg.platform !== "local") fail(`${ns}:hub.authenticator`, `may be "dummy" only when platform is local, got "dummy"`);

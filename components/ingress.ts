@@ -226,6 +226,9 @@ export function nginxIngressValues(
                     : {}),
             },
         },
+        // Metrics for Managed Service for Prometheus (PodMonitoring nginx-ingress, port 9113); a
+        // NetworkPolicy admits only the collector to the port (components/monitoring).
+        prometheus: { create: true, port: 9113, scheme: "http" },
     };
 }
 
@@ -234,6 +237,9 @@ export function certManagerValues(placement: Placement): Record<string, unknown>
     const on = placementValues(placement);
     return {
         crds: { enabled: true, keep: true },
+        // Controller metrics on 9402 for Managed Service for Prometheus (PodMonitoring cert-manager);
+        // no ServiceMonitor or PodMonitor of the Prometheus Operator (no such CRDs here).
+        prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
         // Leader-election leases in cert-manager's own namespace, not kube-system.
         global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
         resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },

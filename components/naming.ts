@@ -25,6 +25,7 @@ export const COMPONENTS = {
     ingress: "ingress",
     certManager: "cert-manager",
     namespace: "namespace",
+    monitoring: "monitoring",
 } as const;
 
 /** Labels that select a component's pods; stable for the life of a Deployment. */

@@ -30,6 +30,19 @@ const PRICES: PriceTable = {
             prices: { "forwarding-rule": 0.03, "static-ip-in-use": 0.01, "static-ip-unused": 0.02, "vm-external-ip": 0.01 },
         },
         nat: { unit: "h", date: "2026-01-01", source: "test", prices: { "gateway-per-vm": 0.002, "gateway-max": 0.05, "nat-ip": 0.01 } },
+        monitoring: {
+            unit: "various",
+            date: "2026-01-01",
+            source: "test",
+            prices: {
+                "prometheus-per-million-samples": 0.1,
+                "uptime-per-1000-executions": 0.5,
+                "uptime-free-executions-per-project": 10000,
+                "alert-condition-per-month": 2,
+                "metric-ingestion-per-mib": 0.25,
+                "metric-free-mib-per-billing-account": 1,
+            },
+        },
     },
 };
 
@@ -162,6 +175,62 @@ describe("cost estimate", () => {
             close(lineOf(e2, "volume claim hub-db").idle, 1, "10 GB minimum x 0.1");
             close(lineOf(e2, "volume claim fast").idle, 4, "20 GB x pd-ssd 0.2");
             assert.ok(!e2.lines.some((l) => l.item.startsWith("volume claim homes")));
+        });
+    });
+
+    describe("monitoring: samples, uptime checks, alert conditions, log-based metrics", () => {
+        // A 100-hour month is 360,000 s: a 60 s scrape is 6,000 scrapes, a 60 s uptime check 6,000 executions per location.
+        const monitoringStack = (extra: RenderedResource[]): Render => smallStack({ extra });
+        const find = (e: CostEstimate, start: string) => {
+            const l = e.lines.find((x) => x.item.startsWith(start));
+            assert.ok(l, `no line starting "${start}" in ${e.lines.map((x) => x.item).join(" | ")}`);
+            return l;
+        };
+
+        it("prices Prometheus samples from each job's assumed series and its scrape interval", () => {
+            const e = estimateCost(monitoringStack([
+                res("kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "m-hub", { metadata: { name: "hub" }, spec: { endpoints: [{ interval: "60s" }] } }),
+                res("kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "m-certs", { metadata: { name: "cert-manager" }, spec: { endpoints: [{ interval: "2m" }] } }),
+            ]), PRICES);
+            const l = find(e, "Managed Service for Prometheus samples (2 scrape jobs)");
+            // hub: 400 series x 6,000 scrapes = 2.4 M; cert-manager: 150 x 3,000 = 0.45 M.
+            assert.strictEqual(l.quantity.idle, 2.85);
+            assert.strictEqual(Math.round(l.idle * 1000) / 1000, 0.285);
+            assert.match(l.note ?? "", /no free allotment/);
+        });
+
+        it("prices uptime executions per probe location and subtracts the free allotment, never below zero", () => {
+            const check = res("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig", "up", { period: "60s", selectedRegions: ["USA", "EUROPE", "ASIA_PACIFIC"] });
+            const e = estimateCost(monitoringStack([check]), PRICES);
+            // USA has three locations: 5 x 6,000 = 30,000 executions = 30 thousand at $0.5.
+            assert.strictEqual(find(e, "uptime check executions").quantity.idle, 30);
+            assert.strictEqual(find(e, "uptime check executions").idle, 15);
+            assert.strictEqual(find(e, "uptime check free allotment").idle, -5, "10,000 free executions = 10 thousand");
+            const small = estimateCost(monitoringStack([{ ...check, inputs: { period: "600s", selectedRegions: ["EUROPE"] } }]), PRICES);
+            assert.strictEqual(find(small, "uptime check executions").idle + find(small, "uptime check free allotment").idle, 0, "600 executions: all free");
+        });
+
+        it("prices each alert condition per month and a log-based metric's points, less its free allotment", () => {
+            const e = estimateCost(monitoringStack([
+                res("gcp:monitoring/alertPolicy:AlertPolicy", "a1", { conditions: [{}, {}] }),
+                res("gcp:monitoring/alertPolicy:AlertPolicy", "a2", { conditions: [{}] }),
+                res("gcp:logging/metric:Metric", "errors", {}),
+                res("gcp:monitoring/dashboard:Dashboard", "dash", {}),
+                res("gcp:monitoring/notificationChannel:NotificationChannel", "mail", {}),
+            ]), PRICES);
+            assert.strictEqual(find(e, "alert policy conditions").idle, 6, "3 conditions x $2");
+            // 6,000 points x 8 bytes = 48,000 bytes.
+            const points = find(e, "log-based metric points");
+            assert.strictEqual(points.quantity.idle, 48000 / 2 ** 20);
+            assert.strictEqual(points.idle + find(e, "metric ingestion free allotment").idle, 0, "within the free MiB");
+            assert.ok(!e.lines.some((l) => /dashboard|channel/i.test(l.item)), "dashboards and channels are free");
+        });
+
+        it("the real GKE stacks price the monitoring they declare", async () => {
+            const e = estimateCost(await render("sandbox"), loadPrices());
+            assert.ok(find(e, "Managed Service for Prometheus samples (4 scrape jobs)").idle > 0);
+            assert.strictEqual(find(e, "alert policy conditions").quantity.idle, 8);
+            assert.strictEqual(find(e, "uptime check executions").idle + find(e, "uptime check free allotment").idle, 0, "one check every minute from 5 locations is within the free million");
         });
     });
 

@@ -236,8 +236,12 @@ describe("lab: NetworkPolicies", () => {
 
     it("declares one policy per protected component, selecting its pods", () => {
         const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p]));
-        // acme-http01-solver is the edge's (it admits the ingress controller to cert-manager's solver pods).
-        assert.deepStrictEqual(Object.keys(byName).sort(), ["acme-http01-solver", "hub", "image-puller", "lab", "nfs-server", "proxy"]);
+        // acme-http01-solver is the edge's (it admits the ingress controller to cert-manager's solver pods);
+        // cert-manager-controller, hub-metrics-collector and nginx-ingress-controller are the monitoring's
+        // (they admit the metrics collector).
+        assert.deepStrictEqual(Object.keys(byName).sort(), [
+            "acme-http01-solver", "cert-manager-controller", "hub", "hub-metrics-collector", "image-puller", "lab", "nfs-server", "nginx-ingress-controller", "proxy",
+        ]);
         for (const [name, component] of Object.entries({ hub: "hub", "image-puller": "image-puller", lab: "lab", "nfs-server": "nfs-server", proxy: "proxy" })) {
             assert.deepStrictEqual(byName[name].spec.podSelector.matchLabels, selectorLabels("sandbox", component));
             assert.strictEqual(byName[name].metadata.namespace, NS);

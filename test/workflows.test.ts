@@ -300,6 +300,14 @@ describe("GitHub Actions workflows", () => {
             assert.strictEqual(job.environment, "sandbox");
         });
 
+        it("runs the smoke test of sandbox after pulumi up, failing the job when it fails", () => {
+            const names = job.steps.map((st) => st.uses?.split("@")[0] ?? st.run ?? "");
+            const smoke = job.steps.findIndex((st) => /npm run smoke -- --stack sandbox/.test(st.run ?? ""));
+            assert.ok(smoke > names.indexOf("pulumi/actions"), "after pulumi up");
+            assert.match(job.steps[smoke].run ?? "", /&& exit 0[\s\S]*exit 1\s*$/, "exits 1 when every try fails");
+            assert.ok(!("continue-on-error" in job.steps[smoke]), "a failure fails the job");
+        });
+
         it("never runs two deploys at once, and never cancels one in progress", () => {
             assert.deepStrictEqual(wf.concurrency, { group: "deploy-sandbox", "cancel-in-progress": false });
         });
@@ -317,6 +325,15 @@ describe("GitHub Actions workflows", () => {
             assert.strictEqual(up[0].needs, "preview", "the reviewer approves after the preview");
             assert.match(String(wf.jobs.preview.if), /github\.ref == 'refs\/heads\/main'/);
             assert.strictEqual(wf.jobs.preview.environment, "preview", "the preview needs no approval, and only the preview token");
+        });
+
+        it("runs the smoke test of demo after pulumi up, failing the job when it fails", () => {
+            const up = Object.values(wf.jobs).find((j) => uses(j, "pulumi/actions").some((st) => st.with?.command === "up"))!;
+            const names = up.steps.map((st) => st.uses?.split("@")[0] ?? st.run ?? "");
+            const smoke = up.steps.findIndex((st) => /npm run smoke -- --stack demo/.test(st.run ?? ""));
+            assert.ok(smoke > names.indexOf("pulumi/actions"), "after pulumi up");
+            assert.match(up.steps[smoke].run ?? "", /&& exit 0[\s\S]*exit 1\s*$/, "exits 1 when every try fails");
+            assert.ok(!("continue-on-error" in up.steps[smoke]), "a failure fails the job");
         });
 
         it("never runs two demo deploys at once", () => {

@@ -156,3 +156,17 @@ c.KubeSpawner.http_timeout = lab["httpTimeoutSeconds"]
 # --- Idle culler (a hub-managed service with only the scopes it needs) ---
 c.JupyterHub.services = [hooks.culler_service(lab, f"http://localhost:{hub_service['port']}/hub/api")]
 c.JupyterHub.load_roles = [hooks.culler_role()]
+
+# --- Metrics (Managed Service for Prometheus) -----------------------------------------------
+# /hub/metrics is served on the API port, which the proxy and the labs reach, and through the
+# proxy on the public URL, so it stays authenticated (JupyterHub's default, stated here). The
+# collector presents the token of the `metrics-collector` service, whose only scope is
+# read:metrics; the token comes from the `hub-metrics-token` Secret (components/monitoring).
+# Without it (local stacks have no collector) no such service exists.
+c.JupyterHub.authenticate_prometheus = True
+metrics_token = os.environ.get("JUPYTERHUB_METRICS_TOKEN", "")
+if metrics_token:
+    c.JupyterHub.services.append({"name": "metrics-collector", "api_token": metrics_token})
+    c.JupyterHub.load_roles.append(
+        {"name": "metrics-collector", "scopes": ["read:metrics"], "services": ["metrics-collector"]}
+    )

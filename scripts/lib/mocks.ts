@@ -36,6 +36,8 @@ const COMPUTED_OUTPUTS: Record<string, readonly string[]> = {
     "gcp:container/nodePool:NodePool": ["version", "instanceGroupUrls"],
     "gcp:serviceaccount/account:Account": ["email", "member", "uniqueId"],
     "gcp:dns/managedZone:ManagedZone": ["dnsName"],
+    "gcp:monitoring/notificationChannel:NotificationChannel": ["name"],
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": ["uptimeCheckId", "name"],
     "kubernetes:core/v1:Service": ["spec.clusterIP"],
     "random:index/randomId:RandomId": ["hex", "b64Std", "b64Url", "dec"],
     "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
