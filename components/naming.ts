@@ -108,3 +108,10 @@ export function publicUrl(hostname: string): string {
 export function oauthCallbackUrl(hostname: string): string {
     return `https://${hostname}/hub/oauth_callback`;
 }
+
+/**
+ * The hub's metrics token: the Secret (hub namespace) the monitoring declares and the collector
+ * reads, its key, and the environment variable the hub Deployment passes it in
+ * (jupyterhub_config.py registers it as the `metrics-collector` service, scope `read:metrics` only).
+ */
+export const HUB_METRICS_TOKEN = { secretName: "hub-metrics-token", key: "token", env: "JUPYTERHUB_METRICS_TOKEN" } as const;

@@ -244,6 +244,11 @@ describe("GKE platform", () => {
         assert.deepStrictEqual(c.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION", enabled: false });
     });
 
+    it("runs Managed Prometheus' collector and the kube-state pod metrics the monitoring reads", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.monitoringConfig, { enableComponents: ["SYSTEM_COMPONENTS", "POD"], managedPrometheus: { enabled: true } });
+    });
+
     it("declares the configured maintenance exclusions beside the daily window", async () => {
         const r = await render(
             "sandbox",

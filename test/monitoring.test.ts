@@ -129,6 +129,11 @@ describe("monitoring: GKE stacks", () => {
         const binding = k8s(r, "RoleBinding", "gmp-collector-metrics-token");
         assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "collector", namespace: "gmp-system" }]);
         assert.strictEqual(binding.metadata.namespace, "jupyterhub");
+        // The hub reads the same Secret: without it the hub refuses the collector's scrape.
+        const hubEnv = k8s(r, "Deployment", "hub").spec.template.spec.containers[0].env as Inputs[];
+        assert.deepStrictEqual(hubEnv.find((e) => e.name === "JUPYTERHUB_METRICS_TOKEN")?.valueFrom, {
+            secretKeyRef: { name: "hub-metrics-token", key: "token", optional: true },
+        });
     });
 
     it("NetworkPolicies admit the managed collector, and nothing else, on each metrics port", async () => {

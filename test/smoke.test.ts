@@ -315,7 +315,7 @@ describe("smoke test: command line", () => {
                 // Run off the test's event loop: the fake platform must keep answering.
                 const child = spawn(
                     process.execPath,
-                    ["-r", "ts-node/register/transpile-only", "scripts/smoke.ts", "--url", p.url, "--http-port", String(p.httpPort), "--ca", ca, "--client-id", CLIENT_ID],
+                    ["-r", "./scripts/register.js", "scripts/smoke.ts", "--url", p.url, "--http-port", String(p.httpPort), "--ca", ca, "--client-id", CLIENT_ID],
                     { cwd: path.join(__dirname, ".."), env: process.env },
                 );
                 let stdout = "";

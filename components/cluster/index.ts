@@ -184,6 +184,10 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // The homes disk is attached through the PD CSI driver: turned on explicitly rather
                 // than relying on the default of new clusters.
                 addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+                // Managed Service for Prometheus runs the collector that scrapes the PodMonitorings
+                // (components/monitoring); POD adds kube-state pod metrics, which the dashboard's
+                // pending-labs chart reads. Set explicitly so neither depends on GKE's defaults.
+                monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS", "POD"], managedPrometheus: { enabled: true } },
                 resourceLabels: labels,
             },
             {

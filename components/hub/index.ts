@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ANNOTATIONS, commonLabels, COMPONENTS, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 // Type only: lab.ts imports this module, and a type import leaves no runtime cycle.
 import type { LabSettings } from "../lab";
@@ -347,6 +347,12 @@ export class Hub extends pulumi.ComponentResource {
                                         secretEnv("JPY_COOKIE_SECRET", a.secretName, HUB_SECRET_KEYS.cookieSecret),
                                         secretEnv("CONFIGPROXY_AUTH_TOKEN", a.secretName, HUB_SECRET_KEYS.proxyToken),
                                         secretEnv("JUPYTERHUB_CRYPT_KEY", a.secretName, HUB_SECRET_KEYS.cryptKey),
+                                        // The metrics collector's token (GKE stacks' monitoring declares the
+                                        // Secret); optional, so a stack without monitoring starts the hub too.
+                                        {
+                                            name: HUB_METRICS_TOKEN.env,
+                                            valueFrom: { secretKeyRef: { name: HUB_METRICS_TOKEN.secretName, key: HUB_METRICS_TOKEN.key, optional: true } },
+                                        },
                                         ...authEnv,
                                     ],
                                     volumeMounts: [

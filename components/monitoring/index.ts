@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { INGRESS_NAMESPACE } from "../ingress";
-import { commonLabels, COMPONENTS } from "../naming";
+import { commonLabels, COMPONENTS, HUB_METRICS_TOKEN } from "../naming";
 import {
     AlertContext,
     alertSpecs,
@@ -33,7 +33,6 @@ import {
     certManagerPodMonitoring,
     certManagerPolicy,
     GMP_COLLECTOR,
-    HUB_METRICS_TOKEN_SECRET,
     hubMetricsPolicy,
     hubPodMonitoring,
     NetworkPolicySpec,
@@ -134,9 +133,9 @@ export class Monitoring extends pulumi.ComponentResource {
         new k8s.core.v1.Secret(
             `${name}-hub-metrics-token`,
             {
-                metadata: { name: HUB_METRICS_TOKEN_SECRET.name, namespace: args.hubNamespace, labels },
+                metadata: { name: HUB_METRICS_TOKEN.secretName, namespace: args.hubNamespace, labels },
                 type: "Opaque",
-                stringData: { [HUB_METRICS_TOKEN_SECRET.key]: token.hex },
+                stringData: { [HUB_METRICS_TOKEN.key]: token.hex },
             },
             k8sOpts,
         );

@@ -27,7 +27,7 @@ import {
     INGRESS_CONTROLLER_POD_LABELS,
     INGRESS_NAMESPACE,
 } from "../ingress";
-import { COMPONENTS, namespaceSelector, selectorLabels } from "../naming";
+import { COMPONENTS, HUB_METRICS_TOKEN, namespaceSelector, selectorLabels } from "../naming";
 
 /** The API version and kind of Managed Service for Prometheus' scrape configuration. */
 export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind: "PodMonitoring" } as const;
@@ -46,13 +46,6 @@ export const GMP_COLLECTOR = {
 /** How often every target is scraped. 60 s: dashboards and 5-minute alerts need no more, and samples are billed. */
 export const SCRAPE_INTERVAL = "60s";
 
-/** The Secret (hub namespace) holding the hub metrics token, and its key. */
-export const HUB_METRICS_TOKEN_SECRET = { name: "hub-metrics-token", key: "token" } as const;
-/**
- * The environment variable the hub reads the token from (jupyterhub_config.py registers it as the
- * `metrics-collector` service with the `read:metrics` scope only).
- */
-export const HUB_METRICS_TOKEN_ENV = "JUPYTERHUB_METRICS_TOKEN";
 
 /** Metrics ports of the charts (their defaults, set explicitly in the values in ingress.ts). */
 export const NGINX_METRICS_PORT = 9113;
@@ -100,7 +93,7 @@ export function hubPodMonitoring(stack: string, hubNamespace: string): PodMonito
                     interval: SCRAPE_INTERVAL,
                     authorization: {
                         type: "Bearer",
-                        credentials: { secret: { name: HUB_METRICS_TOKEN_SECRET.name, key: HUB_METRICS_TOKEN_SECRET.key } },
+                        credentials: { secret: { name: HUB_METRICS_TOKEN.secretName, key: HUB_METRICS_TOKEN.key } },
                     },
                 },
             ],
@@ -217,5 +210,5 @@ export function certManagerPolicy(): NetworkPolicySpec {
  * it (prometheus-engine e2e/authorization_test.go grants exactly that, by resource name).
  */
 export function tokenReaderRules(): { apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }[] {
-    return [{ apiGroups: [""], resources: ["secrets"], resourceNames: [HUB_METRICS_TOKEN_SECRET.name], verbs: ["get", "list", "watch"] }];
+    return [{ apiGroups: [""], resources: ["secrets"], resourceNames: [HUB_METRICS_TOKEN.secretName], verbs: ["get", "list", "watch"] }];
 }
