@@ -17,7 +17,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HUB_SERVICES } from "./hub/index";
-import { commonLabels, COMPONENTS, namespaceSelector, Placement, publicUrl } from "./naming";
+import { commonLabels, COMPONENTS, namespaceSelector, Placement, podSecurityLabels, publicUrl } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and pinned versions (contracts other components rely on)
@@ -327,8 +327,11 @@ export class Edge extends pulumi.ComponentResource {
                     name: INGRESS_NAMESPACE,
                     labels: {
                         ...commonLabels(r.stack, COMPONENTS.ingressController),
-                        // NIC runs as non-root with NET_BIND_SERVICE: baseline, not restricted.
-                        "pod-security.kubernetes.io/enforce": "baseline",
+                        // Restricted: with the values below the chart's controller pod runs as uid
+                        // 101, non-root, no privilege escalation, every capability dropped but
+                        // NET_BIND_SERVICE (the one restricted allows), seccomp RuntimeDefault, no
+                        // host namespaces or ports.
+                        ...podSecurityLabels("restricted"),
                     },
                 },
             },
@@ -341,8 +344,9 @@ export class Edge extends pulumi.ComponentResource {
                     name: CERT_MANAGER_NAMESPACE,
                     labels: {
                         ...commonLabels(r.stack, COMPONENTS.certManager),
-                        // The chart's pods run non-root, no privilege escalation, all capabilities dropped.
-                        "pod-security.kubernetes.io/enforce": "restricted",
+                        // The chart's pods (controller, webhook, cainjector, startupapicheck) run
+                        // non-root, seccomp RuntimeDefault, no privilege escalation, all capabilities dropped.
+                        ...podSecurityLabels("restricted"),
                     },
                 },
             },

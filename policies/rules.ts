@@ -11,6 +11,7 @@ import { helmChartPinned } from "./helmChartPinned";
 import { hubAccessRestricted, hubAccessRestrictedLocal } from "./hubAccessRestricted";
 import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
+import { namespacePodSecurity } from "./namespacePodSecurity";
 import { ingressTls } from "./ingressTls";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
@@ -39,6 +40,7 @@ export const rules: Policies = [
     helmChartPinned,
     hubAccessRestricted,
     hubAccessRestrictedLocal,
+    namespacePodSecurity,
 ];
 
 /**
