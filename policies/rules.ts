@@ -13,6 +13,7 @@ import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
 import { namespacePodSecurity } from "./namespacePodSecurity";
 import { ingressTls } from "./ingressTls";
+import { labAdmissionPolicy } from "./labAdmissionPolicy";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
@@ -41,6 +42,7 @@ export const rules: Policies = [
     hubAccessRestricted,
     hubAccessRestrictedLocal,
     namespacePodSecurity,
+    labAdmissionPolicy,
 ];
 
 /**
