@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
-import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
+import { API_SERVER_PORTS, Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
 import { commonLabels, COMPONENTS, podSecurityLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
@@ -157,6 +157,8 @@ export = async (): Promise<Record<string, unknown>> => {
             // GKE: keep client addresses. Local: any node answers (client addresses do not matter there).
             externalTrafficPolicy: platform ? "Local" : "Cluster",
             nodePorts: !platform && ingress.localServiceType === "NodePort" ? LOCAL_NODE_PORTS : undefined,
+            nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
+            apiServerPorts: platform ? API_SERVER_PORTS.gke : API_SERVER_PORTS.local,
             dns:
                 platform && ingress.dnsZone
                     ? { project: ingress.dnsProject ?? settings.gcp!.project, managedZone: ingress.dnsZone }

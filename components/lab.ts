@@ -9,7 +9,7 @@
  * |-------------|---------------------------------------------------|-------------------------------------------------|
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
  * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
- * | proxy       | hub pods on 8001; ingress controller pods on 8000 | (unrestricted)                                  |
+ * | proxy       | hub pods on 8001; on 8000 pods of the ingress namespace carrying NETWORK_ACCESS_LABELS.proxy | (unrestricted) |
  * | nfs-server  | the node range, on the NFS ports                  | (unrestricted)                                  |
  * | image-puller| nothing                                           | nothing                                         |
  *
@@ -21,8 +21,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { HUB_NAMES, HUB_SERVICES } from "./hub/index";
-import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "./ingress";
-import { commonLabels, COMPONENTS, namespaceSelector, Placement, selectorLabels } from "./naming";
+import { INGRESS_NAMESPACE } from "./ingress";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
 
@@ -33,11 +33,8 @@ export const LAB_PORT = 8888;
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
 
-/** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
-export const CLUSTER_DNS = {
-    namespace: "kube-system",
-    podLabels: { "k8s-app": "kube-dns" },
-} as const;
+/** Cluster DNS pods: defined beside the other names, since the edge's policies reach them too. */
+export { CLUSTER_DNS } from "./naming";
 
 /**
  * Ranges a lab never reaches: RFC 1918, shared address space (RFC 6598), link-local (the cloud
@@ -523,8 +520,10 @@ export class Lab extends pulumi.ComponentResource {
                     {
                         from: [
                             {
+                                // The edge labels its controller's pods with the access label; the
+                                // proxy needs to know nothing else about them.
                                 namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
-                                podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
+                                podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
                             },
                         ],
                         ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],

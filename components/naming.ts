@@ -125,3 +125,19 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
     }
     return labels;
 }
+
+/**
+ * Network access labels: a component admits pods carrying its label instead of knowing another
+ * component's internals (the pattern of z2jh's `hub.jupyter.org/network-access-*`). The value is
+ * always "true".
+ */
+export const NETWORK_ACCESS_LABELS = {
+    /** On pods allowed to reach the proxy's public port (the ingress controller's). */
+    proxy: "jupyterlabdemo.io/network-access-proxy",
+} as const;
+
+/** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
+export const CLUSTER_DNS = {
+    namespace: "kube-system",
+    podLabels: { "k8s-app": "kube-dns" },
+} as const;

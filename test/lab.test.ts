@@ -7,7 +7,7 @@ import { parseSettings } from "../components/config";
 import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
 import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
-import { scheduleOn, selectorLabels } from "../components/naming";
+import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
 
@@ -222,8 +222,10 @@ describe("lab: NetworkPolicies", () => {
     const puller = pod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     // The controller's pods as the chart labels them, in the edge component's namespace.
-    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.40" };
-    const fakeIngress: Endpoint = { namespace: "default", labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.3.40" };
+    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxy]: "true" }, ip: "10.16.0.40" };
+    const fakeIngress: Endpoint = { namespace: "default", labels: { ...ingress.labels }, ip: "10.16.3.40" };
+    // A pod of the ingress namespace with the chart's labels but without the access label.
+    const unlabelled: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.41" };
     const node: Endpoint = { ip: "10.10.0.5" };
     const internet: Endpoint = { ip: "140.82.112.3" };
     const metadata: Endpoint = { ip: "169.254.169.254" };
@@ -235,7 +237,7 @@ describe("lab: NetworkPolicies", () => {
     });
 
     it("declares one policy per protected component, selecting its pods", () => {
-        const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p]));
+        const byName = Object.fromEntries(policies.filter((p) => p.metadata.namespace === NS).map((p) => [p.metadata.name, p]));
         // acme-http01-solver is the edge's (it admits the ingress controller to cert-manager's solver pods).
         assert.deepStrictEqual(Object.keys(byName).sort(), ["acme-http01-solver", "hub", "image-puller", "lab", "nfs-server", "proxy"]);
         for (const [name, component] of Object.entries({ hub: "hub", "image-puller": "image-puller", lab: "lab", "nfs-server": "nfs-server", proxy: "proxy" })) {
@@ -282,6 +284,7 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!allowed(policies, ingress, proxy, 8001), "ingress controller to proxy API");
         assert.ok(!allowed(policies, lab, proxy, 8000), "lab to public port");
         assert.ok(!allowed(policies, fakeIngress, proxy, 8000), "look-alike pod in another namespace");
+        assert.ok(!allowed(policies, unlabelled, proxy, 8000), "ingress namespace pod without the access label");
     });
 
     it("NFS server: only the node range, only NFS ports", () => {
