@@ -12,12 +12,14 @@ import { hubAccessRestricted, hubAccessRestrictedLocal } from "./hubAccessRestri
 import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
 import { namespacePodSecurity } from "./namespacePodSecurity";
+import { networkPolicyNotAllowAll } from "./networkPolicyNotAllowAll";
 import { ingressTls } from "./ingressTls";
 import { labAdmissionPolicy } from "./labAdmissionPolicy";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
+import { secretValuesStaySecret } from "./secretValuesStaySecret";
 import { userDataDiskProtected } from "./userDataDiskProtected";
 import { userDataDiskSnapshotted } from "./userDataDiskSnapshotted";
 
@@ -43,6 +45,8 @@ export const rules: Policies = [
     hubAccessRestrictedLocal,
     namespacePodSecurity,
     labAdmissionPolicy,
+    networkPolicyNotAllowAll,
+    secretValuesStaySecret,
 ];
 
 /**
