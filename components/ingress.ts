@@ -107,6 +107,9 @@ export const LOCAL_NODE_PORTS = { http: 30080, https: 30443 } as const;
  */
 export const API_SERVER_PORTS = { gke: [443], local: [6443, 8443] } as const;
 
+/** pulumi-kubernetes' per-object switch: force server-side apply over other field managers. */
+export const PATCH_FORCE = "pulumi.com/patchForce";
+
 /** Idle kernels and terminals keep a websocket open for a long time: one hour before nginx cuts it. */
 export const PROXY_TIMEOUT = "3600s";
 /** HSTS max-age: one year. Browsers ignore the header over a connection with certificate errors. */
@@ -330,6 +333,13 @@ export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "max
         // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
         // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
         ...(r.acme ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
+        // Edit-in-place makes cert-manager a second writer of `spec.rules`: it adds the challenge
+        // path with an Update, which takes the atomic list from Pulumi's field manager, so the next
+        // server-side apply (a hostname change, or any update during a challenge) would fail with a
+        // conflict. Forcing lets Pulumi's apply win; if that drops a pending challenge's path,
+        // cert-manager puts it back: it re-runs Present (ensureIngress) before every self-check.
+        // Only this Ingress, and only with ACME: every other object still stops on a conflict.
+        ...(r.acme ? { [PATCH_FORCE]: "true" } : {}),
         "nginx.org/websocket-services": PROXY_PUBLIC.name,
         "nginx.org/proxy-read-timeout": PROXY_TIMEOUT,
         "nginx.org/proxy-send-timeout": PROXY_TIMEOUT,

@@ -262,6 +262,7 @@ describe("edge: the hub's Ingress", () => {
         assert.deepStrictEqual(hubIngress(r).metadata.annotations, {
             "cert-manager.io/cluster-issuer": "letsencrypt-staging",
             "acme.cert-manager.io/http01-edit-in-place": "true",
+            "pulumi.com/patchForce": "true",
             "nginx.org/websocket-services": "proxy-public",
             "nginx.org/proxy-read-timeout": "3600s",
             "nginx.org/proxy-send-timeout": "3600s",
@@ -271,6 +272,21 @@ describe("edge: the hub's Ingress", () => {
             "nginx.org/hsts": "true",
             "nginx.org/hsts-max-age": "31536000",
         });
+    });
+
+    it("cert-manager's edit-in-place co-writes spec.rules: patchForce on the hub Ingress of ACME stacks, on no other object, never provider-wide", async () => {
+        for (const stack of ["sandbox", "demo", "local"]) {
+            const r = await render(stack);
+            const forced = r.resources.filter((x) => JSON.stringify(x.inputs).includes('"pulumi.com/patchForce"'));
+            const acme = stack !== "local";
+            assert.deepStrictEqual(forced.map((x) => x.name), acme ? ["edge-hub-ingress"] : [], stack);
+            const ann = hubIngress(r).metadata.annotations!;
+            assert.strictEqual(ann["pulumi.com/patchForce"], acme ? "true" : undefined, stack);
+            assert.strictEqual(ann["acme.cert-manager.io/http01-edit-in-place"], acme ? "true" : undefined, stack);
+            for (const p of r.resources.filter((x) => x.type === "pulumi:providers:kubernetes")) {
+                assert.ok(!p.inputs.enablePatchForce, `${stack}: provider ${p.name} forces every object`);
+            }
+        }
     });
 
     it("the websocket service named in the annotation is the backend's Service", async () => {
