@@ -405,6 +405,26 @@ describe("edge: DNS and outputs", () => {
     });
 });
 
+describe("Pod Security Admission labels of every namespace", () => {
+    for (const stack of ["sandbox", "demo", "local"]) {
+        it(`${stack}: edge namespaces enforce restricted, the hub namespace baseline; warn and audit restricted; v1.30 everywhere`, async () => {
+            const namespaces = k8sOf(await render(stack), "Namespace");
+            const enforce = Object.fromEntries(namespaces.map((n) => [n.metadata.name, n.metadata.labels!["pod-security.kubernetes.io/enforce"]]));
+            assert.strictEqual(enforce[INGRESS_NAMESPACE], "restricted");
+            assert.strictEqual(enforce[CERT_MANAGER_NAMESPACE], "restricted");
+            assert.strictEqual(enforce["jupyterhub"], "baseline");
+            for (const n of namespaces) {
+                const labels = n.metadata.labels!;
+                for (const mode of ["enforce", "warn", "audit"]) {
+                    assert.strictEqual(labels[`pod-security.kubernetes.io/${mode}-version`], "v1.30", `${n.metadata.name} ${mode}`);
+                }
+                assert.strictEqual(labels["pod-security.kubernetes.io/warn"], "restricted", n.metadata.name);
+                assert.strictEqual(labels["pod-security.kubernetes.io/audit"], "restricted", n.metadata.name);
+            }
+        });
+    }
+});
+
 describe("edge: NetworkPolicies of the ingress controller and cert-manager", () => {
     const cm = (component: string, ip: string): Endpoint => ({
         namespace: CERT_MANAGER_NAMESPACE,
