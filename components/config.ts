@@ -269,6 +269,13 @@ const labImageSchema = z.strictObject({
     displayName: z.string().min(1, "must not be empty").max(80, "must be at most 80 characters"),
     image: imageRef,
     default: z.boolean().default(false),
+    command: z
+        .array(z.string().min(1, "must not be empty"))
+        .min(1, "must not be empty")
+        .optional()
+        .describe(
+            "The command that starts this image's single-user server, for images that do not start with `jupyterhub-singleuser` (Rubin's sciplat-lab: `[/opt/lsst/software/jupyterlab/runlab.sh]`). Default: `jupyterhub-singleuser`.",
+        ),
 });
 
 const labSizeSchema = z.strictObject({
@@ -295,7 +302,7 @@ const labSchema = z
                     default: true,
                 },
             ])
-            .describe("The image menu: `{name, displayName, image, default}`; exactly one is the default."),
+            .describe("The image menu: `{name, displayName, image, default, command}`; exactly one is the default."),
         sizes: z
             .array(labSizeSchema)
             .min(1, "must list at least one size")

@@ -92,7 +92,7 @@ export interface LabSettings {
     readonly nodeSelector: Record<string, string>;
     readonly tolerations: ReadonlyArray<Record<string, string>>;
     /** The image menu, in menu order. */
-    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean }>;
+    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean; command?: readonly string[] }>;
     /** The size menu, in menu order; memory in bytes. */
     readonly sizes: ReadonlyArray<{
         name: string;
@@ -146,7 +146,7 @@ export function buildLabSettings(input: LabSettingsInput): LabSettings {
         componentLabel: component,
         nodeSelector: { ...(input.userPlacement.nodeSelector ?? {}) },
         tolerations: (input.userPlacement.tolerations ?? []).map((t) => ({ ...t })),
-        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default })),
+        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default, ...(i.command ? { command: [...i.command] } : {}) })),
         sizes: lab.sizes.map((s) => ({
             name: s.name,
             displayName: s.displayName,

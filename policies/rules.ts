@@ -15,6 +15,7 @@ import { namespacePodSecurity } from "./namespacePodSecurity";
 import { networkPolicyNotAllowAll } from "./networkPolicyNotAllowAll";
 import { ingressTls } from "./ingressTls";
 import { labAdmissionPolicy } from "./labAdmissionPolicy";
+import { labPodsHardened } from "./labPodsHardened";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
@@ -37,6 +38,7 @@ export const rules: Policies = [
     noHostAccess,
     privilegedAllowList,
     hubProxyNonRoot,
+    labPodsHardened,
     noDirectLoadBalancer,
     ingressTls,
     podsNetworkPolicy,

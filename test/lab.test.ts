@@ -130,14 +130,14 @@ describe("lab: the hub configuration's lab section (rendered, run in Python)", f
         assert.strictEqual(ks.profile_list.length, 1);
         assert.deepStrictEqual(Object.keys(options.image.choices), settings.lab.images.map((i) => i.name));
         for (const i of settings.lab.images) {
-            assert.deepStrictEqual(options.image.choices[i.name].kubespawner_override, { image: i.image });
+            assert.deepStrictEqual(options.image.choices[i.name].kubespawner_override, { image: i.image, ...(i.command ? { cmd: i.command } : {}) });
             assert.strictEqual(options.image.choices[i.name].default, i.default);
         }
         assert.deepStrictEqual(Object.keys(options.size.choices), settings.lab.sizes.map((s) => s.name));
         assert.strictEqual(options.size.choices.medium.default, true);
         assert.deepStrictEqual(options.image.unlisted_choice, { enabled: false });
         assert.deepStrictEqual(options.size.unlisted_choice, { enabled: false });
-        assert.strictEqual(ks.image, "ghcr.io/lsst-sqre/sciplat-lab:w_2024_50");
+        assert.strictEqual(ks.image, "quay.io/jupyter/scipy-notebook:2026-10-05");
         assert.strictEqual(ks.start_timeout, 1200);
         assert.strictEqual(ks.http_timeout, 300);
     });
