@@ -45,10 +45,12 @@ const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 /**
  * True when an image reference pins a version: a tag other than `latest`, or a digest.
  * `registry:5000/name` has a port, not a tag, so only a `:` after the last `/` counts.
+ * A reference with `@` pins only by a well-formed digest (`@sha256:` and 64 lowercase hex
+ * digits): `name@sha256:abc` is malformed, not a tag `abc`.
  */
 export function imageIsPinned(image: string): boolean {
-    if (/@sha256:[a-f0-9]{64}$/.test(image)) {
-        return true;
+    if (image.includes("@")) {
+        return /^[^@]+@sha256:[a-f0-9]{64}$/.test(image);
     }
     const lastSegment = image.slice(image.lastIndexOf("/") + 1);
     const colon = lastSegment.indexOf(":");

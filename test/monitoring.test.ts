@@ -138,17 +138,17 @@ describe("monitoring: GKE stacks", () => {
 
     it("NetworkPolicies admit the managed collector, and nothing else, on each metrics port", async () => {
         const r = await render("sandbox");
+        // The edge owns the controllers' own policies: the monitoring adds its own, never one of the same name.
+        const names = k8sOf(r, "NetworkPolicy").map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+        assert.deepStrictEqual(names.filter((n, i) => names.indexOf(n) !== i), [], "two NetworkPolicies with one name");
         const collector = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gmp-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "collector" } } };
         const hub = k8s(r, "NetworkPolicy", "hub-metrics-collector");
         assert.deepStrictEqual(hub.spec.ingress, [{ from: [collector], ports: [{ port: 8081, protocol: "TCP" }] }]);
-        const nginx = k8s(r, "NetworkPolicy", "nginx-ingress-controller");
+        const nginx = k8s(r, "NetworkPolicy", "nginx-ingress-metrics-collector");
         assert.strictEqual(nginx.metadata.namespace, INGRESS_NAMESPACE);
         assert.deepStrictEqual(nginx.spec.podSelector.matchLabels, INGRESS_CONTROLLER_POD_LABELS);
-        assert.deepStrictEqual(nginx.spec.ingress, [
-            { ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }] },
-            { from: [collector], ports: [{ port: 9113, protocol: "TCP" }] },
-        ]);
-        const certs = k8s(r, "NetworkPolicy", "cert-manager-controller");
+        assert.deepStrictEqual(nginx.spec.ingress, [{ from: [collector], ports: [{ port: 9113, protocol: "TCP" }] }]);
+        const certs = k8s(r, "NetworkPolicy", "cert-manager-metrics-collector");
         assert.deepStrictEqual(certs.spec.ingress, [{ from: [collector], ports: [{ port: 9402, protocol: "TCP" }] }]);
         for (const p of [hub, nginx, certs]) assert.deepStrictEqual(p.spec.policyTypes, ["Ingress"]);
     });

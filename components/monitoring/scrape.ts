@@ -169,32 +169,29 @@ export function hubMetricsPolicy(stack: string, hubNamespace: string): NetworkPo
 }
 
 /**
- * The ingress controller: HTTP and HTTPS from anywhere (the load balancer keeps client
- * addresses), the metrics port from the collector only. Any other port is closed. The kubelet's
- * probes come from the node, which a NetworkPolicy never blocks.
+ * The ingress controller's metrics port, from the collector only. The edge owns the controller's
+ * other policies (default deny, then HTTP and HTTPS from anywhere); policies add up, so this one
+ * opens the metrics port to the collector and to nobody else.
  */
 export function nginxPolicy(): NetworkPolicySpec {
     return {
-        name: "nginx-ingress-controller",
+        name: "nginx-ingress-metrics-collector",
         namespace: INGRESS_NAMESPACE,
         spec: {
             podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
             policyTypes: ["Ingress"],
-            ingress: [
-                { ports: [tcp(80), tcp(443)] },
-                { from: [collectorPeer()], ports: [tcp(NGINX_METRICS_PORT)] },
-            ],
+            ingress: [{ from: [collectorPeer()], ports: [tcp(NGINX_METRICS_PORT)] }],
         },
     };
 }
 
 /**
- * cert-manager's controller: nothing calls it but the collector (it calls out: the API server,
- * ACME). The webhook and cainjector pods are not selected: the API server calls the webhook.
+ * cert-manager's controller's metrics port, from the collector only (the edge's default deny
+ * closes everything else in the namespace).
  */
 export function certManagerPolicy(): NetworkPolicySpec {
     return {
-        name: "cert-manager-controller",
+        name: "cert-manager-metrics-collector",
         namespace: CERT_MANAGER_NAMESPACE,
         spec: {
             podSelector: { matchLabels: { ...CERT_MANAGER_CONTROLLER_POD_LABELS } },
