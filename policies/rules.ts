@@ -13,6 +13,7 @@ import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
 import { ingressTls } from "./ingressTls";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
+import { nfsServerImageDigest } from "./nfsServerImageDigest";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
@@ -32,6 +33,7 @@ export const rules: Policies = [
     imagePinned,
     noHostAccess,
     privilegedAllowList,
+    nfsServerImageDigest,
     hubProxyNonRoot,
     noDirectLoadBalancer,
     ingressTls,
