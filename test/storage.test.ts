@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseSettings } from "../components/config";
 import { createHash } from "crypto";
-import { GRACE_SECONDS, HOMES_MOUNT_OPTIONS, LEASE_SECONDS, NFS_PORT, NFS_SERVER_PRIVILEGES } from "../components/storage";
+import { GRACE_SECONDS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY, LEASE_SECONDS, NFS_PORT, NFS_SERVER_PRIVILEGES } from "../components/storage";
 import { DEVICE_NODE_SCRIPT, QUOTA_ENFORCER_SCRIPT, QUOTA_REPORT_AWK, quotaEnforcerConfig, quotaGiBFor, RESIZER_SCRIPT } from "../components/storage/quota";
 import { selectorLabels } from "../components/naming";
 import { k8s, k8sOf, Manifest, placeholder, render, Render, RenderedResource, resource, resourcesOf, set } from "./mocks";
@@ -165,28 +165,26 @@ describe("storage: the homes disk (GKE stacks)", () => {
         assert.strictEqual(pvc.spec.storageClassName, "", "no StorageClass may provision a disk for this claim");
     });
 
-    it("growth: raising storage.diskSizeGb changes the GCE disk's size in place and no other input Pulumi would apply", async () => {
+    it("growth: raising storage.diskSizeGb changes the GCE disk's size in place and nothing else (no PV or claim update)", async () => {
         const base = await render("sandbox");
         const grown = await render("sandbox", set({ "storage.diskSizeGb": "80" }));
-        assert.strictEqual(disk(grown).inputs.size, 80);
         const changes: string[] = [];
         for (const after of grown.resources) {
-            const before = base.resources.find((x) => x.type === after.type && x.name === after.name)!;
+            const before = base.resources.find((x) => x.type === after.type && x.name === after.name);
             assert.ok(before, `${after.name} is new`);
             for (const key of new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])) {
-                if (JSON.stringify(before.inputs[key]) === JSON.stringify(after.inputs[key])) continue;
-                // Capacities of the PVs and claims are informational and ignored: no PV update.
-                const ignored = (after.ignoreChanges ?? []).some((path) => path === key || path.startsWith(`${key}.`));
-                const onlyIgnored =
-                    ignored &&
-                    JSON.stringify(stripPaths(before.inputs, after.ignoreChanges ?? [])) === JSON.stringify(stripPaths(after.inputs, after.ignoreChanges ?? []));
-                if (!onlyIgnored) changes.push(`${after.type} ${after.name}.${key}`);
+                if (JSON.stringify(before.inputs[key]) !== JSON.stringify(after.inputs[key])) changes.push(`${after.type} ${after.name}.${key}`);
             }
         }
         assert.deepStrictEqual(changes, ["gcp:compute/disk:Disk storage-disk.size"]);
-        // The disk is updated in place: size is not a field that replaces a GCE disk, and it stays protected.
+        assert.strictEqual(disk(grown).inputs.size, 80);
+        // In place: size is not a field that replaces a GCE disk, and the disk stays protected.
         assert.strictEqual(disk(grown).protect, true);
-        // The filesystem follows: the resizer grows XFS online (server tests), so nothing else changes.
+        // The PVs and claims carry a constant, informational capacity.
+        for (const [kind, name] of [["PersistentVolume", "homes-nfs-data"], ["PersistentVolume", "jupyterhub-homes"]]) {
+            assert.strictEqual(k8s(grown, kind, name).spec.capacity.storage, INFORMATIONAL_CAPACITY);
+        }
+        // The filesystem follows online: the resizer (server tests).
     });
 
     it("the hub database gets its own protected disk, pre-bound to the claim the hub mounts (ext4, the disk's zone)", async () => {
@@ -471,8 +469,8 @@ describe("storage: the homes volume for labs", () => {
         assert.strictEqual(pvc.spec.storageClassName, "");
         assert.strictEqual(pv.spec.storageClassName, "");
         assert.deepStrictEqual(pvc.spec.accessModes, ["ReadWriteMany"]);
-        assert.strictEqual(pv.spec.capacity.storage, "50Gi");
-        assert.deepStrictEqual(resource(r, "kubernetes:core/v1:PersistentVolume", "storage-homes-pv").ignoreChanges, ["spec.capacity"]);
+        assert.strictEqual(pv.spec.capacity.storage, INFORMATIONAL_CAPACITY);
+        assert.strictEqual(pvc.spec.resources.requests.storage, INFORMATIONAL_CAPACITY);
         assert.strictEqual(r.outputs.homesClaimName, "homes");
         // The cluster-scoped PVs carry their namespace in their names.
         const renamed = await render("sandbox", set({ "hub.namespace": "hub2" }));
@@ -504,7 +502,7 @@ describe("storage: the local stack", () => {
         assert.deepStrictEqual((pod.containers as Manifest[]).map((c) => c.name), ["nfs-server", "fs-exporter"], "XFS quotas need the GCE disk's XFS");
         assert.deepStrictEqual(k8sOf(r, "ConfigMap").filter((c) => c.metadata.name === "nfs-server-quota"), []);
         assert.deepStrictEqual(k8s(r, "Deployment", "nfs-server").spec.strategy, { type: "Recreate" });
-        assert.strictEqual(k8s(r, "PersistentVolume", "jupyterhub-homes").spec.capacity.storage, "10Gi");
+        assert.strictEqual(k8s(r, "PersistentVolume", "jupyterhub-homes").spec.capacity.storage, INFORMATIONAL_CAPACITY);
     });
 
     it("takes the StorageClass and size from config", async () => {
@@ -514,18 +512,6 @@ describe("storage: the local stack", () => {
         assert.strictEqual(pvc.spec.resources.requests.storage, "20Gi");
     });
 });
-
-/** A copy of `inputs` without the dotted `paths` (ignoreChanges). */
-function stripPaths(inputs: Record<string, unknown>, paths: readonly string[]): unknown {
-    const copy = JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>;
-    for (const p of paths) {
-        const keys = p.split(".");
-        let o: Record<string, unknown> | undefined = copy;
-        for (const k of keys.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;
-        if (o) delete o[keys[keys.length - 1]];
-    }
-    return copy;
-}
 
 describe("storage: config validation", () => {
     async function rejects(stack: string, values: Record<string, string>, message: string): Promise<void> {

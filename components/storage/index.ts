@@ -38,14 +38,14 @@ import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
 import { nfsServerNetworkPolicies } from "./network";
 import { ImageDigests, METRICS_PORTS, nfsServerPodSpec, serverGaneshaConfig } from "./server";
-import { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, preBoundDisk, ZONE_LABEL, zoneTerms } from "./volumes";
+import { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY, preBoundDisk, ZONE_LABEL, zoneTerms } from "./volumes";
 
 export { diskId, snapshotPolicyName } from "./disk";
 export { GRACE_SECONDS, LEASE_SECONDS, NFS_PORT } from "./ganesha";
 export { quotaGiBFor } from "./quota";
 export type { QuotaSettings } from "./quota";
 export { METRICS_COLLECTOR } from "./network";
-export { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS } from "./volumes";
+export { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY } from "./volumes";
 export { GANESHA_IMAGE, HOME_NFS_IMAGE, METRICS_PORTS, NFS_CONTAINERS, NFS_SERVER_PRIVILEGES, NODE_EXPORTER_IMAGE } from "./server";
 
 /** Pod Security Standards version the namespace's labels pin. */
@@ -72,7 +72,7 @@ export interface GcePersistentDiskBacking extends GceDiskLocation {
     readonly hubDatabase?: {
         readonly diskName: string;
         readonly sizeGb: number;
-        /** What the hub's claim requests (a quantity, at most the disk's size). */
+        /** What the hub's claim requests (`hub.databaseSize`), also the PV's informational capacity. */
         readonly claimSize: string;
     };
 }
@@ -184,7 +184,6 @@ export class HomeStorage extends pulumi.ComponentResource {
         // 2. The volume the server exports, bound to a claim named NFS_DATA_CLAIM_NAME, and on GKE
         // the hub database's disk and claim.
         let dataClaim: k8s.core.v1.PersistentVolumeClaim;
-        let capacity: string;
         let zone: string | undefined;
         if (backing.kind === "gcePersistentDisk") {
             const disk = protectedDisk(`${name}-disk`, backing, {
@@ -199,14 +198,13 @@ export class HomeStorage extends pulumi.ComponentResource {
                 startTime: backing.snapshotStartTime,
             }, args.stack, this);
             attachSchedule(`${name}-snapshot-attachment`, backing, disk, backing.diskName, schedule, policyName, this);
-            capacity = `${backing.sizeGb}Gi`;
             zone = backing.zone;
             dataClaim = preBoundDisk(this, `${name}-data`, {
                 volumeName: `${args.namespace}-nfs-data`,
                 claimName: NFS_DATA_CLAIM_NAME,
                 namespace: ns,
                 labels,
-                capacity,
+                capacity: INFORMATIONAL_CAPACITY,
                 volumeHandle: disk.id,
                 zone: backing.zone,
                 fsType: DATA_FS_TYPE,
@@ -227,8 +225,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                     claimName: HUB_NAMES.databaseClaim,
                     namespace: hubNs,
                     labels: commonLabels(args.stack, COMPONENTS.hub),
-                    capacity: `${db.sizeGb}Gi`,
-                    claimSize: db.claimSize,
+                    capacity: db.claimSize,
                     volumeHandle: dbDisk.id,
                     zone: backing.zone,
                     // sqlite needs no quotas: the PD CSI driver's ordinary filesystem.
@@ -250,7 +247,6 @@ export class HomeStorage extends pulumi.ComponentResource {
                 },
                 k8sOpts,
             );
-            capacity = backing.size;
         }
 
         // 3. The NFS server, its configuration and its Service.
@@ -341,8 +337,8 @@ export class HomeStorage extends pulumi.ComponentResource {
             {
                 metadata: { name: `${hubNs}-homes`, labels },
                 spec: {
-                    // Informational: NFS ignores it, and growth never updates it (see preBoundDisk).
-                    capacity: { storage: capacity },
+                    // Informational: NFS ignores it, and growth never updates it.
+                    capacity: { storage: INFORMATIONAL_CAPACITY },
                     accessModes: ["ReadWriteMany"],
                     persistentVolumeReclaimPolicy: "Retain",
                     storageClassName: "",
@@ -351,7 +347,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                 },
             },
             // Labs should not be handed a volume whose server is not serving yet.
-            { parent: this, dependsOn: [deployment], ignoreChanges: ["spec.capacity"] },
+            { parent: this, dependsOn: [deployment] },
         );
         const homesClaim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-homes-pvc`,
@@ -361,10 +357,10 @@ export class HomeStorage extends pulumi.ComponentResource {
                     accessModes: ["ReadWriteMany"],
                     storageClassName: "",
                     volumeName: homesVolume.metadata.name,
-                    resources: { requests: { storage: capacity } },
+                    resources: { requests: { storage: INFORMATIONAL_CAPACITY } },
                 },
             },
-            { ...inHubNamespace, ignoreChanges: ["spec.resources.requests.storage"] },
+            inHubNamespace,
         );
         this.homesClaimName = homesClaim.metadata.name;
         this.namespace = ns;

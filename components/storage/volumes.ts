@@ -35,6 +35,14 @@ export const DATA_MOUNT_OPTIONS: readonly string[] = ["pquota", "nouuid"];
 /** The filesystem the PD CSI driver makes on a blank disk (and expects on an adopted one). */
 export const DATA_FS_TYPE = "xfs";
 
+/**
+ * The capacity written on the homes' PersistentVolumes and claims. Kubernetes needs one (a claim
+ * binds a volume at least as large as its request) but enforces none: NFS and a pre-bound disk are
+ * as large as the disk is. It is a constant, not the disk's size, so growing a disk changes no
+ * Kubernetes object: the GCE disk grows, then the filesystem (the resizer), and that is all.
+ */
+export const INFORMATIONAL_CAPACITY = "1Gi";
+
 /** GKE's PD CSI driver, which attaches the disks to the nodes of their pods. */
 const PD_CSI_DRIVER = "pd.csi.storage.gke.io";
 /** The zone label the PD CSI driver puts on nodes (its topology key). */
@@ -51,8 +59,8 @@ export function zoneTerms(key: string, zone: string): k8s.types.input.core.v1.No
  * names the volume (`volumeName`) and the volume carries no `claimRef`, an atomic field the PV
  * binder takes over once it binds, so that a later update of the PV by Pulumi would conflict.
  * `storageClassName: ""` on both sides: no StorageClass may provision a disk for the claim.
- * Capacities are informational and never updated: a disk grows under the PV (GCE resize, then
- * the filesystem), so a size change touches neither object.
+ * `capacity` is informational (INFORMATIONAL_CAPACITY, or the hub's database request): a disk
+ * grows under the PV, so a size change touches neither object.
  */
 export function preBoundDisk(
     parent: pulumi.Resource,
@@ -62,9 +70,8 @@ export function preBoundDisk(
         claimName: string;
         namespace: pulumi.Input<string>;
         labels: Record<string, string>;
+        /** The PV's capacity and the claim's request: informational, never the disk's size. */
         capacity: string;
-        /** What the claim requests. @default capacity */
-        claimSize?: string;
         volumeHandle: pulumi.Input<string>;
         zone: string;
         fsType: string;
@@ -88,7 +95,7 @@ export function preBoundDisk(
                 nodeAffinity: { required: zoneTerms(PD_ZONE_LABEL, d.zone) },
             },
         },
-        { parent, ignoreChanges: ["spec.capacity"] },
+        { parent },
     );
     return new k8s.core.v1.PersistentVolumeClaim(
         `${name}-pvc`,
@@ -98,9 +105,9 @@ export function preBoundDisk(
                 accessModes: ["ReadWriteOnce"],
                 storageClassName: "",
                 volumeName: volume.metadata.name,
-                resources: { requests: { storage: d.claimSize ?? d.capacity } },
+                resources: { requests: { storage: d.capacity } },
             },
         },
-        { ...claimOpts, ignoreChanges: ["spec.resources.requests.storage"] },
+        claimOpts,
     );
 }
