@@ -10,7 +10,7 @@ import * as path from "path";
 import { ConfigError, parseSettings } from "../components/config";
 import { createHash } from "crypto";
 import { GRACE_SECONDS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY, LEASE_SECONDS, NFS_PORT, NFS_SERVER_PRIVILEGES } from "../components/storage";
-import { DEVICE_NODE_SCRIPT, QUOTA_ENFORCER_SCRIPT, QUOTA_REPORT_AWK, quotaEnforcerConfig, quotaGiBFor, RESIZER_SCRIPT } from "../components/storage/quota";
+import { DEVICE_NODE_SCRIPT, QUOTA_ENFORCER_SCRIPT, QUOTA_REPORT_AWK, QUOTA_REPORT_SCRIPT, quotaEnforcerConfig, quotaGiBFor, RESIZER_SCRIPT } from "../components/storage/quota";
 import { selectorLabels } from "../components/naming";
 import { k8s, k8sOf, Manifest, placeholder, render, Render, RenderedResource, resource, resourcesOf, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
@@ -665,6 +665,18 @@ describe("storage: per-user quotas", () => {
         const none = runStubbed(DEVICE_NODE_SCRIPT, { mounts: "overlay / overlay rw 0 0\n", mountinfo: "2 1 0:31 / / rw - overlay overlay rw\n" }, {});
         assert.strictEqual(none.status, 1);
         assert.match(none.stderr, /no filesystem is mounted at \/data/);
+    });
+
+    it("the report loop writes the textfile the quota exporter serves, replacing it whole", () => {
+        const script = QUOTA_REPORT_SCRIPT.replace(/\[ ! -b "\$dev" \]/, "false").replace("sleep 60", "exit 0").split("/metrics/").join("$DIR/").split("/tmp/report").join("$DIR/report");
+        const run = runStubbed(script, { mounts, mountinfo }, {
+            xfs_quota: 'echo "xfs_quota $*" >> $DIR/calls; echo "/data/homes/octocat 2048 0 10485760 00 [--------]"',
+            mv: 'cp "$1" "$2" && echo "mv $*" >> $DIR/calls && cat "$2" >> $DIR/calls',
+        });
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.calls, /^xfs_quota -x -c report -p -N -b -D \/data\/quota\/projects -P \/data\/quota\/projid \/data$/m);
+        assert.match(run.calls, /^mv .*quota\.prom\.tmp .*quota\.prom$/m);
+        assert.match(run.calls, /^dirsize_hard_limit_bytes\{directory="octocat"\} 10737418240$/m);
     });
 
     it("restarts the enforcer (this container only) when the quota config changes, and fails when the enforcer fails", () => {
