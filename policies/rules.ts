@@ -17,6 +17,7 @@ import { ingressTls } from "./ingressTls";
 import { labAdmissionPolicy } from "./labAdmissionPolicy";
 import { labPodsHardened } from "./labPodsHardened";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
+import { nfsServerImageDigest } from "./nfsServerImageDigest";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
@@ -37,6 +38,7 @@ export const rules: Policies = [
     imagePinned,
     noHostAccess,
     privilegedAllowList,
+    nfsServerImageDigest,
     hubProxyNonRoot,
     labPodsHardened,
     noDirectLoadBalancer,
