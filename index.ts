@@ -123,7 +123,6 @@ export = async (): Promise<Record<string, unknown>> => {
 
     // 4. The lab pods: what the hub's KubeSpawner makes of each user (identity, home, menu,
     // culling; written into the hub's settings), the image pre-puller and the NetworkPolicies.
-    // On `local` the node range is unknown: LOCAL_NODE_CIDRS (Docker networks) stands in.
     const labSettings = buildLabSettings({
         stack: settings.stack,
         lab: settings.lab,
@@ -139,10 +138,8 @@ export = async (): Promise<Record<string, unknown>> => {
             images: settings.lab.images,
             prePull: settings.lab.prePull,
             userPlacement,
-            nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
             // The control plane's private endpoint is an address of the node range (Private Service Connect).
             clusterCidrs: platform ? [cluster.nodeCidr, cluster.podCidr, cluster.serviceCidr] : [],
-            admitNodesByCiliumEntity: !!platform,
         },
         k8sOpts,
     );
@@ -210,7 +207,7 @@ export = async (): Promise<Record<string, unknown>> => {
     );
 
     // 7. Monitoring (GKE only): metrics collection, alerts, the uptime check, the dashboard.
-    // The NFS server runs in the hub namespace here; its exporters are scraped where it runs.
+    // The NFS server's exporters are scraped in the storage component's own namespace.
     const monitoringNote = monitoringNotes(settings);
     for (const note of monitoringNote) pulumi.log.warn(note);
     if (platform && settings.monitoring.enabled) {
@@ -223,13 +220,13 @@ export = async (): Promise<Record<string, unknown>> => {
                 hostname: settings.hostname,
                 clusterName: cluster.name,
                 hubNamespace: settings.hub.namespace,
-                homesNamespace: settings.hub.namespace,
+                homesNamespace: settings.storage.namespace,
                 notificationEmails: mon.notificationEmails,
                 spawnFailureThreshold: mon.spawnFailureThreshold,
                 validateTls: ingress.acmeServer === "production",
                 secretsRotation: settings.secrets.rotation,
                 budget: mon.billingAccount ? { billingAccount: mon.billingAccount, amount: mon.monthlyBudget! } : undefined,
-                kubernetesDependsOn: [namespace, edge.ingressController, edge.certManager],
+                kubernetesDependsOn: [namespace, storage, edge.ingressController, edge.certManager],
             },
             k8sOpts,
         );

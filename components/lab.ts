@@ -10,12 +10,12 @@
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
  * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
  * | proxy       | hub pods on 8001; on 8000 pods of the ingress namespace carrying NETWORK_ACCESS_LABELS.proxy | (unrestricted) |
- * | nfs-server  | the node range, on the NFS ports                  | (unrestricted)                                  |
  * | image-puller| nothing                                           | nothing                                         |
  *
  * "Public internet" is 0.0.0.0/0 except every private, link-local (the metadata server
  * 169.254.169.254) and shared range, and the cluster's own ranges: a lab reaches no other lab,
- * no NFS server, no metadata server, no node.
+ * no NFS server, no metadata server, no node. The NFS server's own policy (nodes only, on the
+ * NFS port) is the storage component's, in its namespace.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,7 +24,6 @@ import { HUB_NAMES, HUB_SERVICES } from "./hub/index";
 import { INGRESS_NAMESPACE } from "./ingress";
 import { CLUSTER_DNS, commonLabels, COMPONENTS, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
-import { NFS_PORT } from "./storage";
 
 /** Port of the single-user server in a lab pod (KubeSpawner's default). */
 export const LAB_PORT = 8888;
@@ -58,11 +57,6 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
  */
 export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.0/16"];
 
-/**
- * NFS server ports the policy opens: exactly what the server serves (NFSv4 only, one TCP port,
- * no rpcbind or mountd; see components/storage.ts).
- */
-export const NFS_PORTS: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }> = [{ port: NFS_PORT, protocol: "TCP" }];
 
 /**
  * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
@@ -334,23 +328,10 @@ export interface LabArgs {
     /** Where labs run; the pre-puller runs there too. Empty on `local`. */
     readonly userPlacement: Placement;
     /**
-     * Node address ranges: the only sources the NFS server admits (the kubelet mounts NFS from
-     * the node). GKE: the cluster's node range; `local`: LOCAL_NODE_CIDRS. Must not be empty.
-     */
-    readonly nodeCidrs: readonly string[];
-    /**
      * Ranges, besides NON_PUBLIC_RANGES, that labs must not reach (the cluster's pod and Service
      * ranges if they are not private addresses). @default []
      */
     readonly clusterCidrs?: readonly string[];
-    /**
-     * Also admit the kubelet's NFS mounts by Cilium entity (`host`, `remote-node`) with a
-     * CiliumClusterwideNetworkPolicy. GKE Dataplane V2 (Cilium) gives traffic from nodes a node
-     * identity that an ipBlock of the node range may not match; the cluster must have Cilium
-     * cluster-wide policies enabled. Policies add up: the NetworkPolicy's node range still holds.
-     * @default false
-     */
-    readonly admitNodesByCiliumEntity?: boolean;
     /**
      * The ServiceAccount the hub creates lab pods with: the admission policy holds every pod it
      * submits in the namespace to the lab rules. @default HUB_NAMES.serviceAccount ("hub")
@@ -395,10 +376,7 @@ export class Lab extends pulumi.ComponentResource {
         if (args.images.length === 0) {
             throw new pulumi.ResourceError("Lab: images must list at least one image", this);
         }
-        if (args.nodeCidrs.length === 0) {
-            throw new pulumi.ResourceError("Lab: nodeCidrs must not be empty (the NFS server would admit nobody)", this);
-        }
-        for (const cidr of [...args.nodeCidrs, ...(args.clusterCidrs ?? [])]) {
+        for (const cidr of args.clusterCidrs ?? []) {
             if (!isIpv4Cidr(cidr)) {
                 throw new pulumi.ResourceError(`Lab: ${JSON.stringify(cidr)} is not an IPv4 CIDR`, this);
             }
@@ -538,42 +516,10 @@ export class Lab extends pulumi.ComponentResource {
                     },
                 ],
             }),
-            policy(COMPONENTS.nfsServer, {
-                policyTypes: ["Ingress"],
-                ingress: [
-                    {
-                        from: [...new Set(a.nodeCidrs)].sort().map((cidr) => ({ ipBlock: { cidr } })),
-                        ports: NFS_PORTS.map((p) => ({ ...p })),
-                    },
-                ],
-            }),
             policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],
             }),
         ];
-        if (a.admitNodesByCiliumEntity) {
-            new k8s.apiextensions.CustomResource(
-                `${name}-cilium-nfs-server-nodes`,
-                {
-                    apiVersion: "cilium.io/v2",
-                    kind: "CiliumClusterwideNetworkPolicy",
-                    metadata: { name: `jupyterlabdemo-${a.stack}-nfs-server-nodes`, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
-                    spec: {
-                        description: "The kubelet mounts users' homes over NFS from the nodes: admit node traffic to the NFS server's port.",
-                        endpointSelector: {
-                            matchLabels: { "k8s:io.kubernetes.pod.namespace": a.namespace, ...selectorLabels(a.stack, COMPONENTS.nfsServer) },
-                        },
-                        ingress: [
-                            {
-                                fromEntities: ["host", "remote-node"],
-                                toPorts: [{ ports: NFS_PORTS.map((p) => ({ port: String(p.port), protocol: p.protocol })) }],
-                            },
-                        ],
-                    },
-                },
-                child,
-            );
-        }
         this.networkPolicyNames = policies.map((p) => p.metadata.name);
 
         // --- Admission: the cluster refuses a lab pod that breaks the lab rules ------------------

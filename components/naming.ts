@@ -162,3 +162,20 @@ export const CLUSTER_DNS = {
  * (jupyterhub_config.py registers it as the `metrics-collector` service, scope `read:metrics` only).
  */
 export const HUB_METRICS_TOKEN = { secretName: "hub-metrics-token", key: "token", env: "JUPYTERHUB_METRICS_TOKEN" } as const;
+
+/**
+ * GKE's Managed Service for Prometheus collector: a DaemonSet on the pod network in `gmp-system`,
+ * ServiceAccount `collector`, pods labelled `app.kubernetes.io/name: collector`
+ * (GoogleCloudPlatform/prometheus-engine, charts/operator/templates/_helpers.tpl,
+ * `prometheus-engine.collector.selectorLabels`). The only peer a metrics port admits.
+ */
+export const GMP_COLLECTOR = {
+    namespace: "gmp-system",
+    serviceAccount: "collector",
+    podLabels: { "app.kubernetes.io/name": "collector" },
+} as const;
+
+/** A NetworkPolicy peer: the managed collector's pods. */
+export function collectorPeer(): { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } } {
+    return { namespaceSelector: namespaceSelector(GMP_COLLECTOR.namespace), podSelector: { matchLabels: { ...GMP_COLLECTOR.podLabels } } };
+}

@@ -219,7 +219,8 @@ describe("lab: NetworkPolicies", () => {
     const otherLab = pod("lab", "10.16.2.11");
     const hub = pod("hub", "10.16.0.20");
     const proxy = pod("proxy", "10.16.0.21");
-    const nfs = pod("nfs-server", "10.16.0.22");
+    // The NFS server runs in the storage component's namespace, under its own policy.
+    const nfs: Endpoint = { namespace: "homes", labels: selectorLabels("sandbox", "nfs-server"), ip: "10.16.0.22" };
     const puller = pod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     // The controller's pods as the chart labels them, in the edge component's namespace.
@@ -241,8 +242,8 @@ describe("lab: NetworkPolicies", () => {
         const byName = Object.fromEntries(policies.filter((p) => p.metadata.namespace === NS).map((p) => [p.metadata.name, p]));
         // acme-http01-solver is the edge's (it admits the ingress controller to cert-manager's solver pods);
         // hub-metrics-collector is the monitoring's (it admits the metrics collector to the hub).
-        assert.deepStrictEqual(Object.keys(byName).sort(), ["acme-http01-solver", "hub", "hub-metrics-collector", "image-puller", "lab", "nfs-server", "proxy"]);
-        for (const [name, component] of Object.entries({ hub: "hub", "image-puller": "image-puller", lab: "lab", "nfs-server": "nfs-server", proxy: "proxy" })) {
+        assert.deepStrictEqual(Object.keys(byName).sort(), ["acme-http01-solver", "hub", "hub-metrics-collector", "image-puller", "lab", "proxy"]);
+        for (const [name, component] of Object.entries({ hub: "hub", "image-puller": "image-puller", lab: "lab", proxy: "proxy" })) {
             assert.deepStrictEqual(byName[name].spec.podSelector.matchLabels, selectorLabels("sandbox", component));
             assert.strictEqual(byName[name].metadata.namespace, NS);
         }
@@ -305,9 +306,10 @@ describe("lab: NetworkPolicies", () => {
 
     it("NFS server on GKE: node traffic is also admitted by Cilium entity, on the NFS port only", async () => {
         const r = await render("sandbox");
-        const ccnp = k8s(r, "CiliumClusterwideNetworkPolicy", "jupyterlabdemo-sandbox-nfs-server-nodes");
+        assert.deepStrictEqual(k8sOf(r, "CiliumClusterwideNetworkPolicy").map((p) => p.metadata.name), ["jupyterlabdemo-sandbox-homes-nfs-nodes"]);
+        const ccnp = k8s(r, "CiliumClusterwideNetworkPolicy", "jupyterlabdemo-sandbox-homes-nfs-nodes");
         assert.deepStrictEqual(ccnp.spec.endpointSelector.matchLabels, {
-            "k8s:io.kubernetes.pod.namespace": NS,
+            "k8s:io.kubernetes.pod.namespace": "homes",
             ...selectorLabels("sandbox", "nfs-server"),
         });
         assert.deepStrictEqual(ccnp.spec.ingress, [
@@ -322,7 +324,7 @@ describe("lab: NetworkPolicies", () => {
         const r = await render("sandbox");
         const ports = (list: { port?: number; containerPort?: number; protocol?: string }[]) =>
             list.map((p) => `${p.port ?? p.containerPort}/${p.protocol ?? "TCP"}`).sort();
-        const policy = policies.find((p) => p.metadata.name === "nfs-server")!;
+        const policy = policies.find((p) => p.metadata.name === "nfs-server" && p.metadata.namespace === "homes")!;
         const service = k8s(r, "Service", "nfs-server");
         const container = k8s(r, "Deployment", "nfs-server").spec.template.spec.containers[0];
         assert.deepStrictEqual(ports(policy.spec.ingress[0].ports), ports(service.spec.ports));
@@ -337,7 +339,7 @@ describe("lab: NetworkPolicies", () => {
 
     it("local: the NFS server admits the Docker node networks, not the pod range", async () => {
         const local = k8sOf(await render("local"), "NetworkPolicy");
-        const nfsLocal = pod("nfs-server", "10.244.0.9", "local");
+        const nfsLocal: Endpoint = { namespace: "homes", labels: selectorLabels("local", "nfs-server"), ip: "10.244.0.9" };
         const labLocal = pod("lab", "10.244.0.10", "local");
         assert.deepStrictEqual(k8s(await render("local"), "NetworkPolicy", "nfs-server").spec.ingress[0].from, LOCAL_NODE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })));
         assert.ok(allowed(local, { ip: "172.18.0.2" }, nfsLocal, 2049), "kind node");

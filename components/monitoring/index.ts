@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { INGRESS_NAMESPACE } from "../ingress";
-import { commonLabels, COMPONENTS, HUB_METRICS_TOKEN } from "../naming";
+import { commonLabels, COMPONENTS, GMP_COLLECTOR, HUB_METRICS_TOKEN } from "../naming";
 import {
     AlertContext,
     alertSpecs,
@@ -32,7 +32,6 @@ import { dashboardJson } from "./dashboard";
 import {
     certManagerPodMonitoring,
     certManagerPolicy,
-    GMP_COLLECTOR,
     hubMetricsPolicy,
     hubPodMonitoring,
     NetworkPolicySpec,

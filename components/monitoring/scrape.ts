@@ -27,21 +27,10 @@ import {
     INGRESS_CONTROLLER_POD_LABELS,
     INGRESS_NAMESPACE,
 } from "../ingress";
-import { COMPONENTS, HUB_METRICS_TOKEN, namespaceSelector, selectorLabels } from "../naming";
+import { collectorPeer, COMPONENTS, HUB_METRICS_TOKEN, selectorLabels } from "../naming";
 
 /** The API version and kind of Managed Service for Prometheus' scrape configuration. */
 export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind: "PodMonitoring" } as const;
-
-/**
- * The managed collector on GKE: a DaemonSet in `gmp-system`, ServiceAccount `collector`, pods
- * labelled `app.kubernetes.io/name: collector` (GoogleCloudPlatform/prometheus-engine,
- * charts/operator/templates/_helpers.tpl, `prometheus-engine.collector.selectorLabels`).
- */
-export const GMP_COLLECTOR = {
-    namespace: "gmp-system",
-    serviceAccount: "collector",
-    podLabels: { "app.kubernetes.io/name": "collector" },
-} as const;
 
 /** How often every target is scraped. 60 s: dashboards and 5-minute alerts need no more, and samples are billed. */
 export const SCRAPE_INTERVAL = "60s";
@@ -137,11 +126,6 @@ export function nfsServerPodMonitoring(stack: string, homesNamespace: string): P
             })),
         },
     };
-}
-
-/** A NetworkPolicy peer: the managed collector's pods, in gmp-system. */
-export function collectorPeer(): k8s.types.input.networking.v1.NetworkPolicyPeer {
-    return { namespaceSelector: namespaceSelector(GMP_COLLECTOR.namespace), podSelector: { matchLabels: { ...GMP_COLLECTOR.podLabels } } };
 }
 
 export interface NetworkPolicySpec {

@@ -32,7 +32,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GCE_DISK_NAME_RE } from "../config";
 import { HUB_NAMES } from "../hub/index";
-import { ANNOTATIONS, commonLabels, COMPONENTS, Placement, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, Placement, podSecurityLabels, selectorLabels } from "../naming";
 import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, snapshotSchedule } from "./disk";
 import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
@@ -44,12 +44,9 @@ export { diskId, snapshotPolicyName } from "./disk";
 export { GRACE_SECONDS, LEASE_SECONDS, NFS_PORT } from "./ganesha";
 export { quotaGiBFor } from "./quota";
 export type { QuotaSettings } from "./quota";
-export { METRICS_COLLECTOR } from "./network";
 export { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY } from "./volumes";
 export { GANESHA_IMAGE, HOME_NFS_IMAGE, METRICS_PORTS, NFS_CONTAINERS, NFS_SERVER_PRIVILEGES, NODE_EXPORTER_IMAGE } from "./server";
 
-/** Pod Security Standards version the namespace's labels pin. */
-export const POD_SECURITY_VERSION = "v1.30";
 
 /** Kubernetes names, fixed by the project's contracts. */
 export const NFS_SERVER_NAME = "nfs-server";
@@ -167,12 +164,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                     name: args.namespace,
                     labels: {
                         ...commonLabels(args.stack, COMPONENTS.namespace),
-                        "pod-security.kubernetes.io/enforce": "privileged",
-                        "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
-                        "pod-security.kubernetes.io/warn": "restricted",
-                        "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
-                        "pod-security.kubernetes.io/audit": "restricted",
-                        "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
+                        ...podSecurityLabels("privileged"),
                     },
                 },
             },

@@ -5,14 +5,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { commonLabels, COMPONENTS, namespaceSelector } from "../naming";
+import { collectorPeer, commonLabels, COMPONENTS, namespaceSelector } from "../naming";
 import { NFS_PORT } from "./ganesha";
 
 /** The NetworkPolicy is named after the pods it selects. */
 const NFS_SERVER_NAME = "nfs-server";
 
-/** GKE's Managed Service for Prometheus: its collector pods (pod network, not host network) scrape the exporters. */
-export const METRICS_COLLECTOR = { namespace: "gmp-system", podLabels: { "app.kubernetes.io/name": "collector" } } as const;
 
 export interface NfsNetworkArgs {
     readonly stack: string;
@@ -47,7 +45,7 @@ export function nfsServerNetworkPolicies(parent: pulumi.Resource, name: string, 
                         ports: [{ port: NFS_PORT, protocol: "TCP" }],
                     },
                     {
-                        from: [{ namespaceSelector: namespaceSelector(METRICS_COLLECTOR.namespace), podSelector: { matchLabels: { ...METRICS_COLLECTOR.podLabels } } }],
+                        from: [collectorPeer()],
                         ports: a.metricsPorts.map((p) => ({ port: p.port, protocol: "TCP" })),
                     },
                 ],
