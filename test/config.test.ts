@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { ConfigError, imageIsPinned, parseSettings, PROJECT, quantityBytes } from "../components/config";
-import { loadStackConfig, Override } from "../scripts/lib/stackConfig";
+import { loadStackConfig, Override, UsageError } from "../scripts/lib/stackConfig";
 import { set } from "./mocks";
 
 function settingsOf(stack: string, overrides: readonly Override[] = []) {
@@ -16,7 +16,7 @@ function errorOf(stack: string, overrides: readonly Override[], secretStandIns =
     try {
         parseSettings(loadStackConfig(stack, overrides, { secretStandIns }).values, { project: PROJECT, stack });
     } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+        assert.ok(e instanceof ConfigError || e instanceof UsageError, `expected a ConfigError or UsageError, got ${String(e)}`);
         return e.message;
     }
     assert.fail(`expected ${JSON.stringify(overrides)} to be rejected`);
@@ -57,7 +57,7 @@ describe("config", () => {
         ["a negative node count", "sandbox", { "cluster.userPool.maxNodes": "-1" },
             "jupyterlabdemo:cluster.userPool.maxNodes: must be >= 1, got -1"],
         ["a fractional node count", "sandbox", { "cluster.corePool.maxNodes": "1.5" },
-            "jupyterlabdemo:cluster.corePool.maxNodes: must be a whole number, got 1.5"],
+            "--set jupyterlabdemo:cluster.corePool.maxNodes: must be a whole number, got 1.5"],
         ["a string where a number goes", "sandbox", { "cluster.corePool.maxNodes": "many" },
             'jupyterlabdemo:cluster.corePool.maxNodes: must be a number, got "many"'],
         ["a core pool that scales to zero", "sandbox", { "cluster.corePool.minNodes": "0" },
@@ -168,5 +168,58 @@ describe("config", () => {
         assert.strictEqual(quantityBytes("4Gi"), 4 * 2 ** 30);
         assert.strictEqual(quantityBytes("512M"), 512e6);
         assert.ok(quantityBytes("2Gi") > quantityBytes("2G"));
+    });
+
+    describe("--set values, converted by the schema's type as pulumi config set --path converts them", () => {
+        const at = (overrides: Override[], top: string): Record<string, unknown> =>
+            JSON.parse(loadStackConfig("sandbox", overrides).values[`${PROJECT}:${top}`]) as Record<string, unknown>;
+        const usageError = (overrides: Override[]): string => {
+            try {
+                loadStackConfig("sandbox", overrides);
+            } catch (e) {
+                assert.ok(e instanceof UsageError, `expected a UsageError, got ${String(e)}`);
+                assert.ok(!e.message.includes("\n"), "one line");
+                return e.message;
+            }
+            assert.fail(`expected ${JSON.stringify(overrides)} to be refused`);
+        };
+
+        it("keeps a string key's text verbatim: comments, colons, hex and long digit strings", () => {
+            const images = (v: string) => (at(set({ "lab.images[0].displayName": v }), "lab").images as { displayName: unknown }[])[0].displayName;
+            assert.strictEqual(images("Size #2 (big)"), "Size #2 (big)");
+            assert.strictEqual(images("a: b"), "a: b");
+            assert.strictEqual(images("true"), "true");
+            assert.strictEqual(at(set({ "cluster.name": "0x40" }), "cluster").name, "0x40");
+            assert.strictEqual(at(set({ "github.clientId": "12345678901234567890" }), "github").clientId, "12345678901234567890");
+            assert.strictEqual(settingsOf("sandbox", set({ "github.clientId": "12345678901234567890" })).github.clientId, "12345678901234567890");
+        });
+
+        it("converts true/false and plain integers for boolean and integer keys, and decimals for number keys", () => {
+            const pool = (k: string, v: string) => (at(set({ [`cluster.userPool.${k}`]: v }), "cluster").userPool as Record<string, unknown>)[k];
+            assert.strictEqual(pool("spot", "false"), false);
+            assert.strictEqual(pool("maxNodes", "7"), 7);
+            assert.strictEqual(pool("maxNodes", "+7"), 7);
+            assert.strictEqual(pool("maxNodes", "0"), 0);
+            // Only exactly true/false: Pulumi keeps "True" or "yes" a string, which validation refuses.
+            assert.strictEqual(pool("spot", "True"), "True");
+            assert.strictEqual(errorOf("sandbox", set({ "cluster.userPool.spot": "yes" })), 'jupyterlabdemo:cluster.userPool.spot: must be a boolean, got "yes"');
+            const sizes = at(set({ "lab.sizes[0].cpuLimit": "1.5" }), "lab").sizes as { cpuLimit: unknown }[];
+            assert.strictEqual(sizes[0].cpuLimit, 1.5);
+        });
+
+        it("refuses malformed values and paths in one line naming the key, never a stack trace", () => {
+            assert.strictEqual(usageError(set({ "cluster.masterAuthorizedNetworks": "[1,2" })), "--set jupyterlabdemo:cluster.masterAuthorizedNetworks: expected JSON (a list)");
+            assert.strictEqual(usageError(set({ "cluster.userPool.maxNodes": "05" })),
+                "--set jupyterlabdemo:cluster.userPool.maxNodes: must not have a leading zero (pulumi config set --path keeps 05 a string), got 05");
+            assert.strictEqual(usageError(set({ "cluster.userPool.maxNodes": "12345678901234567890" })),
+                "--set jupyterlabdemo:cluster.userPool.maxNodes: 12345678901234567890 is beyond the whole numbers JavaScript holds exactly");
+            assert.match(usageError(set({ "lab.sizes[9].cpuLimit": "1" })), /^--set jupyterlabdemo:lab\.sizes\[9\]\.cpuLimit: .*index out of range/);
+            assert.match(usageError(set({ "cluster..name": "x" })), /^--set cluster\.\.name: not a config key/);
+            assert.match(usageError(set({ "cluster.name[": "x" })), /^--set cluster\.name\[: not a config key/);
+            assert.strictEqual(errorOf("sandbox", set({ "cluster.name": "*a" })),
+                'jupyterlabdemo:cluster.name: must start with a letter and hold only a-z, 0-9 and - (a GKE cluster name), got "*a"');
+            const newline = errorOf("sandbox", set({ "cluster.name": "a\nb" }));
+            assert.ok(!newline.includes("\n") && newline.startsWith("jupyterlabdemo:cluster.name: "), newline);
+        });
     });
 });
