@@ -19,6 +19,14 @@ describe("README config reference", () => {
         assert.match(table, /\| `gcp:zone` \| string \|/);
     });
 
+    it("shows the values the config really accepts where a rule narrows a type: the core pool never scales to zero nor uses Spot", () => {
+        const table = configReference();
+        assert.match(table, /\| `jupyterlabdemo:cluster\.corePool\.minNodes` \| integer 1\.\. \| `1` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.corePool\.spot` \| `false` only \| `false` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.minNodes` \| integer 0\.\. \| `0` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.spot` \| boolean \| `false` \|/);
+    });
+
     it("updateReadme checks without writing, writes without --check, and rejects a README without markers", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-configdocs-"));
         try {

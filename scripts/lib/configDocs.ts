@@ -15,6 +15,7 @@ interface JsonSchema {
     description?: string;
     default?: unknown;
     enum?: unknown[];
+    const?: unknown;
     properties?: Record<string, JsonSchema>;
     items?: JsonSchema;
     minimum?: number;
@@ -22,6 +23,8 @@ interface JsonSchema {
 }
 
 function typeOf(s: JsonSchema): string {
+    // A key fixed to one value (the core pool's `spot`) shows only that value.
+    if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\` only`;
     if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
     if (s.type === "array") return `list of ${s.items?.type === "object" ? "objects" : `${s.items?.type ?? "values"}s`}`;
     if (s.type === "integer") {

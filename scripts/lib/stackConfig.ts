@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
-import { isSecretKey, PROJECT, projectSchema, requiredSecretKeys, SECRET_KEYS } from "../../components/config";
+import { closest, ConfigError, isSecretKey, plaintextSecretMessage, PROJECT, projectSchema, requiredSecretKeys, SECRET_KEYS } from "../../components/config";
 
 /** What the stand-in for an undecryptable or withheld secret renders as. */
 export const SECRET_TEXT = "[secret]";
@@ -32,6 +32,9 @@ export interface Override {
 export class UsageError extends Error {}
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The top-level keys of a stack file (`ProjectStack` in pulumi/pulumi sdk/go/common/workspace/project.go). */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
@@ -88,14 +91,33 @@ export function loadStackConfig(
         }
     }
 
-    const stackConfig = (readYaml(stackFile).config ?? {}) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(stackConfig)) {
+    const stackYaml = readYaml(stackFile);
+    const stackFileName = path.relative(root, stackFile);
+    for (const key of Object.keys(stackYaml)) {
+        if (!STACK_FILE_KEYS.includes(key)) {
+            const near = closest(key, STACK_FILE_KEYS);
+            throw new UsageError(
+                `${stackFileName}: ${key}: unknown top-level key${near ? ` (did you mean ${near}?)` : ""}; a stack file holds ${STACK_FILE_KEYS.join(", ")}`,
+            );
+        }
+    }
+    const stackConfig = stackYaml.config ?? {};
+    if (typeof stackConfig !== "object" || Array.isArray(stackConfig)) {
+        throw new UsageError(`${stackFileName}: config: must be a map of namespace:key to value`);
+    }
+    for (const [key, value] of Object.entries(stackConfig as Record<string, unknown>)) {
         if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
             // Encrypted with the stack's key: cannot be decrypted offline.
             values[qualify(key)] = SECRET_TEXT;
             secretKeys.add(qualify(key));
         } else {
             values[qualify(key)] = toConfigString(value);
+        }
+    }
+    // The README promises secrets are never plaintext: a committed one is an error, its value unsaid.
+    for (const key of SECRET_KEYS.map(qualify)) {
+        if (values[key] !== undefined && !secretKeys.has(key)) {
+            throw new ConfigError(`${key}: ${plaintextSecretMessage(key)} (in ${stackFileName} or Pulumi.yaml)`);
         }
     }
 
