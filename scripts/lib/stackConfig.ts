@@ -76,7 +76,7 @@ export function loadStackConfig(
 ): StackConfig {
     const stackFile = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(stackFile)) {
-        throw new UsageError(`unknown stack "${stack}" (stacks: ${listStacks(root).join(", ")})`);
+        throw new UsageError(`--stack ${stack}: unknown stack (stacks: ${listStacks(root).join(", ")})`);
     }
     const values: Record<string, string> = {};
     const secretKeys = new Set<string>();
