@@ -53,12 +53,17 @@ export function listStacks(root = REPO_ROOT): string[] {
         .sort();
 }
 
-function readYaml(file: string): Record<string, unknown> {
+function readYaml(file: string, root: string): Record<string, unknown> {
+    let parsed: unknown;
     try {
-        return (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
+        parsed = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
     } catch (e) {
-        throw new UsageError(`${path.relative(REPO_ROOT, file)}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        throw new UsageError(`${path.relative(root, file)}: not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
+    if (typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new UsageError(`${path.relative(root, file)}: must be a YAML map (config: ...)`);
+    }
+    return parsed as Record<string, unknown>;
 }
 
 /**
@@ -82,7 +87,7 @@ export function loadStackConfig(
     const secretKeys = new Set<string>();
 
     // Project-level defaults: `config:` in Pulumi.yaml, `key: {default|value: ...}` or a bare value.
-    const project = readYaml(path.join(root, "Pulumi.yaml"));
+    const project = readYaml(path.join(root, "Pulumi.yaml"), root);
     for (const [key, decl] of Object.entries((project.config ?? {}) as Record<string, unknown>)) {
         const d = decl && typeof decl === "object" && !Array.isArray(decl) ? (decl as Record<string, unknown>) : { value: decl };
         const v = d.value ?? d.default;
@@ -91,7 +96,7 @@ export function loadStackConfig(
         }
     }
 
-    const stackYaml = readYaml(stackFile);
+    const stackYaml = readYaml(stackFile, root);
     const stackFileName = path.relative(root, stackFile);
     for (const key of Object.keys(stackYaml)) {
         if (!STACK_FILE_KEYS.includes(key)) {
