@@ -701,6 +701,25 @@ function fail(key: string, message: string): never {
 }
 
 /**
+ * The rules `parseSettings` checks across keys (and on keys outside the schema), in words, for
+ * the generated config reference: the table shows each key alone, these say how keys combine.
+ * Keep each line beside the check it describes when either changes.
+ */
+export const RULES_ACROSS_KEYS: readonly string[] = [
+    "`platform: local`: `kubeContext` is required; `gcp:project`, `ingress.dnsZone` and `ingress.dnsProject` must not be set; `storage.adoptExistingDisk` must be false.",
+    "`platform: gke`: `kubeContext` must not be set; `gcp:project`, `gcp:region`, `gcp:zone` (a zone of that region) and `ingress.acmeEmail` are required; `ingress.dnsProject` needs `ingress.dnsZone`.",
+    "Each pool's `minNodes` is at most its `maxNodes`.",
+    "`cluster.nodeCidr`, `podCidr`, `serviceCidr` and `masterCidr` are network addresses (no host bits) and do not overlap.",
+    "Each pool's `machineType` is one scripts/lib/prices.json prices, unless `cluster.allowUnpricedMachineTypes` is true.",
+    "`hub.authenticator: dummy` only on `local`, with `dummyPassword` of at least 8 characters; `github` needs `github.clientId`, at least one of `github.allowedOrganizations` and `githubClientSecret`; `dummyPassword` is set only with `dummy`.",
+    "Secret keys (`githubClientSecret`, `dummyPassword`) are stored encrypted (`pulumi config set --secret`), never in plaintext.",
+    "`lab.images` and `lab.sizes`: exactly one entry has `default: true`, names are unique, and each size's limits are at least its guarantees.",
+    "On `gke`, the default `storage.diskName` (`<stack>-homes`) must be a valid GCE disk name, or `storage.diskName` is set.",
+    "Other namespaces: `gcp:` takes the keys of the installed `@pulumi/gcp` provider (a typo is refused with the likely key); `pulumi:` takes `disable-default-providers`, `autonaming` and `tags`; `kubernetes:` keys are refused, since the program configures its Kubernetes providers explicitly and never reads them; any other namespace is refused.",
+    "A stack file's top level holds only `config`, `environment`, `secretsprovider`, `encryptedkey` and `encryptionsalt`.",
+];
+
+/**
  * Validates raw stack config and resolves every default. Pure: no engine needed, so tests call it
  * directly. Secret values are only checked for presence; they are never part of the result.
  */
