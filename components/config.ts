@@ -597,7 +597,7 @@ function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknow
         if (issue.expected === "string" && typeof got === "number") {
             // An unquoted digit string in YAML is a number; past 2^53 JavaScript holds it rounded,
             // so never print that rounding as if it were the value.
-            return `${key}: must be a string (quote the value in the stack file), got ${Number.isSafeInteger(got) || !Number.isInteger(got) ? got : "a number too long to read exactly"}`;
+            return `${key}: must be a string (quote it in the stack file, or pulumi config set --path --type string), got ${Number.isSafeInteger(got) || !Number.isInteger(got) ? got : "a number too long to read exactly"}`;
         }
         const expected = { array: "a list", int: "a whole number", object: "an object" }[issue.expected as string] ?? `a ${issue.expected}`;
         return `${key}: must be ${expected}, got ${

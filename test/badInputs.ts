@@ -174,7 +174,7 @@ stackFile("a stack file without a hostname", GOOD_GKE.replace(`  ${NS}:hostname:
 stackFile("a gcp key typo in a stack file", GOOD_GKE.replace("gcp:zone", "gcp:zome"), "gcp:zome");
 stackFile("an object for a scalar key", GOOD_GKE + `  ${NS}:platform:\n    name: gke\n`, `${NS}:platform`);
 stackFile("a number for the hostname", GOOD_GKE.replace("x.example.org", "12345"), `${NS}:hostname`);
-stackFile("a 20-digit unquoted client id, never printed rounded", GOOD_GKE.replace("Ov23liExample0000", "12345678901234567890"), `${NS}:github.clientId: must be a string (quote the value in the stack file), got a number too long to read exactly`);
+stackFile("a 20-digit unquoted client id, never printed rounded", GOOD_GKE.replace("Ov23liExample0000", "12345678901234567890"), `${NS}:github.clientId: must be a string (quote it in the stack file, or pulumi config set --path --type string), got a number too long to read exactly`);
 stackFile("a list for the cluster section", GOOD_GKE + `  ${NS}:cluster: [a]\n`, `${NS}:cluster`);
 stackFile("a missing acme email", GOOD_GKE.replace("    acmeEmail: ops@example.org\n", "    acmeServer: staging\n"), `${NS}:ingress.acmeEmail`);
 
