@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
-import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
+import { API_SERVER_PORTS, Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
-import { commonLabels, COMPONENTS, scheduleOn } from "./components/naming";
+import { commonLabels, COMPONENTS, podSecurityLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
 
@@ -37,10 +37,18 @@ export = async (): Promise<Record<string, unknown>> => {
     const corePlacement = settings.platform === "gke" ? scheduleOn("core") : {};
     const userPlacement = settings.platform === "gke" ? scheduleOn("user") : {};
 
-    // The namespace of the hub, the proxy, the NFS server and the labs.
+    // The namespace of the hub, the proxy, the NFS server and the labs. Pod Security enforces
+    // baseline, not restricted: a lab's home init container runs as root with CAP_CHOWN (it hands
+    // a new home to the user's uid), which restricted forbids (runAsNonRoot, no added capability
+    // but NET_BIND_SERVICE). The lab admission policy (components/lab.ts) holds labs to more.
     const namespace = new k8s.core.v1.Namespace(
         "namespace",
-        { metadata: { name: settings.hub.namespace, labels: commonLabels(settings.stack, COMPONENTS.namespace) } },
+        {
+            metadata: {
+                name: settings.hub.namespace,
+                labels: { ...commonLabels(settings.stack, COMPONENTS.namespace), ...podSecurityLabels("baseline") },
+            },
+        },
         k8sOpts,
     );
     const namespaceName = namespace.metadata.name;
@@ -149,6 +157,8 @@ export = async (): Promise<Record<string, unknown>> => {
             // GKE: keep client addresses. Local: any node answers (client addresses do not matter there).
             externalTrafficPolicy: platform ? "Local" : "Cluster",
             nodePorts: !platform && ingress.localServiceType === "NodePort" ? LOCAL_NODE_PORTS : undefined,
+            nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
+            apiServerPorts: platform ? API_SERVER_PORTS.gke : API_SERVER_PORTS.local,
             dns:
                 platform && ingress.dnsZone
                     ? { project: ingress.dnsProject ?? settings.gcp!.project, managedZone: ingress.dnsZone }

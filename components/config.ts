@@ -46,10 +46,12 @@ const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 /**
  * True when an image reference pins a version: a tag other than `latest`, or a digest.
  * `registry:5000/name` has a port, not a tag, so only a `:` after the last `/` counts.
+ * A reference with `@` pins only by a well-formed digest (`@sha256:` and 64 lowercase hex
+ * digits): `name@sha256:abc` is malformed, not a tag `abc`.
  */
 export function imageIsPinned(image: string): boolean {
-    if (/@sha256:[a-f0-9]{64}$/.test(image)) {
-        return true;
+    if (image.includes("@")) {
+        return /^[^@]+@sha256:[a-f0-9]{64}$/.test(image);
     }
     const lastSegment = image.slice(image.lastIndexOf("/") + 1);
     const colon = lastSegment.indexOf(":");
@@ -315,6 +317,13 @@ const labImageSchema = z.strictObject({
     displayName: z.string().min(1, "must not be empty").max(80, "must be at most 80 characters"),
     image: imageRef,
     default: z.boolean().default(false),
+    command: z
+        .array(z.string().min(1, "must not be empty"))
+        .min(1, "must not be empty")
+        .optional()
+        .describe(
+            "The command that starts this image's single-user server, for images that do not start with `jupyterhub-singleuser` (Rubin's sciplat-lab: `[/opt/lsst/software/jupyterlab/runlab.sh]`). Default: `jupyterhub-singleuser`.",
+        ),
 });
 
 const labSizeSchema = z.strictObject({
@@ -341,7 +350,7 @@ const labSchema = z
                     default: true,
                 },
             ])
-            .describe("The image menu: `{name, displayName, image, default}`; exactly one is the default."),
+            .describe("The image menu: `{name, displayName, image, default, command}`; exactly one is the default."),
         sizes: z
             .array(labSizeSchema)
             .min(1, "must list at least one size")

@@ -17,7 +17,17 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HUB_SERVICES } from "./hub/index";
-import { commonLabels, COMPONENTS, namespaceSelector, Placement, publicUrl } from "./naming";
+import {
+    CLUSTER_DNS,
+    commonLabels,
+    COMPONENTS,
+    namespaceSelector,
+    NETWORK_ACCESS_LABELS,
+    Placement,
+    podSecurityLabels,
+    publicUrl,
+    selectorLabels,
+} from "./naming";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed names and pinned versions (contracts other components rely on)
@@ -51,9 +61,22 @@ export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
     "app.kubernetes.io/name": "nginx-ingress",
     "app.kubernetes.io/instance": INGRESS_RELEASE,
 };
+/**
+ * The controller's ports: http and https (the chart's `controller.containerPort`) and the
+ * readiness probe (`controller.readyStatus.port`), all chart defaults.
+ */
+export const INGRESS_CONTROLLER_PORTS = { http: 80, https: 443, readiness: 8081 } as const;
 /** Namespace of cert-manager (also where ACME account keys live) and its Helm release name. */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
+/**
+ * cert-manager's pods as its chart labels them (`app.kubernetes.io/component`, with
+ * `app.kubernetes.io/instance` = the release), and the ports its NetworkPolicies open: the
+ * webhook's HTTPS port (`webhook.securePort`), the controller's liveness port (`http-healthz`)
+ * and the webhook's health port (`webhook.healthzPort`), chart defaults.
+ */
+export const CERT_MANAGER_COMPONENTS = { controller: "controller", webhook: "webhook" } as const;
+export const CERT_MANAGER_PORTS = { webhook: 10250, controllerHealthz: 9403, webhookHealthz: 6080 } as const;
 /** The IngressClass the chart creates (`spec.controller: nginx.org/ingress-controller`). */
 export const INGRESS_CLASS = "nginx";
 /** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */
@@ -77,6 +100,15 @@ export const ACME_SOLVER_PORT = 8089;
 
 /** Fixed node ports of the controller's NodePort Service on `local` (kind maps host 80/443 to them). */
 export const LOCAL_NODE_PORTS = { http: 30080, https: 30443 } as const;
+
+/**
+ * The API server's ports as pods reach it (after the `kubernetes` Service's translation): GKE 443;
+ * on `local`, kind, k3d and Docker Desktop use 6443, minikube 8443.
+ */
+export const API_SERVER_PORTS = { gke: [443], local: [6443, 8443] } as const;
+
+/** pulumi-kubernetes' per-object switch: force server-side apply over other field managers. */
+export const PATCH_FORCE = "pulumi.com/patchForce";
 
 /** Idle kernels and terminals keep a websocket open for a long time: one hour before nginx cuts it. */
 export const PROXY_TIMEOUT = "3600s";
@@ -138,6 +170,17 @@ export interface EdgeArgs {
      * @default none: the record is created by hand (see docs/edge.md)
      */
     readonly dns?: { readonly project: string; readonly managedZone: string };
+    /**
+     * Node address ranges: the only sources admitted to the controllers' health ports (kubelet
+     * probes come from the node). GKE: the cluster's node range; `local`: the Docker networks.
+     */
+    readonly nodeCidrs: readonly string[];
+    /**
+     * TCP ports the API server answers on, as the pods' traffic reaches it after the `kubernetes`
+     * Service is translated (GKE: 443; kind, k3d, Docker Desktop: 6443; minikube: 8443). Its
+     * address is not known to the program, so these ports are opened towards any address.
+     */
+    readonly apiServerPorts: readonly number[];
 }
 
 /** Defaults resolved and cross-field rules checked: what the builders below work from. */
@@ -158,6 +201,12 @@ function resolve(args: EdgeArgs, parent: pulumi.Resource): Resolved {
     }
     if (args.dns && args.loadBalancerIP === undefined) {
         throw new pulumi.ResourceError("dns needs loadBalancerIP (the A record points at it)", parent);
+    }
+    if (args.nodeCidrs.length === 0) {
+        throw new pulumi.ResourceError("nodeCidrs must not be empty (the controllers' health probes come from the nodes)", parent);
+    }
+    if (args.apiServerPorts.length === 0) {
+        throw new pulumi.ResourceError("apiServerPorts must not be empty (the controllers watch the API server)", parent);
     }
     if (!Number.isInteger(args.replicas) || args.replicas < 1) {
         throw new pulumi.ResourceError(`replicas must be a whole number >= 1, got ${args.replicas}`, parent);
@@ -209,6 +258,8 @@ export function nginxIngressValues(
                       },
                   }
                 : { podDisruptionBudget: { enabled: false } }),
+            // The access label the proxy's NetworkPolicy admits (added to the chart's pod labels).
+            pod: { extraLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
             ingressClass: { name: INGRESS_CLASS, create: true, setAsDefaultIngress: false },
             // Plain Ingress resources only: no VirtualServer & co., so no CRDs (skipCrds too).
             enableCustomResources: false,
@@ -282,6 +333,13 @@ export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "max
         // ignored (404). Edit-in-place adds the challenge path to this Ingress instead, and issues
         // a temporary certificate so HTTPS answers during validation (see docs/edge.md).
         ...(r.acme ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
+        // Edit-in-place makes cert-manager a second writer of `spec.rules`: it adds the challenge
+        // path with an Update, which takes the atomic list from Pulumi's field manager, so the next
+        // server-side apply (a hostname change, or any update during a challenge) would fail with a
+        // conflict. Forcing lets Pulumi's apply win; if that drops a pending challenge's path,
+        // cert-manager puts it back: it re-runs Present (ensureIngress) before every self-check.
+        // Only this Ingress, and only with ACME: every other object still stops on a conflict.
+        ...(r.acme ? { [PATCH_FORCE]: "true" } : {}),
         "nginx.org/websocket-services": PROXY_PUBLIC.name,
         "nginx.org/proxy-read-timeout": PROXY_TIMEOUT,
         "nginx.org/proxy-send-timeout": PROXY_TIMEOUT,
@@ -295,6 +353,118 @@ export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "max
         // status.loadBalancer would time out after 10 minutes.
         ...(r.serviceType === "NodePort" ? { "pulumi.com/skipAwait": "true" } : {}),
     };
+}
+
+/** A NetworkPolicy of the edge: its name, namespace and spec. */
+export interface EdgeNetworkPolicy {
+    readonly name: string;
+    readonly namespace: string;
+    readonly spec: { podSelector: Record<string, unknown>; [field: string]: unknown };
+}
+
+/**
+ * The NetworkPolicies of the ingress controller's and cert-manager's namespaces: each namespace
+ * denies everything by default, then each pod gets exactly what it needs.
+ *
+ * | pods                    | ingress allowed                                   | egress allowed                                        |
+ * |-------------------------|---------------------------------------------------|-------------------------------------------------------|
+ * | nginx-ingress controller| anyone on 80/443; the nodes on its readiness port | proxy pods (public port), ACME solver pods, DNS, API server ports |
+ * | cert-manager (all pods) | nothing, except:                                  | DNS, API server                                       |
+ * | cert-manager controller | the nodes on its liveness port                    | with ACME: any address on 80 (HTTP-01 self-check) and 443 (ACME API) |
+ * | cert-manager webhook    | any address on its HTTPS port (the API server: its source depends on the platform); the nodes on its health port | |
+ *
+ * "Any address" excludes link-local (the metadata server). The API server's address is not known
+ * to the program, so its ports are open towards any address: on GKE that is 443, which lets every
+ * cert-manager pod and the controller open HTTPS connections outwards too.
+ *
+ * Pure: the tests evaluate these against the connections each component makes.
+ */
+export function edgeNetworkPolicies(
+    r: Pick<Resolved, "stack" | "acme" | "nodeCidrs" | "apiServerPorts">,
+    hubNamespace: string,
+): EdgeNetworkPolicy[] {
+    const tcp = (port: number) => ({ protocol: "TCP", port });
+    const nodes = [...new Set(r.nodeCidrs)].sort().map((cidr) => ({ ipBlock: { cidr } }));
+    // Any address but link-local: the cloud metadata server (169.254.169.254) stays out of reach.
+    const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }];
+    const dns = {
+        to: [{ namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+        ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+        ],
+    };
+    const apiServer = { to: anywhere, ports: [...new Set(r.apiServerPorts)].sort((a, b) => a - b).map(tcp) };
+    const defaultDeny = (namespace: string): EdgeNetworkPolicy => ({
+        name: "default-deny",
+        namespace,
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    });
+    const certManagerPods = (component: string) => ({
+        matchLabels: { "app.kubernetes.io/instance": CERT_MANAGER_RELEASE, "app.kubernetes.io/component": component },
+    });
+    return [
+        defaultDeny(INGRESS_NAMESPACE),
+        {
+            name: "nginx-ingress-controller",
+            namespace: INGRESS_NAMESPACE,
+            spec: {
+                podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    // Browsers (and Let's Encrypt's HTTP-01 validation) from anywhere, through the LB.
+                    { ports: [tcp(INGRESS_CONTROLLER_PORTS.http), tcp(INGRESS_CONTROLLER_PORTS.https)] },
+                    { from: nodes, ports: [tcp(INGRESS_CONTROLLER_PORTS.readiness)] },
+                ],
+                egress: [
+                    {
+                        to: [{ namespaceSelector: namespaceSelector(hubNamespace), podSelector: { matchLabels: selectorLabels(r.stack, COMPONENTS.proxy) } }],
+                        ports: [tcp(PROXY_PUBLIC.containerPort)],
+                    },
+                    ...(r.acme
+                        ? [
+                              {
+                                  to: [{ namespaceSelector: namespaceSelector(hubNamespace), podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } } }],
+                                  ports: [tcp(ACME_SOLVER_PORT)],
+                              },
+                          ]
+                        : []),
+                    dns,
+                    apiServer,
+                ],
+            },
+        },
+        defaultDeny(CERT_MANAGER_NAMESPACE),
+        {
+            name: "cert-manager",
+            namespace: CERT_MANAGER_NAMESPACE,
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dns, apiServer] },
+        },
+        {
+            name: "cert-manager-controller",
+            namespace: CERT_MANAGER_NAMESPACE,
+            spec: {
+                podSelector: certManagerPods(CERT_MANAGER_COMPONENTS.controller),
+                policyTypes: r.acme ? ["Ingress", "Egress"] : ["Ingress"],
+                ingress: [{ from: nodes, ports: [tcp(CERT_MANAGER_PORTS.controllerHealthz)] }],
+                // The ACME API over 443, and the HTTP-01 self-check: a GET of the challenge URL on
+                // the hostname's public address, port 80, before asking Let's Encrypt to validate.
+                ...(r.acme ? { egress: [{ to: anywhere, ports: [tcp(80), tcp(443)] }] } : {}),
+            },
+        },
+        {
+            name: "cert-manager-webhook",
+            namespace: CERT_MANAGER_NAMESPACE,
+            spec: {
+                podSelector: certManagerPods(CERT_MANAGER_COMPONENTS.webhook),
+                policyTypes: ["Ingress"],
+                ingress: [
+                    { ports: [tcp(CERT_MANAGER_PORTS.webhook)] },
+                    { from: nodes, ports: [tcp(CERT_MANAGER_PORTS.webhookHealthz)] },
+                ],
+            },
+        },
+    ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,8 +497,11 @@ export class Edge extends pulumi.ComponentResource {
                     name: INGRESS_NAMESPACE,
                     labels: {
                         ...commonLabels(r.stack, COMPONENTS.ingressController),
-                        // NIC runs as non-root with NET_BIND_SERVICE: baseline, not restricted.
-                        "pod-security.kubernetes.io/enforce": "baseline",
+                        // Restricted: with the values below the chart's controller pod runs as uid
+                        // 101, non-root, no privilege escalation, every capability dropped but
+                        // NET_BIND_SERVICE (the one restricted allows), seccomp RuntimeDefault, no
+                        // host namespaces or ports.
+                        ...podSecurityLabels("restricted"),
                     },
                 },
             },
@@ -341,13 +514,31 @@ export class Edge extends pulumi.ComponentResource {
                     name: CERT_MANAGER_NAMESPACE,
                     labels: {
                         ...commonLabels(r.stack, COMPONENTS.certManager),
-                        // The chart's pods run non-root, no privilege escalation, all capabilities dropped.
-                        "pod-security.kubernetes.io/enforce": "restricted",
+                        // The chart's pods (controller, webhook, cainjector, startupapicheck) run
+                        // non-root, seccomp RuntimeDefault, no privilege escalation, all capabilities dropped.
+                        ...podSecurityLabels("restricted"),
                     },
                 },
             },
             child,
         );
+
+        // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies).
+        const hubNamespace = pulumi.output(r.hubNamespace);
+        edgeNetworkPolicies(r, "").forEach((p, i) => {
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-netpol-${p.namespace}-${p.name}`,
+                {
+                    metadata: {
+                        name: p.name,
+                        namespace: p.namespace === INGRESS_NAMESPACE ? ingressNs.metadata.name : certManagerNs.metadata.name,
+                        labels: commonLabels(r.stack, COMPONENTS.networkPolicy),
+                    },
+                    spec: hubNamespace.apply((hub) => edgeNetworkPolicies(r, hub)[i].spec),
+                },
+                child,
+            );
+        });
 
         this.ingressController = new k8s.helm.v3.Release(
             `${name}-nginx-ingress`,

@@ -9,7 +9,7 @@
  * |-------------|---------------------------------------------------|-------------------------------------------------|
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
  * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
- * | proxy       | hub pods on 8001; ingress controller pods on 8000 | (unrestricted)                                  |
+ * | proxy       | hub pods on 8001; on 8000 pods of the ingress namespace carrying NETWORK_ACCESS_LABELS.proxy | (unrestricted) |
  * | nfs-server  | the node range, on the NFS ports                  | (unrestricted)                                  |
  * | image-puller| nothing                                           | nothing                                         |
  *
@@ -20,9 +20,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
-import { HUB_SERVICES } from "./hub/index";
-import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "./ingress";
-import { commonLabels, COMPONENTS, namespaceSelector, Placement, selectorLabels } from "./naming";
+import { HUB_NAMES, HUB_SERVICES } from "./hub/index";
+import { INGRESS_NAMESPACE } from "./ingress";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 import { NFS_PORT } from "./storage";
 
@@ -33,11 +33,8 @@ export const LAB_PORT = 8888;
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
 
-/** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
-export const CLUSTER_DNS = {
-    namespace: "kube-system",
-    podLabels: { "k8s-app": "kube-dns" },
-} as const;
+/** Cluster DNS pods: defined beside the other names, since the edge's policies reach them too. */
+export { CLUSTER_DNS } from "./naming";
 
 /**
  * Ranges a lab never reaches: RFC 1918, shared address space (RFC 6598), link-local (the cloud
@@ -95,7 +92,7 @@ export interface LabSettings {
     readonly nodeSelector: Record<string, string>;
     readonly tolerations: ReadonlyArray<Record<string, string>>;
     /** The image menu, in menu order. */
-    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean }>;
+    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean; command?: readonly string[] }>;
     /** The size menu, in menu order; memory in bytes. */
     readonly sizes: ReadonlyArray<{
         name: string;
@@ -149,7 +146,7 @@ export function buildLabSettings(input: LabSettingsInput): LabSettings {
         componentLabel: component,
         nodeSelector: { ...(input.userPlacement.nodeSelector ?? {}) },
         tolerations: (input.userPlacement.tolerations ?? []).map((t) => ({ ...t })),
-        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default })),
+        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default, ...(i.command ? { command: [...i.command] } : {}) })),
         sizes: lab.sizes.map((s) => ({
             name: s.name,
             displayName: s.displayName,
@@ -171,6 +168,153 @@ export function buildLabSettings(input: LabSettingsInput): LabSettings {
         podNameTemplate: "jupyter-{user_server}",
         cmd: ["jupyterhub-singleuser"],
         port: LAB_PORT,
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lab admission policy: what the cluster refuses, whoever creates the pod
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The home init container of a lab pod (hooks.HOME_INIT) and the only capability it adds
+ * (hooks.HOME_INIT_CAPABILITIES): it runs as root to hand a new home to the user's uid. The
+ * admission policy exempts exactly this init container from runAsNonRoot and lets it add exactly
+ * these capabilities; test/lab.test.ts checks both against hooks.py.
+ */
+export const HOME_INIT_CONTAINER = "lab-home";
+export const HOME_INIT_CAPABILITIES: readonly string[] = ["CHOWN"];
+
+/** The lowest uid a lab may run as: below it are system accounts and the image's own users. */
+export const LAB_MIN_UID = 1000;
+
+/** KubeSpawner's own label on every user pod it creates (the escaped user name). */
+export const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
+
+export interface LabAdmissionInput {
+    /** Namespace of the hub and the labs. */
+    readonly namespace: string;
+    /** The ServiceAccount the hub (KubeSpawner) creates pods with. */
+    readonly hubServiceAccount: string;
+    /** The labels the labs' NetworkPolicy selects (every lab pod must carry them). */
+    readonly podLabels: Record<string, string>;
+    /** The menu's images: the only images a lab pod's containers may run. */
+    readonly images: readonly string[];
+}
+
+/** One CEL validation of the admission policy. */
+export interface CelValidation {
+    readonly expression: string;
+    readonly message: string;
+}
+
+/** A CEL string literal (JSON's escaping is valid CEL for these values). */
+const celString = (s: string) => JSON.stringify(s);
+
+/**
+ * The ValidatingAdmissionPolicy `spec` for lab pods, CEL only (Kubernetes >= 1.30; optional field
+ * selection `a.?b.orValue(x)` reads fields that may be absent). Pure: the CEL test evaluates these
+ * exact expressions against lab pods.
+ *
+ * Which pods: CREATE and UPDATE of pods (the binding limits it to the hub namespace) that either
+ * the hub's ServiceAccount submits, or that carry (or carried, on UPDATE) the lab component label
+ * or KubeSpawner's username label. A pod that drops the lab labels is still caught: then by the
+ * user that created it, or by its old labels.
+ */
+export function labAdmissionPolicySpec(input: LabAdmissionInput): Record<string, unknown> {
+    const sa = `system:serviceaccount:${input.namespace}:${input.hubServiceAccount}`;
+    const component = "app.kubernetes.io/component";
+    const looksLikeLab = (o: string) =>
+        `(${o} != null && has(${o}.metadata.labels) && ((${celString(component)} in ${o}.metadata.labels && ${o}.metadata.labels[${celString(component)}] == ${celString(input.podLabels[component] ?? "")}) || ${celString(KUBESPAWNER_USERNAME_LABEL)} in ${o}.metadata.labels))`;
+    const labelChecks = Object.entries(input.podLabels)
+        .map(([k, v]) => `(${celString(k)} in object.metadata.labels && object.metadata.labels[${celString(k)}] == ${celString(v)})`)
+        .join(" && ");
+    const images = `[${[...new Set(input.images)].map(celString).join(", ")}]`;
+    const home = celString(HOME_INIT_CONTAINER);
+    const homeCaps = `[${HOME_INIT_CAPABILITIES.map(celString).join(", ")}]`;
+    const validations: CelValidation[] = [
+        {
+            expression: `object.spec.?securityContext.?runAsNonRoot.orValue(false) == true && object.spec.?securityContext.?runAsUser.orValue(0) >= ${LAB_MIN_UID}`,
+            message: `a lab pod sets spec.securityContext.runAsNonRoot: true and runAsUser >= ${LAB_MIN_UID}`,
+        },
+        {
+            expression: `variables.userContainers.all(c, c.?securityContext.?runAsNonRoot.orValue(true) == true && c.?securityContext.?runAsUser.orValue(${LAB_MIN_UID}) >= ${LAB_MIN_UID})`,
+            message: `every container of a lab pod runs as non-root with a uid >= ${LAB_MIN_UID} (only the init container ${HOME_INIT_CONTAINER} runs as root)`,
+        },
+        {
+            expression: "variables.containers.all(c, c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false && c.?securityContext.?privileged.orValue(false) == false)",
+            message: "every container of a lab pod sets allowPrivilegeEscalation: false and is not privileged",
+        },
+        {
+            expression: "variables.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists(d, d == 'ALL'))",
+            message: "every container of a lab pod drops ALL capabilities",
+        },
+        {
+            expression: `variables.userContainers.all(c, c.?securityContext.?capabilities.?add.orValue([]).size() == 0) && variables.homeInit.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(a, a in ${homeCaps}))`,
+            message: `no container of a lab pod adds a capability, except ${HOME_INIT_CAPABILITIES.join(", ")} on the init container ${HOME_INIT_CONTAINER}`,
+        },
+        {
+            expression: "object.spec.?hostNetwork.orValue(false) == false && object.spec.?hostPID.orValue(false) == false && object.spec.?hostIPC.orValue(false) == false",
+            message: "a lab pod shares no host namespace (hostNetwork, hostPID, hostIPC)",
+        },
+        {
+            expression: "object.spec.?volumes.orValue([]).all(v, !has(v.hostPath))",
+            message: "a lab pod mounts no hostPath volume",
+        },
+        {
+            expression: "variables.containers.all(c, c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0))",
+            message: "no container of a lab pod opens a hostPort",
+        },
+        {
+            expression:
+                "object.spec.?automountServiceAccountToken.orValue(true) == false && object.spec.?volumes.orValue([]).all(v, !v.?projected.?sources.orValue([]).exists(s, has(s.serviceAccountToken)))",
+            message: "a lab pod gets no service-account token (automountServiceAccountToken: false, no projected token volume)",
+        },
+        {
+            expression: `variables.containers.all(c, c.image in ${images})`,
+            message: "every container of a lab pod runs an image from the lab menu",
+        },
+        {
+            expression: `has(object.metadata.labels) && ${labelChecks}`,
+            message: `a lab pod carries the labels its NetworkPolicy selects (${Object.entries(input.podLabels).map(([k, v]) => `${k}=${v}`).join(", ")})`,
+        },
+    ];
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: {
+            resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
+        },
+        matchConditions: [
+            {
+                name: "lab-pods",
+                expression: `request.userInfo.username == ${celString(sa)} || ${looksLikeLab("object")} || ${looksLikeLab("oldObject")}`,
+            },
+        ],
+        variables: [
+            { name: "containers", expression: "object.spec.containers + object.spec.?initContainers.orValue([])" },
+            {
+                name: "userContainers",
+                expression: `object.spec.containers + object.spec.?initContainers.orValue([]).filter(c, c.name != ${home})`,
+            },
+            { name: "homeInit", expression: `object.spec.?initContainers.orValue([]).filter(c, c.name == ${home})` },
+        ],
+        validations: validations.map((v) => ({ ...v })),
+    };
+}
+
+/** Name of the (cluster-scoped) policy and of its binding: one per stack. */
+export function labAdmissionPolicyName(stack: string): string {
+    return `jupyterlabdemo-${stack}-lab-pods`;
+}
+
+/** The binding's `spec`: the policy, in the hub namespace only, denying what fails it. */
+export function labAdmissionBindingSpec(
+    policyName: string,
+    namespace: string,
+): { policyName: string; validationActions: string[]; matchResources: Record<string, unknown> } {
+    return {
+        policyName,
+        validationActions: ["Deny"],
+        matchResources: { namespaceSelector: namespaceSelector(namespace) },
     };
 }
 
@@ -207,6 +351,11 @@ export interface LabArgs {
      * @default false
      */
     readonly admitNodesByCiliumEntity?: boolean;
+    /**
+     * The ServiceAccount the hub creates lab pods with: the admission policy holds every pod it
+     * submits in the namespace to the lab rules. @default HUB_NAMES.serviceAccount ("hub")
+     */
+    readonly hubServiceAccount?: string;
 }
 
 /** The `except` list of the labs' internet rule: non-public ranges plus cluster ranges outside them. */
@@ -263,6 +412,7 @@ export class Lab extends pulumi.ComponentResource {
             ...args,
             prePull: args.prePull ?? true,
             clusterCidrs: args.clusterCidrs ?? [],
+            hubServiceAccount: args.hubServiceAccount ?? HUB_NAMES.serviceAccount,
         };
         const ns = a.namespace;
         const child = { parent: this };
@@ -370,8 +520,10 @@ export class Lab extends pulumi.ComponentResource {
                     {
                         from: [
                             {
+                                // The edge labels its controller's pods with the access label; the
+                                // proxy needs to know nothing else about them.
                                 namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
-                                podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
+                                podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
                             },
                         ],
                         ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],
@@ -415,6 +567,36 @@ export class Lab extends pulumi.ComponentResource {
             );
         }
         this.networkPolicyNames = policies.map((p) => p.metadata.name);
+
+        // --- Admission: the cluster refuses a lab pod that breaks the lab rules ------------------
+        // KubeSpawner creates labs at runtime, outside any preview and the policy pack; this
+        // policy holds them (and any pod posing as one) to the rules at admission.
+        const admissionLabels = commonLabels(a.stack, COMPONENTS.lab);
+        const admissionPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+            `${name}-admission-policy`,
+            {
+                metadata: { name: labAdmissionPolicyName(a.stack), labels: admissionLabels },
+                spec: pulumi.output(ns).apply((namespace) =>
+                    labAdmissionPolicySpec({
+                        namespace,
+                        hubServiceAccount: a.hubServiceAccount,
+                        podLabels: selectorLabels(a.stack, COMPONENTS.lab),
+                        images: a.images.map((i) => i.image),
+                    }),
+                ),
+            },
+            child,
+        );
+        new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+            `${name}-admission-binding`,
+            {
+                metadata: { name: labAdmissionPolicyName(a.stack), labels: admissionLabels },
+                spec: pulumi
+                    .all([admissionPolicy.metadata.name, pulumi.output(ns)])
+                    .apply(([policyName, namespace]) => labAdmissionBindingSpec(policyName, namespace)),
+            },
+            child,
+        );
 
         this.registerOutputs({ imagePuller: this.imagePuller, networkPolicyNames: this.networkPolicyNames });
     }

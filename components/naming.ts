@@ -94,3 +94,50 @@ export function publicUrl(hostname: string): string {
 export function oauthCallbackUrl(hostname: string): string {
     return `https://${hostname}/hub/oauth_callback`;
 }
+
+/**
+ * Pod Security Standards levels, as Pod Security Admission reads them from namespace labels.
+ * `privileged` is no level a namespace of this program enforces except where an exception is
+ * stated and allowed by the policy pack (k8s-namespace-pod-security).
+ */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/** Prefix of Pod Security Admission's namespace labels. */
+export const POD_SECURITY_LABEL_PREFIX = "pod-security.kubernetes.io/";
+
+/**
+ * The Pod Security Standards version every namespace pins: v1.30, the oldest Kubernetes the
+ * program supports (ValidatingAdmissionPolicy v1 is GA there). Pinned rather than `latest`, so a
+ * cluster upgrade never starts rejecting pods under a changed standard without a reviewed change.
+ */
+export const POD_SECURITY_VERSION = "v1.30";
+
+/**
+ * Pod Security Admission labels of a namespace: `enforce` at the given level, `warn` and `audit`
+ * at `restricted` everywhere (so every departure from restricted shows up on apply and in the
+ * audit log), each mode pinned to POD_SECURITY_VERSION.
+ */
+export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const [mode, level] of [["enforce", enforce], ["warn", "restricted"], ["audit", "restricted"]] as const) {
+        labels[`${POD_SECURITY_LABEL_PREFIX}${mode}`] = level;
+        labels[`${POD_SECURITY_LABEL_PREFIX}${mode}-version`] = POD_SECURITY_VERSION;
+    }
+    return labels;
+}
+
+/**
+ * Network access labels: a component admits pods carrying its label instead of knowing another
+ * component's internals (the pattern of z2jh's `hub.jupyter.org/network-access-*`). The value is
+ * always "true".
+ */
+export const NETWORK_ACCESS_LABELS = {
+    /** On pods allowed to reach the proxy's public port (the ingress controller's). */
+    proxy: "jupyterlabdemo.io/network-access-proxy",
+} as const;
+
+/** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
+export const CLUSTER_DNS = {
+    namespace: "kube-system",
+    podLabels: { "k8s-app": "kube-dns" },
+} as const;

@@ -16,6 +16,8 @@ export const imagePinned: ResourceValidationPolicy = {
             const image = container.image;
             if (!image) {
                 reportViolation(`${label} has no image.`);
+            } else if (image.includes("@") && !imageIsPinned(image)) {
+                reportViolation(`${label} image "${image}" has a malformed digest: a digest is @sha256: followed by 64 lowercase hex digits.`);
             } else if (!imageIsPinned(image)) {
                 reportViolation(`${label} image "${image}" is not pinned: use a tag other than latest (registry/name:1.2.3) or a digest (@sha256:...).`);
             }

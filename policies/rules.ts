@@ -11,11 +11,16 @@ import { helmChartPinned } from "./helmChartPinned";
 import { hubAccessRestricted, hubAccessRestrictedLocal } from "./hubAccessRestricted";
 import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
+import { namespacePodSecurity } from "./namespacePodSecurity";
+import { networkPolicyNotAllowAll } from "./networkPolicyNotAllowAll";
 import { ingressTls } from "./ingressTls";
+import { labAdmissionPolicy } from "./labAdmissionPolicy";
+import { labPodsHardened } from "./labPodsHardened";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
+import { secretValuesStaySecret } from "./secretValuesStaySecret";
 import { userDataDiskProtected } from "./userDataDiskProtected";
 import { userDataDiskSnapshotted } from "./userDataDiskSnapshotted";
 
@@ -33,12 +38,17 @@ export const rules: Policies = [
     noHostAccess,
     privilegedAllowList,
     hubProxyNonRoot,
+    labPodsHardened,
     noDirectLoadBalancer,
     ingressTls,
     podsNetworkPolicy,
     helmChartPinned,
     hubAccessRestricted,
     hubAccessRestrictedLocal,
+    namespacePodSecurity,
+    labAdmissionPolicy,
+    networkPolicyNotAllowAll,
+    secretValuesStaySecret,
 ];
 
 /**

@@ -22,9 +22,11 @@ Stdlib only: the tests run without JupyterHub, KubeSpawner or tornado installed.
 """
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -53,6 +55,12 @@ LOCAL_ID_SPAN = 100_000_000
 
 #: Key of the organization list in the auth state: [{"login": str, "id": int}, ...].
 GITHUB_ORGS_KEY = "github_orgs"
+#: Key of the time (Unix seconds) that list was last read from GitHub.
+GITHUB_ORGS_READ_AT_KEY = "github_orgs_read_at"
+#: How long a stored org list stays usable when a refresh cannot read GitHub: a transient GitHub
+#: outage neither logs users out nor breaks their labs' calls to the hub, yet someone removed from
+#: an organization during an outage keeps its group for at most this long. Past it, fail closed.
+ORG_REFRESH_GRACE_SECONDS = 3600
 #: GitHub pages the org list (at most 100 per page); stop after this many pages.
 GITHUB_PAGE_SIZE = 100
 GITHUB_MAX_PAGES = 10
@@ -485,7 +493,8 @@ def profile_list(lab):
         i["name"]: {
             "display_name": i["displayName"],
             "default": bool(i.get("default")),
-            "kubespawner_override": {"image": i["image"]},
+            # An image that does not start with jupyterhub-singleuser names its own command.
+            "kubespawner_override": {"image": i["image"], **({"cmd": list(i["command"])} if i.get("command") else {})},
         }
         for i in lab["images"]
     }
@@ -522,6 +531,38 @@ def default_image(lab):
 
 def default_size(lab):
     return _default_first(lab["sizes"])[0]
+
+
+#: The keys KubeSpawner's form parser gives `user_options` for the one profile (slug "lab").
+USER_OPTION_KEYS = ("profile", "image", "size")
+
+
+def user_options_problem(lab, user_options):
+    """Why `user_options` (from the spawn form or the REST API) cannot start a lab, or None.
+
+    Empty options mean the menu's defaults. Otherwise only the profile "lab" and an image and a
+    size by their menu names; anything else, an unlisted choice included, is refused.
+    """
+    if not user_options:
+        return None
+    if not isinstance(user_options, dict):
+        return "the options must be an object"
+    unknown = sorted(str(k) for k in user_options if k not in USER_OPTION_KEYS)
+    if unknown:
+        return f"unknown option {_shown(unknown[0])} (allowed: {', '.join(USER_OPTION_KEYS)})"
+    if user_options.get("profile") not in (None, "lab"):
+        return f"profile {_shown(user_options['profile'])} is not on the menu (allowed: lab)"
+    for key, items in (("image", lab["images"]), ("size", lab["sizes"])):
+        names = [i["name"] for i in items]
+        value = user_options.get(key)
+        if value is not None and value not in names:
+            return f"{key} {_shown(value)} is not on the menu (choose one of: {', '.join(names)})"
+    return None
+
+
+def _shown(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def culler_service(lab, hub_api_url):
@@ -591,21 +632,77 @@ def _login_failure(message):
     return _http_error(502, message, GitHubAPIError(message))
 
 
-async def github_auth_state_hook(authenticator, auth_state, fetcher=urllib_fetcher):
+#: The auth state stored before the refresh that is running (set by `github_refresh_user_hook`,
+#: read by `github_auth_state_hook` in the same task). Unset during a fresh login.
+_stored_auth_state = contextvars.ContextVar("stored_auth_state", default=None)
+
+
+def last_known_orgs(stored, current, now, grace=ORG_REFRESH_GRACE_SECONDS):
+    """The stored org list and its read time, if a failed refresh may keep using them; else None.
+
+    Only for the same GitHub user, only a list that was read from GitHub, and only while it was
+    read at most `grace` seconds ago (repeated failures never extend the grace).
+    """
+    if not isinstance(stored, dict) or not isinstance(current, dict):
+        return None
+    read_at = stored.get(GITHUB_ORGS_READ_AT_KEY)
+    stored_user = stored.get("github_user") or {}
+    current_user = current.get("github_user") or {}
+    if not isinstance(read_at, (int, float)) or isinstance(read_at, bool) or GITHUB_ORGS_KEY not in stored:
+        return None
+    if not isinstance(stored_user, dict) or stored_user.get("id") is None or stored_user.get("id") != (current_user or {}).get("id"):
+        return None
+    if not 0 <= now - read_at <= grace:
+        return None
+    return parse_orgs(stored[GITHUB_ORGS_KEY], "stored organization list"), read_at
+
+
+def github_refresh_user_hook(authenticator, user, auth_state):
+    """OAuthenticator `refresh_user_hook`: remember the stored auth state for the org hook, then let
+    the default refresh run (None)."""
+    _stored_auth_state.set(auth_state)
+    return None
+
+
+async def github_auth_state_hook(authenticator, auth_state, fetcher=urllib_fetcher, now=time.time, stored=None):
     """OAuthenticator `modify_auth_state_hook`: store the user's GitHub organizations.
 
-    Runs on every login and every token refresh, so the list is refreshed each time. A GitHub
-    API error fails the login with a clear message instead of giving a lab without its groups.
+    Runs on every login and every auth refresh (before each spawn, and every `auth_refresh_age`),
+    so the list is re-read each time. When GitHub cannot be read:
+    - at login: the login fails with a clear message (no lab without its groups);
+    - at a refresh: the last list read from GitHub is kept if it was read at most
+      ORG_REFRESH_GRACE_SECONDS ago (a warning is logged); past that the refresh fails closed
+      with the same message, until GitHub answers again.
     """
     api_url = getattr(authenticator, "github_api", None) or "https://api.github.com"
     token = (auth_state or {}).get("access_token")
+    log = getattr(authenticator, "log", None)
     try:
-        return await add_github_orgs(auth_state, fetcher(token), api_url)
+        state = await add_github_orgs(auth_state, fetcher(token), api_url)
+        state[GITHUB_ORGS_READ_AT_KEY] = int(now())
+        return state
     except GitHubAPIError as e:
-        log = getattr(authenticator, "log", None)
+        kept = last_known_orgs(stored if stored is not None else _stored_auth_state.get(), auth_state, now())
+        if kept is not None:
+            orgs, read_at = kept
+            if log is not None:
+                log.warning("keeping the organizations read at %s (within the %ss grace): cannot read GitHub organizations: %s", int(read_at), ORG_REFRESH_GRACE_SECONDS, e)
+            return {**auth_state, GITHUB_ORGS_KEY: orgs, GITHUB_ORGS_READ_AT_KEY: read_at}
         if log is not None:
             log.error("login refused: cannot read GitHub organizations: %s", e)
         raise _login_failure(f"Cannot read your GitHub organizations ({e}); please try again later.") from None
+
+
+def make_apply_user_options(lab):
+    """Spawner `apply_user_options` (JupyterHub 5.3+, runs before each start): refuse what is not on
+    the menu with HTTP 400 and the reason. KubeSpawner then applies the chosen profile options."""
+
+    def apply_user_options(spawner, user_options):
+        problem = user_options_problem(lab, user_options)
+        if problem:
+            raise _http_error(400, f"Cannot start your lab: {problem}.", ValueError(problem))
+
+    return apply_user_options
 
 
 def make_auth_state_hook(lab):

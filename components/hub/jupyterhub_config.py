@@ -36,6 +36,13 @@ c.ConfigurableHTTPProxy.should_start = False
 c.ConfigurableHTTPProxy.api_url = f"http://{proxy_api_service['name']}:{proxy_api_service['port']}"
 settings.env("CONFIGPROXY_AUTH_TOKEN")  # fail early and clearly if the Secret key is missing
 c.JupyterHub.last_activity_interval = 60
+# The URL users reach through ingress -> proxy -> hub. TLS ends at the ingress, and the proxy
+# appends its own "http" to X-Forwarded-Proto, so without this the hub thinks it is served over
+# plain HTTP and sets its login cookies without `Secure`.
+c.JupyterHub.public_url = settings.get("hub.url")
+# public_url marks the login cookies Secure; the _xsrf cookie's options are tornado settings.
+if settings.get("hub.url").startswith("https://"):
+    c.JupyterHub.tornado_settings = {"xsrf_cookie_kwargs": {"secure": True}}
 
 # --- Lifecycle ---------------------------------------------------------------------------------
 # Labs keep running while the hub restarts (upgrade, config change, node move).
@@ -96,6 +103,8 @@ lab = hooks.validate_lab_settings(settings.get("lab"))
 # spawn, auth_state_hook turns it into the pod's ids, passwd/group entries and home.
 if lab["identity"] == "github":
     c.GitHubOAuthenticator.modify_auth_state_hook = hooks.github_auth_state_hook
+    # Lets a refresh that cannot read GitHub keep the stored org list for a bounded grace period.
+    c.GitHubOAuthenticator.refresh_user_hook = hooks.github_refresh_user_hook
 c.KubeSpawner.auth_state_hook = hooks.make_auth_state_hook(lab)
 c.KubeSpawner.modify_pod_hook = hooks.modify_pod_hook
 c.KubeSpawner.uid = hooks.spawner_uid
@@ -129,8 +138,10 @@ c.KubeSpawner.cmd = lab["cmd"]
 c.KubeSpawner.port = lab["port"]
 c.KubeSpawner.image_pull_policy = "IfNotPresent"
 
-# The menu: images and sizes, defaults preselected, nothing off the list accepted.
+# The menu: images and sizes, defaults preselected, nothing off the list accepted (a choice off
+# the list is a 400 with the reason, before KubeSpawner looks it up).
 c.KubeSpawner.profile_list = hooks.profile_list(lab)
+c.KubeSpawner.apply_user_options = hooks.make_apply_user_options(lab)
 c.KubeSpawner.image = hooks.default_image(lab)
 size = hooks.default_size(lab)
 c.KubeSpawner.cpu_guarantee = size["cpuGuarantee"]

@@ -65,6 +65,8 @@ export interface Container {
     name?: string;
     image?: string;
     resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+    ports?: { name?: string; containerPort?: number; hostPort?: number }[];
+    env?: { name?: string; value?: string; valueFrom?: unknown }[];
     securityContext?: { privileged?: boolean; runAsNonRoot?: boolean; runAsUser?: number; capabilities?: { add?: string[]; drop?: string[] } };
 }
 

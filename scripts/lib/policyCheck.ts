@@ -40,6 +40,7 @@ import {
 import { isUnknownValueError, ResourceClass } from "../../policies/lib/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
+import { labPodResources } from "./labPods";
 import { placeholderSources, urnName } from "./mocks";
 import type { Render, RenderedResource } from "./render";
 import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
@@ -286,9 +287,13 @@ export interface CheckOptions {
     readonly config?: PolicyPackConfig;
 }
 
-/** Runs the rules over a render. */
+/**
+ * Runs the rules over a render and its lab pods (the pods KubeSpawner would create, one per menu
+ * choice, as `kubernetes:core/v1:Pod` resources: see labPods.ts), so the workload rules judge the
+ * pods that run users' code as they judge the Deployments.
+ */
 export function checkRender(render: Render, options: CheckOptions = {}): Promise<PolicyReport> {
-    return checkResources(render.stack, render.resources, options);
+    return checkResources(render.stack, [...render.resources, ...labPodResources(render)], options);
 }
 
 /** Runs the rules over a stack's resources (as the render records them). */

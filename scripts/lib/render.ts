@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
 import { PROJECT, parseSettings } from "../../components/config";
+import { writeLabPods } from "./labPods";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
@@ -266,6 +267,8 @@ export function writeRenderDir(dir: string, render: Render): void {
     for (const [file, text] of Object.entries(renderFiles(render))) {
         fs.writeFileSync(path.join(dir, file), text);
     }
+    // The pods KubeSpawner creates at runtime, one per menu choice (see labPods.ts).
+    writeLabPods(dir, render);
 }
 
 /** Reads a render directory written by `writeRenderDir` (here or at another ref) back into the Render shape. */

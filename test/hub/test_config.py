@@ -31,6 +31,14 @@ class GithubConfigTest(unittest.TestCase):
         self.assertTrue(c.Authenticator.enable_auth_state)
         self.assertNotIn("allow_all", c.Authenticator)
 
+    def test_public_url_makes_cookies_secure_behind_the_ingress(self):
+        self.assertEqual(self.c.JupyterHub.public_url, "https://sandbox.example.org/")
+        self.assertEqual(self.c.JupyterHub.tornado_settings, {"xsrf_cookie_kwargs": {"secure": True}})
+
+    def test_user_options_are_validated_and_orgs_refresh_with_grace(self):
+        self.assertTrue(callable(self.c.KubeSpawner.apply_user_options))
+        self.assertEqual(self.c.GitHubOAuthenticator.refresh_user_hook.__name__, "github_refresh_user_hook")
+
     def test_admins_are_lowercased_logins(self):
         self.assertEqual(self.c.Authenticator.admin_users, {"admin-login"})
 

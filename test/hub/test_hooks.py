@@ -214,7 +214,7 @@ class GitHubOrgsTest(unittest.TestCase):
             {"login": "lsst-sqre", "id": 5637302},
             {"login": "astro-data-lab", "id": 41000001},
         ])
-        self.assertEqual({k: v for k, v in state.items() if k != hooks.GITHUB_ORGS_KEY}, before)
+        self.assertEqual({k: v for k, v in state.items() if k not in (hooks.GITHUB_ORGS_KEY, hooks.GITHUB_ORGS_READ_AT_KEY)}, before)
 
     def test_refresh_replaces_a_stale_list(self):
         github = FakeGitHub(pages={1: fixture("user_orgs_none.json")})
@@ -262,6 +262,92 @@ class GitHubOrgsTest(unittest.TestCase):
             run(hooks.github_auth_state_hook(Authenticator(), {"github_user": {}}, fetcher_for(FakeGitHub())))
 
 
+class OrgRefreshGraceTest(unittest.TestCase):
+    """A refresh that cannot read GitHub keeps the stored orgs for a bounded grace, then fails closed."""
+
+    def stored(self, read_at):
+        state = auth_state(fixture("user_orgs_page1.json"))
+        state[hooks.GITHUB_ORGS_READ_AT_KEY] = read_at
+        return state
+
+    def refresh(self, stored, now, github=None):
+        authenticator = Authenticator()
+        github = github or FakeGitHub(status=502)
+        state = run(hooks.github_auth_state_hook(authenticator, auth_state(None), fetcher_for(github), now=lambda: now, stored=stored))
+        return state, authenticator
+
+    def test_a_successful_read_records_its_time(self):
+        state, _ = self.refresh(None, 1_000_000, FakeGitHub(pages={1: fixture("user_orgs_none.json")}))
+        self.assertEqual(state[hooks.GITHUB_ORGS_READ_AT_KEY], 1_000_000)
+        self.assertEqual(state[hooks.GITHUB_ORGS_KEY], [])
+
+    def test_within_grace_the_stored_orgs_are_kept_with_a_warning(self):
+        stored = self.stored(1_000_000)
+        state, authenticator = self.refresh(stored, 1_000_000 + hooks.ORG_REFRESH_GRACE_SECONDS)
+        self.assertEqual(state[hooks.GITHUB_ORGS_KEY], stored[hooks.GITHUB_ORGS_KEY])
+        # The grace counts from the last successful read: failures never extend it.
+        self.assertEqual(state[hooks.GITHUB_ORGS_READ_AT_KEY], 1_000_000)
+        self.assertEqual(len(authenticator.log.warnings), 1)
+        self.assertIn("keeping the organizations read at 1000000", authenticator.log.warnings[0])
+
+    def test_past_grace_the_refresh_fails_closed(self):
+        with self.assertRaises(Exception) as caught:
+            self.refresh(self.stored(1_000_000), 1_000_000 + hooks.ORG_REFRESH_GRACE_SECONDS + 1)
+        self.assertIn("Cannot read your GitHub organizations", str(caught.exception))
+
+    def test_no_grace_at_login_or_for_another_user_or_an_unread_list(self):
+        other = self.stored(1_000_000)
+        other["github_user"] = {**other["github_user"], "id": 1}
+        unread = self.stored(1_000_000)
+        del unread[hooks.GITHUB_ORGS_READ_AT_KEY]
+        for what, stored in (("login", None), ("other user", other), ("never read", unread)):
+            with self.assertRaises(Exception, msg=what):
+                self.refresh(stored, 1_000_010)
+
+    def test_the_refresh_hook_hands_the_stored_state_to_the_org_hook(self):
+        stored = self.stored(1_000_000)
+
+        async def refresh():
+            self.assertIsNone(hooks.github_refresh_user_hook(Authenticator(), None, stored))
+            return await hooks.github_auth_state_hook(Authenticator(), auth_state(None), fetcher_for(FakeGitHub(status=502)), now=lambda: 1_000_100)
+
+        state = run(refresh())
+        self.assertEqual(state[hooks.GITHUB_ORGS_KEY], stored[hooks.GITHUB_ORGS_KEY])
+
+
+class UserOptionsTest(unittest.TestCase):
+    LAB = {
+        "images": [{"name": "minimal"}, {"name": "scipy"}],
+        "sizes": [{"name": "small"}, {"name": "medium"}],
+    }
+
+    def test_menu_choices_and_empty_options_are_accepted(self):
+        for options in ({}, None, {"profile": "lab"}, {"profile": "lab", "image": "scipy", "size": "small"}, {"image": "minimal"}):
+            self.assertIsNone(hooks.user_options_problem(self.LAB, options), options)
+
+    def test_anything_else_is_refused_with_the_reason(self):
+        cases = {
+            "image 'docker.io/evil:latest' is not on the menu (choose one of: minimal, scipy)": {"profile": "lab", "image": "docker.io/evil:latest"},
+            "size 'huge' is not on the menu (choose one of: small, medium)": {"size": "huge"},
+            "profile 'other' is not on the menu (allowed: lab)": {"profile": "other"},
+            "unknown option 'image--unlisted-choice' (allowed: profile, image, size)": {"image--unlisted-choice": "x"},
+            "the options must be an object": ["image"],
+        }
+        for message, options in cases.items():
+            self.assertEqual(hooks.user_options_problem(self.LAB, options), message)
+
+    def test_long_values_are_shortened_in_messages(self):
+        problem = hooks.user_options_problem(self.LAB, {"image": "x" * 500})
+        self.assertLess(len(problem), 200)
+
+    def test_the_hook_raises_on_a_problem_and_passes_otherwise(self):
+        apply = hooks.make_apply_user_options(self.LAB)
+        self.assertIsNone(apply(None, {"image": "scipy"}))
+        with self.assertRaises(Exception) as caught:
+            apply(None, {"image": "nope"})
+        self.assertIn("is not on the menu", str(caught.exception))
+
+
 class Authenticator:
     def __init__(self, github_api="https://api.github.com"):
         self.github_api = github_api
@@ -271,6 +357,10 @@ class Authenticator:
 class Log:
     def __init__(self):
         self.errors = []
+        self.warnings = []
+
+    def warning(self, msg, *args):
+        self.warnings.append(msg % args)
 
     def error(self, msg, *args):
         self.errors.append(msg % args)

@@ -25,4 +25,20 @@ describe("policy k8s-ingress-tls", () => {
         assert.ok(!tlsCovers("*.example.org", "a.b.example.org"));
         assert.ok(!tlsCovers("*.example.org", "example.org"));
     });
+
+    it("fails nginx.org/ssl-redirect turned off; passes it on or left to the controller's default", async () => {
+        const spec = { rules: [rule("hub.example.org")], tls: [{ hosts: ["hub.example.org"], secretName: "hub-tls" }] };
+        const annotated = (value?: string) =>
+            res("kubernetes:networking.k8s.io/v1:Ingress", "hub-ingress", {
+                metadata: { name: "hub", namespace: "jupyterhub", annotations: value === undefined ? {} : { "nginx.org/ssl-redirect": value } },
+                spec,
+            });
+        for (const value of ["false", "False", "0"]) {
+            assert.deepStrictEqual(messages(await run(ingressTls, [annotated(value)])), [
+                `annotation nginx.org/ssl-redirect: "${value}" serves the hub over plain HTTP too: set it to "true" (or leave it out).`,
+            ]);
+        }
+        assert.deepStrictEqual(await run(ingressTls, [annotated("true")]), []);
+        assert.deepStrictEqual(await run(ingressTls, [annotated()]), []);
+    });
 });

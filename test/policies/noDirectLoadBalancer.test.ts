@@ -16,4 +16,11 @@ describe("policy k8s-no-direct-load-balancer", () => {
         assert.strictEqual(vs[0].urn, "urn:pulumi:sandbox::jupyterlabdemo::kubernetes:core/v1:Service::svc-proxy-public");
         assert.match(messages(vs)[0], /^Service jupyterhub\/proxy-public is of type LoadBalancer/);
     });
+
+    it("fails a NodePort Service outside the ingress controller, and passes the controller's", async () => {
+        const vs = messages(await run(noDirectLoadBalancer, [service("hub", "jupyterhub", "NodePort")]));
+        assert.strictEqual(vs.length, 1);
+        assert.match(vs[0], /^Service jupyterhub\/hub is of type NodePort: expose it through the Ingress/);
+        assert.deepStrictEqual(await run(noDirectLoadBalancer, [service("nginx-ingress-controller", "nginx-ingress", "NodePort")]), []);
+    });
 });
