@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CliIo, parseCli, runCli, Script } from "./lib/cli";
+import { LAB_PODS_FILE } from "./lib/labPods";
 import { renderFiles, renderStack, writeRenderDir } from "./lib/render";
 import { REPO_ROOT, UsageError } from "./lib/stackConfig";
 
@@ -9,7 +10,7 @@ export const USAGE = `
 npm run render -- --stack <name> [--out <dir>] [--set <key>=<value>]... [--set-secret <key>=<value>]... [--require-secrets]
 
 Renders a stack offline (the program under Pulumi mocks, fed by the real stack files) and writes
-resources.json, manifests.yaml and outputs.json into <dir> (default render/<name>). <dir> must be
+resources.json, manifests.yaml, outputs.json and lab-pods.yaml into <dir> (default render/<name>). <dir> must be
 new, empty, or a previous render's; never a file or a folder holding other files.
 Secrets the stack file lacks render as [secret] (a note on stderr names them); with
 --require-secrets they are an error instead, as in \`pulumi up\`.
@@ -18,7 +19,7 @@ and a previous render's files in <dir> are removed, so stale output is never tak
 `;
 
 /** The files a render writes (and a failed render removes). */
-const RENDER_FILES = Object.keys(renderFiles({ stack: "", standIns: [], resources: [], outputs: {} }));
+export const RENDER_FILES = [...Object.keys(renderFiles({ stack: "", standIns: [], resources: [], outputs: {} })), LAB_PODS_FILE];
 
 /** The directory to write into: refuses a file, and a folder holding anything but a render's files. */
 export function checkOutDir(out: string): string {

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseSettings, PROJECT } from "../components/config";
 import { CliIo, execute, parseCli, Script } from "../scripts/lib/cli";
-import { renderFiles } from "../scripts/lib/render";
+import { RENDER_FILES } from "../scripts/render";
 import { loadStackConfig, REPO_ROOT } from "../scripts/lib/stackConfig";
 import { BAD_INPUTS, BadInput, ScriptName } from "./badInputs";
 
@@ -117,8 +117,8 @@ describe("the scripts' command line", () => {
     it("a failed render removes the previous render's files, so stale output is never taken for fresh", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-stale-"));
         try {
-            const files = Object.keys(renderFiles({ stack: "sandbox", standIns: [], resources: [], outputs: {} }));
-            for (const f of files) fs.writeFileSync(path.join(dir, f), "old\n");
+            for (const f of RENDER_FILES) fs.writeFileSync(path.join(dir, f), "old\n");
+            assert.ok(RENDER_FILES.includes("lab-pods.yaml") && RENDER_FILES.includes("resources.json"));
             const got = await runInProcess(scriptOf("render"), ["--stack", "sandbox", "--out", dir, "--set", "cluster.userPool.minNodes=9"]);
             assert.strictEqual(got.code, 2);
             assert.deepStrictEqual(fs.readdirSync(dir), [], "the stale render is gone");

@@ -218,6 +218,12 @@ set("a proxy image with a space", "sandbox", { "hub.proxyImage": "quay.io/x y:1"
 set("an image with capitals", "sandbox", { "hub.image": "Quay.io/jupyterhub/k8s-hub:4.4.0" }, `${NS}:hub.image`);
 set("a lab image with a port but no tag", "sandbox", { "lab.images[0].image": "registry:5000/lab" }, `${NS}:lab.images[0].image`);
 set("a lab image on :latest", "sandbox", { "lab.images[1].image": "quay.io/jupyter/scipy-notebook:latest" }, `${NS}:lab.images[1].image`);
+// A malformed digest is not a pin (imageIsPinned): before, `name@sha256:abc` passed as the tag `abc`.
+set("a digest that is too short", "sandbox", { "hub.image": "quay.io/jupyterhub/k8s-hub@sha256:abc" }, `${NS}:hub.image`);
+set("a digest of 63 hex digits", "sandbox", { "hub.proxyImage": `quay.io/jupyterhub/configurable-http-proxy@sha256:${"a".repeat(63)}` }, `${NS}:hub.proxyImage`);
+set("a digest with a tag after it", "sandbox", { "hub.image": `quay.io/jupyterhub/k8s-hub@sha256:${"a".repeat(64)}:4.4.0` }, `${NS}:hub.image`);
+set("a digest of another algorithm", "sandbox", { "lab.images[0].image": `quay.io/jupyter/minimal-notebook@md5:${"a".repeat(32)}` }, `${NS}:lab.images[0].image`);
+set("an empty digest", "sandbox", { "lab.images[1].image": "quay.io/jupyter/scipy-notebook@sha256:" }, `${NS}:lab.images[1].image`);
 set("an empty menu", "sandbox", { "lab.images": "[]" }, `${NS}:lab.images`);
 set("an empty size menu", "sandbox", { "lab.sizes": "[]" }, `${NS}:lab.sizes`);
 set("no default image", "sandbox", { "lab.images[0].default": "false" }, `${NS}:lab.images`);
