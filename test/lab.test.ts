@@ -8,6 +8,7 @@ import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
 import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
+import { labPods } from "../scripts/lib/labPods";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
 
@@ -396,10 +397,10 @@ describe("lab: admission policy (its CEL evaluated against lab pods)", function 
         policy = k8s(r, "ValidatingAdmissionPolicy", labAdmissionPolicyName("sandbox"));
         binding = k8s(r, "ValidatingAdmissionPolicyBinding", labAdmissionPolicyName("sandbox"));
         menu = stackSettings("sandbox").lab.images.map((i) => i.image);
-        // The good pod: what KubeSpawner 7 builds from the rendered hub configuration, for the
-        // fixture user (labels, then the spawn's security contexts, volumes and init containers;
-        // set_init_images puts the lab image on the init containers). No pod captured from a real
-        // KubeSpawner is in the repository yet, so it is assembled here field by field.
+        // The good pod for the mutations: KubeSpawner 7's pod assembled from the spawn the rendered
+        // hub configuration computes for the fixture user (labels, security contexts, volumes, init
+        // containers with the lab image, as set_init_images does). The pods the real KubeSpawner
+        // builds (the render's lab-pods.yaml) are judged in their own test below.
         const probe = probeHubConfig(k8s(r, "ConfigMap", "hub-config"));
         const ks = probe.config.KubeSpawner;
         const s = probe.spawn;
@@ -453,6 +454,26 @@ describe("lab: admission policy (its CEL evaluated against lab pods)", function 
             validationActions: ["Deny"],
             matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NS } } },
         });
+    });
+
+    it("admits every pod the real KubeSpawner builds for each menu choice (the render's lab-pods.yaml), on every stack", async () => {
+        for (const stack of ["sandbox", "demo", "local"]) {
+            const r = await render(stack);
+            const stackPolicy = k8s(r, "ValidatingAdmissionPolicy", labAdmissionPolicyName(stack));
+            const pods = labPods(r);
+            assert.ok(pods.length > 0, `${stack}: no lab pods`);
+            const namespace = (k8s(r, "Deployment", "hub").metadata.namespace ?? "default") as string;
+            for (const { choice, pod } of pods) {
+                const result = admit(stackPolicy, pod, { username: `system:serviceaccount:${namespace}:hub` });
+                assert.deepStrictEqual(result, { matched: true, denied: [] }, `${stack} ${choice.image}/${choice.size}`);
+                // The same pod submitted by someone else is still judged: it carries the lab's labels.
+                assert.strictEqual(admit(stackPolicy, pod, { username: "jane@example.org" }).matched, true);
+            }
+            // And a real pod with one flaw is refused.
+            const rooted = JSON.parse(JSON.stringify(pods[0].pod));
+            rooted.spec.containers[0].securityContext.runAsUser = 0;
+            assert.notDeepStrictEqual(admit(stackPolicy, rooted).denied, [], `${stack}: a real lab pod running as root`);
+        }
     });
 
     it("exempts exactly the home init container hooks.py builds, with exactly its capability", () => {

@@ -31,8 +31,16 @@ const HUB_CONFIG_MAP = "hub-config";
 const HUB_DEPLOYMENT = "hub";
 const GENERATOR = path.join(__dirname, "lab_pods.py");
 const REQUIREMENTS = path.join(REPO_ROOT, "test", "hub", "requirements.txt");
-const VENV_PYTHON = path.join(REPO_ROOT, ".venv", "bin", "python");
-const CACHE_DIR = path.join(REPO_ROOT, "render", ".cache", "lab-pods");
+
+// The venv and the cache of the checkout whose process loads this module first, handed down to
+// child processes through the environment: a render of a base ref runs in a temporary worktree
+// (gitBase.ts) that has neither, and uses this checkout's.
+const VENV_ENV = "JUPYTERLABDEMO_HUB_VENV";
+const CACHE_ENV = "JUPYTERLABDEMO_LAB_PODS_CACHE";
+process.env[VENV_ENV] ??= path.join(REPO_ROOT, ".venv");
+process.env[CACHE_ENV] ??= path.join(REPO_ROOT, "render", ".cache", "lab-pods");
+const VENV_PYTHON = path.join(process.env[VENV_ENV]!, "bin", "python");
+const CACHE_DIR = process.env[CACHE_ENV]!;
 
 /**
  * The sample user the pods are built for: a GitHub login with a GitHub-sized id, member of every

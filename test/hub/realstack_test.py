@@ -12,6 +12,7 @@ the stdlib-only unit tests (`unittest discover` with system Python) must not pic
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,7 +89,10 @@ class Stack:
         proxy_container = self.proxy["spec"]["template"]["spec"]["containers"][0]
         argv = list(proxy_container["command"]) + list(proxy_container.get("args", []))
         argv[0] = rs.resolve(argv[0], rs.NODE_BIN)
-        proxy_env = {**base_env, **rs.container_env(self.proxy, proxy_container), "PATH": f"{os.path.dirname(os.path.realpath(__import__('shutil').which('node')))}:{base_env['PATH']}"}
+        node = shutil.which("node")
+        if not node:
+            raise rs.StackError("node is not on PATH: configurable-http-proxy needs it")
+        proxy_env = {**base_env, **rs.container_env(self.proxy, proxy_container), "PATH": f"{os.path.dirname(os.path.realpath(node))}:{base_env['PATH']}"}
         self.proxy_process = rs.Process("proxy", argv, proxy_env, self.workdir, self.workdir)
         self.processes.append(self.proxy_process)
         self.proxy_port = int(next(p["containerPort"] for p in proxy_container["ports"] if p["name"] == "http"))
