@@ -7,7 +7,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, EDGE_NAMESPACES, imageIsPinned, parseSettings, PROJECT, quantityBytes } from "../components/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, EDGE_NAMESPACES, imageIsPinned, loadSettings, parseSettings, PROJECT, quantityBytes } from "../components/config";
 import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../components/ingress";
 import { PRICED_MACHINE_TYPES } from "../components/machineTypes";
 import { loadStackConfig, Override, REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
@@ -299,6 +300,18 @@ describe("config", () => {
             assert.throws(() => parseSettings(raw, { project: PROJECT, stack: "local", secretKeys: [] }), (e: Error) =>
                 e instanceof ConfigError && e.message.startsWith("jupyterlabdemo:dummyPassword: is stored in plaintext") && !e.message.includes("long-enough"));
             assert.doesNotThrow(() => parseSettings(raw, { project: PROJECT, stack: "local", secretKeys: ["jupyterlabdemo:dummyPassword"] }));
+        });
+
+        it("loadSettings takes the engine's list of encrypted keys, so pulumi up refuses a plaintext secret too", () => {
+            const config = loadStackConfig("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]);
+            try {
+                pulumi.runtime.setAllConfig(config.values, []);
+                assert.throws(() => loadSettings(), (e: Error) => e instanceof ConfigError && e.message.startsWith("jupyterlabdemo:dummyPassword: is stored in plaintext"));
+                pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+                assert.strictEqual(loadSettings().settings.hub.authenticator, "dummy");
+            } finally {
+                pulumi.runtime.setAllConfig({}, []);
+            }
         });
     });
 });

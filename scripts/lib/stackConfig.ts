@@ -309,7 +309,7 @@ function applyOverride(values: Record<string, string>, secretKeys: Set<string>, 
         // The value is never echoed: whoever typed --set-secret meant it to stay hidden.
         throw new UsageError(`${flag} ${name}: not a secret key (secret keys: ${SECRET_KEYS.map((k) => `${PROJECT}:${k}`).join(", ")}); use --set`);
     }
-    if (!o.secret && (secretKey || (namespace === PROJECT && isSecretKey(path[0])))) {
+    if (!o.secret && namespace === PROJECT && isSecretKey(path[0])) {
         throw new UsageError(`${flag} ${name}: is a secret; use --set-secret (the value is never written in plaintext)`);
     }
     if (path.length === 1) {
