@@ -233,7 +233,9 @@ function projectJsonSchema(): JsonSchemaNode {
  *   (`coerce` in pulumi/pulumi sdk/go/common/resource/config/object.go, used by `Map.Set` for a
  *   path longer than one part): exactly `true` and `false` become booleans, and base-10 digits
  *   with an optional sign and no leading zero (`0` alone is fine) that fit 64 bits become
- *   integers; anything else stays a string, which validation then refuses naming the key;
+ *   integers; anything else stays a string, which validation then refuses naming the key (the
+ *   CLI's own help, pkg/cmd/pulumi/config/config.go: "true" and "false" are booleans, integers
+ *   are numbers, all other values strings, top-level entries always strings);
  * - a number key (CPU cores) converts as `pulumi config set --path --type float` does, since an
  *   untyped value never becomes a fraction there; decimal notation only;
  * - a list or object key takes JSON (Pulumi has no such form: it sets one element at a time,
