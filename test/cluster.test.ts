@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { gkeKubeconfig, nodeServiceAccountId } from "../components/cluster";
-import { NODE_ROLE_LABEL } from "../components/naming";
+import { NODE_ROLE_LABEL, scheduleOn } from "../components/naming";
 import { render, resource, resourcesOf, set } from "./mocks";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -26,10 +26,23 @@ describe("GKE platform", () => {
         assert.deepStrictEqual(c.releaseChannel, { channel: "REGULAR" });
         assert.deepStrictEqual(c.maintenancePolicy, { dailyMaintenanceWindow: { startTime: "03:00" } });
         assert.strictEqual(c.deletionProtection, false, "set explicitly: CI rebuilds the sandbox");
-        assert.deepStrictEqual(c.privateClusterConfig, {
-            enablePrivateEndpoint: false,
-            enablePrivateNodes: true,
-            masterIpv4CidrBlock: "172.16.0.0/28",
+    });
+
+    it("reaches the control plane over its DNS endpoint, without VPC peering or a control-plane range", async () => {
+        const r = await render("sandbox");
+        const c = resource(r, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        // No masterIpv4CidrBlock: that field selects the deprecated VPC-peering model.
+        assert.deepStrictEqual(c.privateClusterConfig, { enablePrivateNodes: true });
+        assert.deepStrictEqual(c.controlPlaneEndpointsConfig, {
+            dnsEndpointConfig: { allowExternalTraffic: true },
+            ipEndpointsConfig: { enabled: true },
+        });
+        for (const p of resourcesOf(r, POOL)) {
+            assert.deepStrictEqual((p.inputs as Record<string, any>).networkConfig, { enablePrivateNodes: true }, p.name);
+        }
+        const authorized = await render("sandbox", set({ "cluster.masterAuthorizedNetworks": '["203.0.113.0/24"]' }));
+        assert.deepStrictEqual((resource(authorized, CLUSTER, "gke-cluster").inputs as Record<string, any>).masterAuthorizedNetworksConfig, {
+            cidrBlocks: [{ cidrBlock: "203.0.113.0/24" }],
         });
     });
 
@@ -76,13 +89,27 @@ describe("GKE platform", () => {
         });
     });
 
-    it("labels and taints the pools so that only the intended pods land on each", async () => {
+    it("labels both pools and taints only the user pool, so GKE's own pods have the core pool", async () => {
         const r = await render("sandbox");
         for (const role of ["core", "user"]) {
             const n = (resource(r, POOL, `gke-${role}-pool`).inputs as Record<string, any>).nodeConfig;
             assert.deepStrictEqual(n.labels, { [NODE_ROLE_LABEL]: role });
-            assert.deepStrictEqual(n.taints, [{ effect: "NO_SCHEDULE", key: NODE_ROLE_LABEL, value: role }]);
         }
+        const core = resource(r, POOL, "gke-core-pool").inputs as Record<string, any>;
+        const user = resource(r, POOL, "gke-user-pool").inputs as Record<string, any>;
+        // kube-dns, konnectivity-agent and metrics-server tolerate only GKE's own taints: a custom
+        // taint on every pool leaves them Pending. The core pool keeps at least one node for them.
+        assert.deepStrictEqual(core.nodeConfig.taints, [], "core pool: no custom taint (an explicit empty list removes any)");
+        assert.ok(core.autoscaling.minNodeCount >= 1, "core pool: never scaled to zero");
+        assert.deepStrictEqual(user.nodeConfig.taints, [{ effect: "NO_SCHEDULE", key: NODE_ROLE_LABEL, value: "user" }]);
+    });
+
+    it("places core pods by node selector alone and lab pods by selector and toleration", () => {
+        assert.deepStrictEqual(scheduleOn("core"), { nodeSelector: { [NODE_ROLE_LABEL]: "core" } });
+        assert.deepStrictEqual(scheduleOn("user"), {
+            nodeSelector: { [NODE_ROLE_LABEL]: "user" },
+            tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: "user", effect: "NoSchedule" }],
+        });
     });
 
     it("sizes the pools from config: a user pool of Spot VMs scaling to zero on the sandbox", async () => {
@@ -157,14 +184,104 @@ describe("GKE platform", () => {
     });
 
     it("builds a kubeconfig with the gke-gcloud-auth-plugin exec flow and no static credential", () => {
-        const kc = JSON.parse(gkeKubeconfig({ project: "p", location: "us-central1-a", clusterName: "c", endpoint: "1.2.3.4", ca: "Q0E=" }));
-        assert.strictEqual(kc.clusters[0].cluster.server, "https://1.2.3.4");
-        assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
+        const kc = JSON.parse(gkeKubeconfig({ project: "p", location: "us-central1-a", clusterName: "c", dnsEndpoint: "gke-0123.us-central1.gke.goog" }));
+        assert.strictEqual(kc.clusters[0].cluster.server, "https://gke-0123.us-central1.gke.goog");
+        // The DNS endpoint's certificate is from a public CA: the cluster CA would fail to verify it.
+        assert.deepStrictEqual(Object.keys(kc.clusters[0].cluster), ["server"]);
         const user = kc.users[0].user;
         assert.deepStrictEqual(Object.keys(user), ["exec"]);
         assert.strictEqual(user.exec.command, "gke-gcloud-auth-plugin");
         assert.strictEqual(user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+        // The same identity as the gcp provider (application-default credentials), not gcloud's
+        // active account, which a person following the README may never have set.
+        assert.deepStrictEqual(user.exec.args, ["--use_application_default_credentials"]);
         assert.strictEqual(kc["current-context"], "gke_p_us-central1-a_c");
+    });
+
+    it("runs the temporary default pool as the node service account, ignoring the cluster's nodeConfig afterwards", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster");
+        const i = c.inputs as Record<string, any>;
+        // Not the Compute Engine default account (CIS GKE 5.2.1), even for the minutes it exists.
+        assert.strictEqual(i.nodeConfig.serviceAccount, "${gke-nodes.email}");
+        assert.deepStrictEqual(i.nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+        // Once the default pool is gone the API reports another pool's config here; nodeConfig is
+        // ForceNew, so without this every later update would replace the cluster.
+        assert.ok(c.ignoreChanges?.includes("nodeConfig"), `ignoreChanges: ${c.ignoreChanges}`);
+    });
+
+    it("gives Cloud NAT dynamic port allocation with a floor and a ceiling per VM", async () => {
+        const nat = resource(await render("sandbox"), "gcp:compute/routerNat:RouterNat", "gke-nat").inputs as Record<string, any>;
+        assert.strictEqual(nat.enableDynamicPortAllocation, true);
+        assert.strictEqual(nat.minPortsPerVm, 256);
+        assert.strictEqual(nat.maxPortsPerVm, 16384);
+        // GCP refuses endpoint-independent mapping together with dynamic port allocation.
+        assert.strictEqual(nat.enableEndpointIndependentMapping, false);
+    });
+
+    it("names node pools by prefix, so a replacement creates the new pool before deleting the old", async () => {
+        for (const role of ["core", "user"]) {
+            const p = resource(await render("sandbox"), POOL, `gke-${role}-pool`);
+            const i = p.inputs as Record<string, any>;
+            // An explicit name makes the bridge replace delete-first; a prefix lets the provider
+            // pick a fresh unique name, so the old pool drains only once the new one exists.
+            assert.strictEqual(i.name, undefined, p.name);
+            assert.strictEqual(i.namePrefix, `${role}-`, p.name);
+            assert.strictEqual(p.deleteBeforeReplace, false, p.name);
+        }
+    });
+
+    it("protects the demo's static ingress IP and keeps it after a destroy; the sandbox's is free to go", async () => {
+        const demo = resource(await render("demo"), "gcp:compute/address:Address", "gke-ingress-ip");
+        assert.strictEqual(demo.protect, true);
+        assert.strictEqual(demo.retainOnDelete, true);
+        const sandbox = resource(await render("sandbox"), "gcp:compute/address:Address", "gke-ingress-ip");
+        assert.strictEqual(sandbox.protect, false);
+        assert.strictEqual(sandbox.retainOnDelete, false);
+    });
+
+    it("packs labs with the OPTIMIZE_UTILIZATION autoscaling profile and no node auto-provisioning", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION", enabled: false });
+    });
+
+    it("declares the configured maintenance exclusions beside the daily window", async () => {
+        const r = await render(
+            "sandbox",
+            set({
+                "cluster.maintenanceExclusions":
+                    '[{"name":"spring-term","start":"2027-02-01T00:00:00Z","end":"2027-05-31T00:00:00Z"},' +
+                    '{"name":"exam-week","start":"2027-06-07T00:00:00Z","end":"2027-06-14T00:00:00Z","scope":"NO_UPGRADES"}]',
+            }),
+        );
+        const c = resource(r, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.maintenancePolicy, {
+            dailyMaintenanceWindow: { startTime: "03:00" },
+            maintenanceExclusions: [
+                { endTime: "2027-05-31T00:00:00Z", exclusionName: "spring-term", exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES" }, startTime: "2027-02-01T00:00:00Z" },
+                { endTime: "2027-06-14T00:00:00Z", exclusionName: "exam-week", exclusionOptions: { scope: "NO_UPGRADES" }, startTime: "2027-06-07T00:00:00Z" },
+            ],
+        });
+    });
+
+    it("creates the Cloud DNS zone when asked: protected, for the hostname or a parent domain, before its A record", async () => {
+        const own = await render("sandbox", set({ ingress: '{"acmeEmail":"a@b.org","dnsZone":"sandbox-zone","createDnsZone":true}' }));
+        const zone = resource(own, "gcp:dns/managedZone:ManagedZone", "dns-zone");
+        assert.strictEqual(zone.protect, true, "its name servers are what the parent domain delegates to");
+        assert.deepStrictEqual(
+            { name: zone.inputs.name, project: zone.inputs.project, dnsName: zone.inputs.dnsName, visibility: zone.inputs.visibility },
+            { name: "sandbox-zone", project: "jupyterlabdemo-sandbox", dnsName: "sandbox.jupyterlabdemo.org.", visibility: "public" },
+        );
+        const record = resource(own, "gcp:dns/recordSet:RecordSet", "edge-dns-record");
+        assert.strictEqual(record.inputs.managedZone, "sandbox-zone");
+        assert.ok(record.dependsOn.includes("dns-zone"), "the A record waits for the zone");
+
+        const parent = await render(
+            "sandbox",
+            set({ ingress: '{"acmeEmail":"a@b.org","dnsZone":"org-zone","createDnsZone":true,"dnsZoneDomain":"jupyterlabdemo.org"}' }),
+        );
+        assert.strictEqual(resource(parent, "gcp:dns/managedZone:ManagedZone", "dns-zone").inputs.dnsName, "jupyterlabdemo.org.");
+        // An existing zone (the stacks' default) is used, never created.
+        assert.deepStrictEqual(resourcesOf(await render("sandbox"), "gcp:dns/managedZone:ManagedZone"), []);
     });
 
     it("declares no GCP resource on local and uses the named kubeconfig context", async () => {

@@ -5,15 +5,27 @@
  * Hardening follows the GKE hardening guide and the CIS GKE benchmark: release channel with a
  * maintenance window; auto-repair and auto-upgrade; Workload Identity with the GKE metadata server
  * on every pool (pods never see the node's credentials); shielded nodes with secure boot;
- * COS_CONTAINERD; a dedicated node service account holding only the node role; legacy ABAC and
- * client certificates off; network policy enforced by Dataplane V2; legacy metadata endpoints off;
- * nodes without public IPs (optional, `cluster.privateNodes`).
+ * COS_CONTAINERD; a dedicated node service account holding only the node role (the temporary
+ * default pool included); legacy ABAC and client certificates off; network policy enforced by
+ * Dataplane V2; legacy metadata endpoints off; nodes without public IPs (optional,
+ * `cluster.privateNodes`).
+ *
+ * Files: network.ts (VPC, subnetwork, Cloud NAT), nodePools.ts, kubeconfig.ts (how the program
+ * reaches the cluster), apis.ts (the project's APIs), lifecycle.ts (transformations tying the
+ * Kubernetes layer to the cluster).
  */
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GcpSettings, NodePoolSettings } from "./config";
-import { gcpLabels, NODE_ROLE_LABEL, NodeRole } from "./naming";
+import type { GcpSettings, MaintenanceExclusion, NodePoolSettings } from "../config";
+import { gcpLabels } from "../naming";
+import { clusterIdentifier, gkeKubeconfig } from "./kubeconfig";
+import { clusterNetwork, SECONDARY_RANGES } from "./network";
+import { CLOUD_PLATFORM_SCOPE, nodePool } from "./nodePools";
+
+export { clusterIdentifier, gkeKubeconfig } from "./kubeconfig";
+export { ProjectApis } from "./apis";
+export { deleteWithCluster, dependOnWhen, ownsCloudLoadBalancer } from "./lifecycle";
 
 export interface GkeClusterArgs {
     /** Stack name, for labels. */
@@ -31,13 +43,17 @@ export interface GkeClusterArgs {
     readonly releaseChannel: "RAPID" | "REGULAR" | "STABLE";
     /** Daily maintenance window start, UTC "HH:MM". */
     readonly maintenanceWindowStart: string;
+    /** Periods in which GKE must not upgrade (e.g. teaching weeks), validated by the config. */
+    readonly maintenanceExclusions: readonly MaintenanceExclusion[];
     /** GKE-side deletion protection; always set explicitly (the server default is true). */
     readonly deletionProtection: boolean;
     /** Pulumi `protect` on the cluster and node pools. */
     readonly protect: boolean;
+    /** Pulumi `protect` and `retainOnDelete` on the ingress's static IP. */
+    readonly protectIngressIp: boolean;
     /** Nodes without public IPs, egress through Cloud NAT. */
     readonly privateNodes: boolean;
-    /** CIDRs allowed to reach the control plane; empty allows any (IAM still applies). */
+    /** CIDRs allowed to reach the control plane's IP endpoint; empty allows any (IAM still applies). */
     readonly masterAuthorizedNetworks: readonly string[];
     /** Subnetwork primary range (nodes). */
     readonly nodeCidr: string;
@@ -45,16 +61,11 @@ export interface GkeClusterArgs {
     readonly podCidr: string;
     /** Secondary range for Services. */
     readonly serviceCidr: string;
-    /** Control plane /28 (private nodes only). */
-    readonly masterCidr: string;
-    /** The pool for hub, proxy, NFS and ingress. `spot` must be false. */
+    /** The pool for hub, proxy, NFS, ingress and GKE's system pods. `spot` must be false. */
     readonly corePool: NodePoolSettings;
     /** The pool for lab pods; may scale to zero and use Spot VMs. */
     readonly userPool: NodePoolSettings;
 }
-
-/** Minimal OAuth scope: access is governed by the service account's IAM roles. */
-const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 /**
  * The one role a GKE node service account needs (logging, monitoring, image pulls from the
@@ -63,6 +74,8 @@ const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount";
 
 export class GkeCluster extends pulumi.ComponentResource {
+    /** The GKE cluster resource (what the Kubernetes objects are deleted with). */
+    public readonly cluster: gcp.container.Cluster;
     /** The GKE cluster name. */
     public readonly clusterName: pulumi.Output<string>;
     /** Zone (zonal) or region (regional) of the cluster. */
@@ -71,8 +84,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly ingressIp: pulumi.Output<string>;
     /** The regional static IP resource (its name is needed by the ingress Service). */
     public readonly ingressAddress: gcp.compute.Address;
-    /** Kubeconfig using the gke-gcloud-auth-plugin exec flow; secret. */
+    /** Kubeconfig for the DNS endpoint, using the gke-gcloud-auth-plugin exec flow; secret. */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** The provider's `clusterIdentifier`: the cluster's resource path, known from config. */
+    public readonly clusterIdentifier: string;
     /** Provider for every Kubernetes object of the stack. */
     public readonly provider: k8s.Provider;
     /** The node pools, so dependants can wait for nodes. */
@@ -85,48 +100,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         const labels = gcpLabels(args.stack);
         const keep = { parent: this, protect: args.protect };
 
-        const network = new gcp.compute.Network(
-            `${name}-network`,
-            { name: `${args.clusterName}-net`, project, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+        const { network, subnetwork } = clusterNetwork(
+            name,
+            { project, region, clusterName: args.clusterName, nodeCidr: args.nodeCidr, podCidr: args.podCidr, serviceCidr: args.serviceCidr, nat: args.privateNodes },
             { parent: this },
         );
-        const subnetwork = new gcp.compute.Subnetwork(
-            `${name}-subnetwork`,
-            {
-                name: `${args.clusterName}-nodes`,
-                project,
-                region,
-                network: network.id,
-                ipCidrRange: args.nodeCidr,
-                privateIpGoogleAccess: true,
-                secondaryIpRanges: [
-                    { rangeName: "pods", ipCidrRange: args.podCidr },
-                    { rangeName: "services", ipCidrRange: args.serviceCidr },
-                ],
-                logConfig: { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
-            },
-            { parent: this },
-        );
-        if (args.privateNodes) {
-            const router = new gcp.compute.Router(
-                `${name}-router`,
-                { name: `${args.clusterName}-router`, project, region, network: network.id },
-                { parent: this },
-            );
-            new gcp.compute.RouterNat(
-                `${name}-nat`,
-                {
-                    name: `${args.clusterName}-nat`,
-                    project,
-                    region,
-                    router: router.name,
-                    natIpAllocateOption: "AUTO_ONLY",
-                    sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
-                    logConfig: { enable: true, filter: "ERRORS_ONLY" },
-                },
-                { parent: this },
-            );
-        }
 
         const nodeServiceAccount = new gcp.serviceaccount.Account(
             `${name}-nodes`,
@@ -152,22 +130,47 @@ export class GkeCluster extends pulumi.ComponentResource {
                 network: network.id,
                 subnetwork: subnetwork.id,
                 networkingMode: "VPC_NATIVE",
-                ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
-                // Node pools are managed below; GKE insists on creating a default pool first.
+                ipAllocationPolicy: { clusterSecondaryRangeName: SECONDARY_RANGES.pods, servicesSecondaryRangeName: SECONDARY_RANGES.services },
+                // Node pools are managed below; GKE insists on creating a default pool first. Its
+                // node runs for a few minutes as the node service account, never the Compute
+                // Engine default one (CIS GKE 5.2.1).
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                nodeConfig: { serviceAccount: nodeServiceAccount.email, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
                 deletionProtection: args.deletionProtection,
                 releaseChannel: { channel: args.releaseChannel },
-                maintenancePolicy: { dailyMaintenanceWindow: { startTime: args.maintenanceWindowStart } },
+                maintenancePolicy: {
+                    dailyMaintenanceWindow: { startTime: args.maintenanceWindowStart },
+                    maintenanceExclusions: args.maintenanceExclusions.length
+                        ? args.maintenanceExclusions.map((e) => ({
+                              exclusionName: e.name,
+                              startTime: e.start,
+                              endTime: e.end,
+                              exclusionOptions: { scope: e.scope },
+                          }))
+                        : undefined,
+                },
+                // No node auto-provisioning; the autoscaler removes underused nodes sooner and
+                // packs labs tighter than the BALANCED default (the user pool is the cost).
+                clusterAutoscaling: { enabled: false, autoscalingProfile: "OPTIMIZE_UTILIZATION" },
                 workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
                 // Dataplane V2 enforces NetworkPolicy natively (the networkPolicy block stays unset).
                 datapathProvider: "ADVANCED_DATAPATH",
                 enableShieldedNodes: true,
                 enableLegacyAbac: false,
                 masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-                privateClusterConfig: args.privateNodes
-                    ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: args.masterCidr }
-                    : undefined,
+                // The control plane: no VPC peering and no /28 of ours (no masterIpv4CidrBlock:
+                // GKE connects nodes over Private Service Connect). The kubeconfig uses the DNS
+                // endpoint (IAM-guarded, reachable from anywhere that reaches Google APIs); the
+                // IP endpoints stay on for GKE's own tooling, limited by the authorized networks.
+                controlPlaneEndpointsConfig: {
+                    dnsEndpointConfig: { allowExternalTraffic: true },
+                    ipEndpointsConfig: { enabled: true },
+                },
+                // Private nodes by default for any pool, the temporary default one included (the
+                // pools also set it themselves). @pulumi/gcp 9.37 has no cluster-level
+                // `networkConfig.defaultEnablePrivateNodes` yet; this is the field that carries it.
+                privateClusterConfig: args.privateNodes ? { enablePrivateNodes: true } : undefined,
                 masterAuthorizedNetworksConfig:
                     args.masterAuthorizedNetworks.length > 0
                         ? { cidrBlocks: args.masterAuthorizedNetworks.map((cidrBlock) => ({ cidrBlock })) }
@@ -183,23 +186,35 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 resourceLabels: labels,
             },
-            { ...keep, dependsOn: [nodeRole] },
+            {
+                ...keep,
+                dependsOn: [nodeRole],
+                // Once the default pool is removed, the API reports another pool's configuration
+                // as the cluster's nodeConfig; the field is ForceNew, so a diff on it would
+                // replace the cluster. It only ever described the default pool: ignore it.
+                ignoreChanges: ["nodeConfig"],
+            },
         );
+        this.cluster = cluster;
 
         this.nodePools = (["core", "user"] as const).map((role) =>
-            nodePool(`${name}-${role}-pool`, {
-                role,
-                pool: role === "core" ? args.corePool : args.userPool,
-                // The core pool runs the NFS server, which must be in the zone of the (zonal) homes
-                // disk: on a regional cluster its nodes stay in that zone. Labs spread over all.
-                nodeLocations: role === "core" && args.regional ? [zone] : undefined,
-                cluster,
-                project,
-                location,
-                serviceAccount: nodeServiceAccount.email,
-                labels,
-                opts: keep,
-            }),
+            nodePool(
+                `${name}-${role}-pool`,
+                {
+                    role,
+                    pool: role === "core" ? args.corePool : args.userPool,
+                    // The core pool runs the NFS server, which must be in the zone of the (zonal) homes
+                    // disk: on a regional cluster its nodes stay in that zone. Labs spread over all.
+                    nodeLocations: role === "core" && args.regional ? [zone] : undefined,
+                    cluster,
+                    project,
+                    location,
+                    privateNodes: args.privateNodes,
+                    serviceAccount: nodeServiceAccount.email,
+                    labels,
+                },
+                keep,
+            ),
         );
 
         this.ingressAddress = new gcp.compute.Address(
@@ -213,17 +228,20 @@ export class GkeCluster extends pulumi.ComponentResource {
                 description: "Static IP of the NGINX ingress controller's LoadBalancer",
                 labels,
             },
-            { parent: this },
+            // The public IP is what DNS points at and what Let's Encrypt issued for: a new one
+            // means a DNS change and new certificates (production allows 5 duplicate
+            // certificates a week). Where it must last, it is protected and outlives a destroy.
+            { parent: this, protect: args.protectIngressIp, retainOnDelete: args.protectIngressIp },
         );
 
+        const locator = { project, location, clusterName: args.clusterName };
+        this.clusterIdentifier = clusterIdentifier(locator);
         this.kubeconfig = pulumi.secret(
-            pulumi
-                .all([cluster.name, cluster.endpoint, cluster.masterAuth.clusterCaCertificate])
-                .apply(([clusterName, endpoint, ca]) => gkeKubeconfig({ project, location, clusterName, endpoint, ca: ca ?? "" })),
+            cluster.controlPlaneEndpointsConfig.apply((c) => gkeKubeconfig({ ...locator, dnsEndpoint: c?.dnsEndpointConfig?.endpoint ?? "" })),
         );
         this.provider = new k8s.Provider(
             `${name}-k8s`,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { kubeconfig: this.kubeconfig, clusterIdentifier: this.clusterIdentifier, enableServerSideApply: true },
             { parent: this, dependsOn: this.nodePools },
         );
 
@@ -237,86 +255,6 @@ export class GkeCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
-}
-
-function nodePool(
-    logicalName: string,
-    a: {
-        role: NodeRole;
-        pool: NodePoolSettings;
-        cluster: gcp.container.Cluster;
-        project: string;
-        location: string;
-        nodeLocations: string[] | undefined;
-        serviceAccount: pulumi.Input<string>;
-        labels: Record<string, string>;
-        opts: pulumi.CustomResourceOptions;
-    },
-): gcp.container.NodePool {
-    return new gcp.container.NodePool(
-        logicalName,
-        {
-            name: `${a.role}-pool`,
-            project: a.project,
-            location: a.location,
-            nodeLocations: a.nodeLocations,
-            cluster: a.cluster.name,
-            initialNodeCount: a.pool.minNodes,
-            autoscaling: { minNodeCount: a.pool.minNodes, maxNodeCount: a.pool.maxNodes, locationPolicy: "BALANCED" },
-            management: { autoRepair: true, autoUpgrade: true },
-            upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
-            nodeConfig: {
-                machineType: a.pool.machineType,
-                diskSizeGb: a.pool.diskSizeGb,
-                diskType: a.pool.diskType,
-                imageType: "COS_CONTAINERD",
-                spot: a.pool.spot,
-                serviceAccount: a.serviceAccount,
-                oauthScopes: [CLOUD_PLATFORM_SCOPE],
-                workloadMetadataConfig: { mode: "GKE_METADATA" },
-                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-                metadata: { "disable-legacy-endpoints": "true" },
-                labels: { [NODE_ROLE_LABEL]: a.role },
-                taints: [{ key: NODE_ROLE_LABEL, value: a.role, effect: "NO_SCHEDULE" }],
-                resourceLabels: { ...a.labels, "node-role": a.role },
-            },
-        },
-        // A node count the autoscaler changed is not drift.
-        { ...a.opts, ignoreChanges: ["initialNodeCount"] },
-    );
-}
-
-/** A kubeconfig that authenticates with gke-gcloud-auth-plugin: no static credential in it. */
-export function gkeKubeconfig(c: {
-    project: string;
-    location: string;
-    clusterName: string;
-    endpoint: string;
-    ca: string;
-}): string {
-    const context = `gke_${c.project}_${c.location}_${c.clusterName}`;
-    return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: context, cluster: { server: `https://${c.endpoint}`, "certificate-authority-data": c.ca } }],
-        contexts: [{ name: context, context: { cluster: context, user: context } }],
-        "current-context": context,
-        preferences: {},
-        users: [
-            {
-                name: context,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "gke-gcloud-auth-plugin",
-                        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-                        provideClusterInfo: true,
-                        interactiveMode: "IfAvailable",
-                    },
-                },
-            },
-        ],
-    });
 }
 
 /**
