@@ -508,7 +508,7 @@ export const projectSchema = z.strictObject({
         .regex(HOSTNAME_RE, "must be a lowercase DNS name such as jupyter.example.org")
         // RFC 1123 2.1: a name's last label is never all digits, so `10.0.0.1` is an address, not
         // a name; Let's Encrypt issues no certificate for it and Cloud DNS holds no record of it.
-        .refine((v) => !/\.[0-9]+$/.test(v), "must be a DNS name, not an IP address (a certificate needs a name)")
+        .refine((v) => !/\.[0-9]+$/.test(v), "must be a DNS name, not an IP address (a name's last label is never all digits)")
         .describe("Public hostname of the hub. Required."),
     cluster: clusterSchema.prefault({}),
     storage: storageSchema.prefault({}),

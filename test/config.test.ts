@@ -161,7 +161,7 @@ describe("config", () => {
         ["the ingress namespace for the hub", "sandbox", { "hub.namespace": "nginx-ingress" },
             'jupyterlabdemo:hub.namespace: must not be the ingress controller\'s or cert-manager\'s namespace (nginx-ingress, cert-manager), got "nginx-ingress"'],
         ["an IP address as the hostname", "sandbox", { hostname: "34.117.1.2" },
-            'jupyterlabdemo:hostname: must be a DNS name, not an IP address (a certificate needs a name), got "34.117.1.2"'],
+            'jupyterlabdemo:hostname: must be a DNS name, not an IP address (a name\'s last label is never all digits), got "34.117.1.2"'],
         ["a CIDR with leading zeros", "sandbox", { "cluster.nodeCidr": "010.10.0.0/20" },
             'jupyterlabdemo:cluster.nodeCidr: must not have leading zeros in an octet or the prefix (010 is octal to some parsers), got "010.10.0.0/20"'],
         ["an authorized network with a zero-padded prefix", "sandbox", { "cluster.masterAuthorizedNetworks": '["192.168.0.0/016"]' },
