@@ -13,10 +13,10 @@ export interface Cidr {
     readonly isNetworkAddress: boolean;
 }
 
-/** Parses `a.b.c.d/n`; undefined for anything else (octets above 255, prefixes above 32). */
+/** Parses `a.b.c.d/n`; undefined for anything else (octets above 255, prefixes above 32, leading zeros). */
 export function parseCidr(cidr: string): Cidr | undefined {
     const m = IPV4_CIDR.exec(cidr);
-    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32 || hasLeadingZeros(cidr)) {
         return undefined;
     }
     const ip = ipv4ToNumber(m.slice(1, 5).join("."));
@@ -63,4 +63,12 @@ export function cidrsOverlap(a: string, b: string): boolean {
 /** True when the address `ip` is in `cidr`. */
 export function addressInCidr(ip: string, cidr: string): boolean {
     return cidrContains(cidr, `${ip}/32`);
+}
+
+/**
+ * True when an `a.b.c.d/n`-shaped text writes an octet or the prefix with a leading zero
+ * (`010.0.0.0/8`, `10.0.0.0/08`), which parsers disagree on (octal or decimal) or refuse.
+ */
+export function hasLeadingZeros(cidr: string): boolean {
+    return /^[0-9./]+$/.test(cidr) && cidr.split(/[./]/).some((part) => part.length > 1 && part.startsWith("0"));
 }

@@ -12,7 +12,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cidrsOverlap, isIpv4Cidr, networkOf, parseCidr } from "./cidr";
+import { cidrsOverlap, hasLeadingZeros, isIpv4Cidr, networkOf, parseCidr } from "./cidr";
+import { PRICED_MACHINE_TYPES } from "./machineTypes";
 
 export const PROJECT = "jupyterlabdemo";
 
@@ -41,8 +42,6 @@ const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** Kubernetes resource quantities as used for memory and disk sizes. */
 const QUANTITY_RE = /^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
-/** Namespaces of the cluster itself (and of GKE's managed collector), never the program's own. */
-const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "gmp-system", "gmp-public"];
 
 /**
  * True when an image reference pins a version: a tag other than `latest`, or a digest.
@@ -72,7 +71,10 @@ const quantity = (example: string) =>
     z.string().regex(QUANTITY_RE, `must be a Kubernetes quantity such as ${example}`);
 const cpu = z.number().positive("must be a positive number of CPU cores").max(64, "must be at most 64 cores");
 const IPV4_CIDR_MESSAGE = "must be an IPv4 CIDR such as 10.10.0.0/20";
-const ipv4Cidr = z.string().refine(isIpv4Cidr, IPV4_CIDR_MESSAGE);
+// Leading zeros are ambiguous (inet_aton reads 010 as octal 8; Go's net.ParseIP refuses them), and
+// the text is written verbatim into the subnetwork: refuse them before they reach GCE.
+const LEADING_ZEROS_MESSAGE = "must not have leading zeros in an octet or the prefix (010 is octal to some parsers)";
+const ipv4Cidr = z.string().refine((v) => !hasLeadingZeros(v), LEADING_ZEROS_MESSAGE).refine(isIpv4Cidr, IPV4_CIDR_MESSAGE);
 const hhmm = z.string().regex(HHMM_RE, "must be a UTC time as HH:MM");
 const githubName = z.string().regex(GITHUB_NAME_RE, "must be a GitHub login or organization name");
 const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 1123 name (a-z, 0-9, -; at most 63)");
@@ -96,11 +98,42 @@ const lowercaseLogin = z.string().regex(LOWERCASE_LOGIN_RE, "must be a lowercase
 export const IMAGE_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const imageDigest = z.string().regex(IMAGE_DIGEST_RE, "must be a digest such as sha256:<64 lowercase hex digits>");
 
+/**
+ * Namespaces the program declares for the edge (INGRESS_NAMESPACE and CERT_MANAGER_NAMESPACE in
+ * components/ingress.ts, which a test keeps equal): another component there would be a second
+ * Namespace object of the same name.
+ */
+export const EDGE_NAMESPACES = ["nginx-ingress", "cert-manager"] as const;
+
+/**
+ * Why `name` cannot hold the program's workloads, or undefined when it can. Kubernetes reserves
+ * `default` and the `kube-` prefix (kube-system, kube-public, kube-node-lease); GKE installs its
+ * own components in `gke-*` and `gmp-*` (Managed Service for Prometheus: gmp-system, gmp-public).
+ */
+export function reservedNamespace(name: string): string | undefined {
+    if (name === "default" || /^(kube|gke|gmp)-/.test(name)) {
+        return `a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE)`;
+    }
+    if ((EDGE_NAMESPACES as readonly string[]).includes(name)) {
+        return `the ingress controller's or cert-manager's namespace (${EDGE_NAMESPACES.join(", ")})`;
+    }
+    return undefined;
+}
+
+/** A namespace the program declares and owns: a Kubernetes name that is not reserved. */
+const ownNamespace = k8sName.refine((v) => reservedNamespace(v) === undefined, {
+    error: (issue) => `must not be ${reservedNamespace(String(issue.input))}`,
+});
+
 // ---------------------------------------------------------------------------------------------
 // The schema: one entry per top-level key of the jupyterlabdemo namespace
 // ---------------------------------------------------------------------------------------------
 
-const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: number; diskSizeGb: number }) =>
+/**
+ * A node pool's keys. `core` (the reason) makes the pool one that must always run: at least one
+ * node and no Spot VMs, stated in the schema so the generated reference shows what is allowed.
+ */
+const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: number; diskSizeGb: number }, core?: string) =>
     z.strictObject({
         machineType: z
             .string()
@@ -110,7 +143,7 @@ const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: n
         minNodes: z
             .number()
             .int("must be a whole number")
-            .min(0, "must be >= 0")
+            .min(core ? 1 : 0, core ? `must be >= 1 (${core})` : "must be >= 0")
             .default(defaults.minNodes)
             .describe("Fewest nodes the autoscaler keeps (per zone of a regional cluster)."),
         maxNodes: z
@@ -128,10 +161,9 @@ const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: n
             .default(defaults.diskSizeGb)
             .describe("Boot disk size of each node, in GB (holds pulled images)."),
         diskType: diskType.describe("Boot disk type of each node."),
-        spot: z
-            .boolean()
+        spot: (core ? z.literal(false, `must be false (preempting the core pool stops the hub and the NFS server)`) : z.boolean())
             .default(false)
-            .describe("Use Spot VMs (cheaper, may be preempted at any time)."),
+            .describe(core ? "Always false: Spot VMs may be preempted at any time." : "Use Spot VMs (cheaper, may be preempted at any time)."),
     });
 
 /** GKE's longest exclusion per scope: 30 days without any upgrade, 180 days for the others. */
@@ -191,16 +223,19 @@ const clusterSchema = z
             ),
         nodeCidr: z
             .string()
+            .refine((v) => !hasLeadingZeros(v), LEADING_ZEROS_MESSAGE)
             .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.10.0.0/20")
             .describe("Primary range of the cluster subnetwork (node addresses)."),
         podCidr: z
             .string()
+            .refine((v) => !hasLeadingZeros(v), LEADING_ZEROS_MESSAGE)
             .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.16.0.0/14")
             .describe("Secondary range for pod addresses (VPC-native)."),
         serviceCidr: z
             .string()
+            .refine((v) => !hasLeadingZeros(v), LEADING_ZEROS_MESSAGE)
             .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.20.0.0/20")
             .describe("Secondary range for Service ClusterIPs (VPC-native)."),
@@ -219,7 +254,14 @@ const clusterSchema = z
                 "Pulumi `protect` and `retainOnDelete` on the ingress's static IP: DNS and certificates keep pointing at it " +
                     "across rebuilds, and `pulumi destroy` leaves it in the project.",
             ),
-        corePool: nodePool({ machineType: "e2-standard-2", minNodes: 1, maxNodes: 2, diskSizeGb: 50 })
+        allowUnpricedMachineTypes: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Allow a node pool machine type that scripts/lib/prices.json does not price (then add its price, or `npm run cost` fails). " +
+                    `Priced: ${PRICED_MACHINE_TYPES.join(", ")}.`,
+            ),
+        corePool: nodePool({ machineType: "e2-standard-2", minNodes: 1, maxNodes: 2, diskSizeGb: 50 }, "the hub, proxy and NFS server run there")
             .prefault({})
             .describe("The core pool: hub, proxy, NFS server and ingress controller."),
         userPool: nodePool({ machineType: "e2-standard-4", minNodes: 0, maxNodes: 3, diskSizeGb: 100 })
@@ -262,9 +304,12 @@ const storageSchema = z
         localStorageClass: k8sName
             .optional()
             .describe("`local` only: StorageClass of that claim. Default: the cluster's default class."),
-        namespace: k8sName
+        namespace: ownNamespace
             .default("homes")
-            .describe("Namespace of the NFS server alone (Pod Security `privileged`); must differ from `hub.namespace`."),
+            .describe(
+                "Namespace of the NFS server alone (Pod Security `privileged`); must differ from `hub.namespace`. Not `default`, " +
+                    "`kube-*`, `gke-*`, `gmp-*`, nor the ingress controller's or cert-manager's namespace.",
+            ),
         userQuotaGiB: z
             .number()
             .int("must be a whole number of GiB")
@@ -318,7 +363,12 @@ const githubSchema = z
 
 const hubSchema = z
     .strictObject({
-        namespace: k8sName.default("jupyterhub").describe("Kubernetes namespace of the hub, proxy and labs (the NFS server has its own: `storage.namespace`)."),
+        namespace: ownNamespace
+            .default("jupyterhub")
+            .describe(
+                "Kubernetes namespace of the hub, proxy and labs (the NFS server has its own: `storage.namespace`). Not `default`, `kube-*`, `gke-*`, `gmp-*`, " +
+                    "nor the ingress controller's or cert-manager's namespace.",
+            ),
         authenticator: z
             .enum(["github", "dummy"])
             .default("github")
@@ -536,6 +586,9 @@ export const projectSchema = z.strictObject({
     hostname: z
         .string()
         .regex(HOSTNAME_RE, "must be a lowercase DNS name such as jupyter.example.org")
+        // RFC 1123 2.1: a name's last label is never all digits, so `10.0.0.1` is an address, not
+        // a name; Let's Encrypt issues no certificate for it and Cloud DNS holds no record of it.
+        .refine((v) => !/\.[0-9]+$/.test(v), "must be a DNS name, not an IP address (a name's last label is never all digits)")
         .describe("Public hostname of the hub. Required."),
     cluster: clusterSchema.prefault({}),
     storage: storageSchema.prefault({}),
@@ -671,10 +724,18 @@ function describeIssue(namespace: string, issue: z.core.$ZodIssue, input: unknow
         if (got === undefined) {
             return `${key}: is required (${issue.expected})`;
         }
+        if (issue.expected === "string" && typeof got === "number") {
+            // An unquoted digit string in YAML is a number; past 2^53 JavaScript holds it rounded,
+            // so never print that rounding as if it were the value.
+            return `${key}: must be a string (quote it in the stack file, or pulumi config set --path --type string), got ${Number.isSafeInteger(got) || !Number.isInteger(got) ? got : "a number too long to read exactly"}`;
+        }
         const expected = { array: "a list", int: "a whole number", object: "an object" }[issue.expected as string] ?? `a ${issue.expected}`;
         return `${key}: must be ${expected}, got ${
             secret ? "a value" : JSON.stringify(got)
         }`;
+    }
+    if (issue.code === "invalid_value" && !issue.message.startsWith("Invalid")) {
+        return `${key}: ${issue.message}`;
     }
     if (issue.code === "invalid_value") {
         return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${
@@ -702,15 +763,105 @@ function parseRawValue(namespace: string, key: string, raw: string): unknown {
     return raw;
 }
 
+/** What is wrong with a stack's `namespace:key` the project schema does not own, or undefined. */
+function otherNamespaceKeyProblem(namespace: string, key: string): string | undefined {
+    if (namespace === PROJECT) return undefined;
+    const known = OTHER_NAMESPACE_KEYS[namespace];
+    if (namespace === "kubernetes") {
+        return "has no effect: the program configures its Kubernetes providers explicitly (kubeContext on local), so kubernetes: keys are never read";
+    }
+    if (!known) {
+        return `unknown config namespace "${namespace}" (this program reads ${PROJECT}:, gcp: and pulumi: keys)`;
+    }
+    const keys = known();
+    if (keys.includes(key)) return undefined;
+    const near = closest(key, keys);
+    return `unknown key${near ? ` (did you mean ${namespace}:${near}?)` : ""}`;
+}
+
+/**
+ * The keys each other namespace has. `gcp:` takes the installed provider's own list (the config
+ * getters of @pulumi/gcp), so a provider upgrade brings its new keys; `pulumi:` takes the engine's
+ * (pulumi/pulumi: `disable-default-providers` in pkg/resource/deploy/default_providers.go,
+ * `autonaming` in pkg/cmd/pulumi/autonaming/config.go, `tags` in sdk/go/common/workspace/project.go).
+ */
+const OTHER_NAMESPACE_KEYS: Record<string, () => readonly string[]> = {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    gcp: () => Object.keys(require("@pulumi/gcp/config/vars") as object),
+    pulumi: () => ["disable-default-providers", "autonaming", "tags"],
+};
+
+/** The candidate within edit distance 2 of `word` (a typo's likely intent), or undefined. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = 3;
+    for (const c of candidates) {
+        const d = editDistance(word.toLowerCase(), c.toLowerCase());
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+/** Levenshtein distance, with adjacent transpositions counted as one edit (`regoin` is one from `region`). */
+function editDistance(a: string, b: string): number {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.length][b.length];
+}
+
+/** The one line for a secret key whose value is stored in plaintext; the value is never echoed. */
+export function plaintextSecretMessage(fullKey: string): string {
+    return `is stored in plaintext; a secret must be encrypted (pulumi config set --secret ${fullKey} <value>)`;
+}
+
 function fail(key: string, message: string): never {
     throw new ConfigError(`${key}: ${message}`);
 }
 
 /**
+ * The rules `parseSettings` checks across keys (and on keys outside the schema), in words, for
+ * the generated config reference: the table shows each key alone, these say how keys combine.
+ * Keep each line beside the check it describes when either changes.
+ */
+export const RULES_ACROSS_KEYS: readonly string[] = [
+    "`platform: local`: `kubeContext` is required; `gcp:project`, `ingress.dnsZone` and `ingress.dnsProject` must not be set; `storage.adoptExistingDisk` must be false.",
+    "`platform: gke`: `kubeContext` must not be set; `gcp:project`, `gcp:region`, `gcp:zone` (a zone of that region) and `ingress.acmeEmail` are required; `ingress.dnsProject` needs `ingress.dnsZone`.",
+    "Each pool's `minNodes` is at most its `maxNodes`.",
+    "`cluster.nodeCidr`, `podCidr` and `serviceCidr` are network addresses (no host bits) and do not overlap.",
+    "Each pool's `machineType` is one scripts/lib/prices.json prices, unless `cluster.allowUnpricedMachineTypes` is true.",
+    "`hub.authenticator: dummy` only on `local`, with `dummyPassword` of at least 8 characters; `github` needs `github.clientId`, at least one of `github.allowedOrganizations` and `githubClientSecret`; `dummyPassword` is set only with `dummy`.",
+    "Secret keys (`githubClientSecret`, `dummyPassword`) are stored encrypted (`pulumi config set --secret`), never in plaintext.",
+    "`lab.images` and `lab.sizes`: exactly one entry has `default: true`, names are unique, and each size's limits are at least its guarantees.",
+    "On `gke`, the default `storage.diskName` (`<stack>-homes`) must be a valid GCE disk name, or `storage.diskName` is set.",
+    "Other namespaces: `gcp:` takes the keys of the installed `@pulumi/gcp` provider (a typo is refused with the likely key); `pulumi:` takes `disable-default-providers`, `autonaming` and `tags`; `kubernetes:` keys are refused, since the program configures its Kubernetes providers explicitly and never reads them; any other namespace is refused.",
+    "A stack file's top level holds only `config`, `environment`, `secretsprovider`, `encryptedkey` and `encryptionsalt`.",
+];
+
+/**
  * Validates raw stack config and resolves every default. Pure: no engine needed, so tests call it
  * directly. Secret values are only checked for presence; they are never part of the result.
  */
-export function parseSettings(raw: RawConfig, context: { readonly project: string; readonly stack: string }): Settings {
+export function parseSettings(
+    raw: RawConfig,
+    context: {
+        readonly project: string;
+        readonly stack: string;
+        /** Keys whose values are stored encrypted; when given, a secret key outside it is refused as plaintext. */
+        readonly secretKeys?: readonly string[];
+    },
+): Settings {
     const ns = PROJECT;
     const projectInput: Record<string, unknown> = {};
     const gcpInput: Record<string, unknown> = {};
@@ -720,8 +871,13 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         const colon = fullKey.indexOf(":");
         const namespace = fullKey.slice(0, colon);
         const key = fullKey.slice(colon + 1);
+        const misplaced = otherNamespaceKeyProblem(namespace, key);
+        if (misplaced) fail(fullKey, misplaced);
         if (namespace === ns) {
             if (isSecretKey(key)) {
+                if (context.secretKeys && !context.secretKeys.includes(fullKey)) {
+                    fail(fullKey, plaintextSecretMessage(fullKey));
+                }
                 if (raw[fullKey] !== "") {
                     secretsPresent.add(key);
                 }
@@ -807,11 +963,13 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
             }
         }
     });
-    if (cfg.cluster.corePool.minNodes < 1) {
-        fail(`${ns}:cluster.corePool.minNodes`, `must be >= 1 (the hub, proxy and NFS server run there), got ${cfg.cluster.corePool.minNodes}`);
-    }
-    if (cfg.cluster.corePool.spot) {
-        fail(`${ns}:cluster.corePool.spot`, "must be false (preempting the core pool stops the hub and the NFS server)");
+    if (!cfg.cluster.allowUnpricedMachineTypes) {
+        for (const pool of ["corePool", "userPool"] as const) {
+            const type = cfg.cluster[pool].machineType;
+            if (!PRICED_MACHINE_TYPES.includes(type)) {
+                fail(`${ns}:cluster.${pool}.machineType`, `must be a machine type scripts/lib/prices.json prices (${PRICED_MACHINE_TYPES.join(", ")}), got "${type}"; price it there, or set cluster.allowUnpricedMachineTypes: true`);
+            }
+        }
     }
     const exclusionNames = new Set<string>();
     cfg.cluster.maintenanceExclusions.forEach((e, i) => {
@@ -897,9 +1055,6 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
     if (cfg.storage.namespace === cfg.hub.namespace) {
         fail(`${ns}:storage.namespace`, `must differ from hub.namespace ("${cfg.hub.namespace}"): the NFS server needs a namespace of its own`);
     }
-    if (RESERVED_NAMESPACES.includes(cfg.storage.namespace)) {
-        fail(`${ns}:storage.namespace`, `must not be a system namespace (${RESERVED_NAMESPACES.join(", ")}), got "${cfg.storage.namespace}"`);
-    }
     for (const login of Object.keys(cfg.storage.userQuotaOverrides)) {
         if (!LOWERCASE_LOGIN_RE.test(login)) {
             fail(`${ns}:storage.userQuotaOverrides.${login}`, "must be keyed by a lowercase GitHub login (the name of the user's home)");
@@ -960,9 +1115,15 @@ export interface SecretSettings {
  * values as secret outputs. Throws `ConfigError` on any mistake.
  */
 export function loadSettings(): { settings: Settings; secrets: SecretSettings } {
-    const settings = parseSettings(pulumi.runtime.allConfig(), {
+    const raw = pulumi.runtime.allConfig();
+    // The engine marks encrypted keys (PULUMI_CONFIG_SECRET_KEYS); the SDK's reader of that list is
+    // internal, so it is used only when present.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const isConfigSecret = (require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    const settings = parseSettings(raw, {
         project: pulumi.getProject(),
         stack: pulumi.getStack(),
+        secretKeys: isConfigSecret ? Object.keys(raw).filter((k) => isConfigSecret(k)) : undefined,
     });
     const config = new pulumi.Config(PROJECT);
     const secrets: SecretSettings = {

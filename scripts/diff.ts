@@ -1,27 +1,32 @@
-/**
- * npm run diff -- --stack <name> [--base <git ref>] [--format text|markdown] [--set k=v]... [--set-secret k=v]...
- *
- * Renders the stack at the base ref (default: the merge base of HEAD with main, or origin/main)
- * and at the working tree, both offline, and prints what a reviewer needs: resources added,
- * removed and changed by type and name, a unified diff of each changed one (secrets stay
- * [secret]), and loud flags for changes that replace the homes disk, the cluster or a node pool.
- * Overrides apply to both sides. Exit 0 when nothing changes, 1 when something does, 2 on error
- * (like `git diff --exit-code`).
- */
-import { parseCli, runCli } from "./lib/cli";
+/** npm run diff: see USAGE. */
+import { CliIo, parseCli, runCli, Script } from "./lib/cli";
 import { formatReport, hasChanges, ReportFormat, ReportSection, SECTION_PROVIDERS } from "./lib/diff";
 import { diffAgainstBase } from "./lib/gitBase";
 import { UsageError } from "./lib/stackConfig";
 
-runCli(async () => {
-    const args = parseCli(process.argv.slice(2), { base: "string", format: "string" });
+export const USAGE = `
+npm run diff -- --stack <name> [--base <git ref>] [--format text|markdown] [--set k=v]... [--set-secret k=v]...
+
+Renders the stack at the base ref (default: the merge base of HEAD with main, or origin/main)
+and at the working tree, both offline, and prints what a reviewer needs: resources added,
+removed and changed by type and name, a unified diff of each changed one (secrets stay
+[secret]), and loud flags for changes that replace the homes disk, the cluster or a node pool.
+Overrides apply to both sides. Exit 0 when nothing changes, 1 when something does, 2 on error
+(like \`git diff --exit-code\`).
+`;
+
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseCli(argv, { base: "string", format: "string" });
     const format = (args.options.format ?? "text") as ReportFormat;
     if (format !== "text" && format !== "markdown") {
         throw new UsageError(`--format ${format}: expected text or markdown`);
     }
     const { base, head, report, notes } = await diffAgainstBase({ stack: args.stack, overrides: args.overrides, baseRef: args.options.base });
-    for (const note of notes) process.stderr.write(`note: ${note}\n`);
+    for (const note of notes) io.stderr(`note: ${note}\n`);
     const sections = SECTION_PROVIDERS.map((provide) => provide(base, head, report)).filter((s): s is ReportSection => !!s);
-    process.stdout.write(formatReport(report, { format, sections }));
+    io.stdout(formatReport(report, { format, sections }));
     return hasChanges(report) ? 1 : 0;
-});
+}
+
+export const script: Script = { usage: USAGE, main };
+if (require.main === module) runCli(script);

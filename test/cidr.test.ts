@@ -1,6 +1,6 @@
 /** IPv4 CIDR arithmetic shared by the config, the lab's NetworkPolicies and the policy tests. */
 import * as assert from "assert";
-import { addressInCidr, cidrContains, cidrsOverlap, isIpv4Cidr, networkOf, parseCidr } from "../components/cidr";
+import { addressInCidr, cidrContains, cidrsOverlap, hasLeadingZeros, isIpv4Cidr, networkOf, parseCidr } from "../components/cidr";
 
 describe("cidr", () => {
     it("parses only well-formed IPv4 CIDRs", () => {
@@ -8,6 +8,13 @@ describe("cidr", () => {
         for (const bad of ["999.0.0.0/8", "10.0.0.0/33", "10.0.0.0", "10.0.0/8", "a.b.c.d/8", " 10.0.0.0/8"]) assert.ok(!isIpv4Cidr(bad), bad);
         assert.deepStrictEqual(parseCidr("10.10.0.5/20"), { base: ipBase(10, 10, 0, 0), bits: 20, isNetworkAddress: false });
         assert.strictEqual(parseCidr("10.10.0.0/20")!.isNetworkAddress, true);
+    });
+
+    it("refuses leading zeros, which parsers read as octal or refuse", () => {
+        for (const bad of ["010.10.0.0/20", "10.010.0.0/20", "10.0.0.00/24", "10.0.0.0/08"]) {
+            assert.ok(hasLeadingZeros(bad) && !isIpv4Cidr(bad), bad);
+        }
+        for (const ok of ["10.0.0.0/8", "0.0.0.0/0", "100.64.0.0/10"]) assert.ok(!hasLeadingZeros(ok) && isIpv4Cidr(ok), ok);
     });
 
     it("computes containment, overlap and network addresses", () => {

@@ -4,8 +4,14 @@
  * with overrides, so no render is needed.
  */
 import * as assert from "assert";
-import { ConfigError, imageIsPinned, parseSettings, PROJECT, quantityBytes } from "../components/config";
-import { loadStackConfig, Override } from "../scripts/lib/stackConfig";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, EDGE_NAMESPACES, imageIsPinned, loadSettings, parseSettings, PROJECT, quantityBytes } from "../components/config";
+import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../components/ingress";
+import { PRICED_MACHINE_TYPES } from "../components/machineTypes";
+import { loadStackConfig, Override, REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
 import { set } from "./mocks";
 
 function settingsOf(stack: string, overrides: readonly Override[] = []) {
@@ -16,7 +22,7 @@ function errorOf(stack: string, overrides: readonly Override[], secretStandIns =
     try {
         parseSettings(loadStackConfig(stack, overrides, { secretStandIns }).values, { project: PROJECT, stack });
     } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+        assert.ok(e instanceof ConfigError || e instanceof UsageError, `expected a ConfigError or UsageError, got ${String(e)}`);
         return e.message;
     }
     assert.fail(`expected ${JSON.stringify(overrides)} to be rejected`);
@@ -57,7 +63,7 @@ describe("config", () => {
         ["a negative node count", "sandbox", { "cluster.userPool.maxNodes": "-1" },
             "jupyterlabdemo:cluster.userPool.maxNodes: must be >= 1, got -1"],
         ["a fractional node count", "sandbox", { "cluster.corePool.maxNodes": "1.5" },
-            "jupyterlabdemo:cluster.corePool.maxNodes: must be a whole number, got 1.5"],
+            "--set jupyterlabdemo:cluster.corePool.maxNodes: must be a whole number, got 1.5"],
         ["a string where a number goes", "sandbox", { "cluster.corePool.maxNodes": "many" },
             'jupyterlabdemo:cluster.corePool.maxNodes: must be a number, got "many"'],
         ["a core pool that scales to zero", "sandbox", { "cluster.corePool.minNodes": "0" },
@@ -146,6 +152,32 @@ describe("config", () => {
             "jupyterlabdemo:cluster: is not valid structured config (JSON/YAML object or list)"],
         ["an ACME server that does not exist", "sandbox", { "ingress.acmeServer": "prod" },
             'jupyterlabdemo:ingress.acmeServer: must be one of "production", "staging", got "prod"'],
+        ["a system namespace for the hub", "sandbox", { "hub.namespace": "kube-system" },
+            'jupyterlabdemo:hub.namespace: must not be a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE), got "kube-system"'],
+        ["the default namespace for the hub", "local", { "hub.namespace": "default" },
+            'jupyterlabdemo:hub.namespace: must not be a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE), got "default"'],
+        ["a GKE namespace for the hub", "sandbox", { "hub.namespace": "gmp-system" },
+            'jupyterlabdemo:hub.namespace: must not be a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE), got "gmp-system"'],
+        ["the ingress namespace for the hub", "sandbox", { "hub.namespace": "nginx-ingress" },
+            'jupyterlabdemo:hub.namespace: must not be the ingress controller\'s or cert-manager\'s namespace (nginx-ingress, cert-manager), got "nginx-ingress"'],
+        ["an IP address as the hostname", "sandbox", { hostname: "34.117.1.2" },
+            'jupyterlabdemo:hostname: must be a DNS name, not an IP address (a name\'s last label is never all digits), got "34.117.1.2"'],
+        ["a CIDR with leading zeros", "sandbox", { "cluster.nodeCidr": "010.10.0.0/20" },
+            'jupyterlabdemo:cluster.nodeCidr: must not have leading zeros in an octet or the prefix (010 is octal to some parsers), got "010.10.0.0/20"'],
+        ["an authorized network with a zero-padded prefix", "sandbox", { "cluster.masterAuthorizedNetworks": '["192.168.0.0/016"]' },
+            'jupyterlabdemo:cluster.masterAuthorizedNetworks[0]: must not have leading zeros in an octet or the prefix (010 is octal to some parsers), got "192.168.0.0/016"'],
+        ["a machine type the price table lacks", "sandbox", { "cluster.userPool.machineType": "n2-highmem-64" },
+            'jupyterlabdemo:cluster.userPool.machineType: must be a machine type scripts/lib/prices.json prices (e2-standard-2, e2-standard-4, n2-standard-8), got "n2-highmem-64"; price it there, or set cluster.allowUnpricedMachineTypes: true'],
+        ["a typo in a gcp: key", "sandbox", { "gcp:regoin": "us-central1" },
+            "gcp:regoin: unknown key (did you mean gcp:region?)"],
+        ["an unknown gcp: key", "sandbox", { "gcp:colour": "blue" },
+            "gcp:colour: unknown key"],
+        ["a kubernetes: provider key", "local", { "kubernetes:context": "kind-other" },
+            "kubernetes:context: has no effect: the program configures its Kubernetes providers explicitly (kubeContext on local), so kubernetes: keys are never read"],
+        ["an unknown namespace", "sandbox", { "jupyterlabdmo:hostname": "x.example.org" },
+            'jupyterlabdmo:hostname: unknown config namespace "jupyterlabdmo" (this program reads jupyterlabdemo:, gcp: and pulumi: keys)'],
+        ["an unknown pulumi: key", "sandbox", { "pulumi:disable-default-provider": "[]" },
+            "pulumi:disable-default-provider: unknown key (did you mean pulumi:disable-default-providers?)"],
         ["a GCP stack without an ACME email", "sandbox", { "ingress.acmeEmail": "not-an-email" },
             'jupyterlabdemo:ingress.acmeEmail: must be an email address, got "not-an-email"'],
     ];
@@ -192,5 +224,118 @@ describe("config", () => {
         assert.strictEqual(quantityBytes("4Gi"), 4 * 2 ** 30);
         assert.strictEqual(quantityBytes("512M"), 512e6);
         assert.ok(quantityBytes("2Gi") > quantityBytes("2G"));
+    });
+
+    describe("--set values, converted by the schema's type as pulumi config set --path converts them", () => {
+        const at = (overrides: Override[], top: string): Record<string, unknown> =>
+            JSON.parse(loadStackConfig("sandbox", overrides).values[`${PROJECT}:${top}`]) as Record<string, unknown>;
+        const usageError = (overrides: Override[]): string => {
+            try {
+                loadStackConfig("sandbox", overrides);
+            } catch (e) {
+                assert.ok(e instanceof UsageError, `expected a UsageError, got ${String(e)}`);
+                assert.ok(!e.message.includes("\n"), "one line");
+                return e.message;
+            }
+            assert.fail(`expected ${JSON.stringify(overrides)} to be refused`);
+        };
+
+        it("keeps a string key's text verbatim: comments, colons, hex and long digit strings", () => {
+            const images = (v: string) => (at(set({ "lab.images[0].displayName": v }), "lab").images as { displayName: unknown }[])[0].displayName;
+            assert.strictEqual(images("Size #2 (big)"), "Size #2 (big)");
+            assert.strictEqual(images("a: b"), "a: b");
+            assert.strictEqual(images("true"), "true");
+            assert.strictEqual(at(set({ "cluster.name": "0x40" }), "cluster").name, "0x40");
+            assert.strictEqual(at(set({ "github.clientId": "12345678901234567890" }), "github").clientId, "12345678901234567890");
+            assert.strictEqual(settingsOf("sandbox", set({ "github.clientId": "12345678901234567890" })).github.clientId, "12345678901234567890");
+        });
+
+        it("converts true/false and plain integers for boolean and integer keys, and decimals for number keys", () => {
+            const pool = (k: string, v: string) => (at(set({ [`cluster.userPool.${k}`]: v }), "cluster").userPool as Record<string, unknown>)[k];
+            assert.strictEqual(pool("spot", "false"), false);
+            assert.strictEqual(pool("maxNodes", "7"), 7);
+            assert.strictEqual(pool("maxNodes", "+7"), 7);
+            assert.strictEqual(pool("maxNodes", "0"), 0);
+            // Only exactly true/false: Pulumi keeps "True" or "yes" a string, which validation refuses.
+            assert.strictEqual(pool("spot", "True"), "True");
+            assert.strictEqual(errorOf("sandbox", set({ "cluster.userPool.spot": "yes" })), 'jupyterlabdemo:cluster.userPool.spot: must be a boolean, got "yes"');
+            const sizes = at(set({ "lab.sizes[0].cpuLimit": "1.5" }), "lab").sizes as { cpuLimit: unknown }[];
+            assert.strictEqual(sizes[0].cpuLimit, 1.5);
+        });
+
+        it("refuses malformed values and paths in one line naming the key, never a stack trace", () => {
+            assert.strictEqual(usageError(set({ "cluster.masterAuthorizedNetworks": "[1,2" })), "--set jupyterlabdemo:cluster.masterAuthorizedNetworks: expected JSON (a list)");
+            assert.strictEqual(usageError(set({ "cluster.userPool.maxNodes": "05" })),
+                "--set jupyterlabdemo:cluster.userPool.maxNodes: must not have a leading zero (pulumi config set --path keeps 05 a string), got 05");
+            assert.strictEqual(usageError(set({ "cluster.userPool.maxNodes": "12345678901234567890" })),
+                "--set jupyterlabdemo:cluster.userPool.maxNodes: 12345678901234567890 is beyond the whole numbers JavaScript holds exactly");
+            assert.match(usageError(set({ "lab.sizes[9].cpuLimit": "1" })), /^--set jupyterlabdemo:lab\.sizes\[9\]\.cpuLimit: .*index out of range/);
+            assert.match(usageError(set({ "cluster..name": "x" })), /^--set cluster\.\.name: not a config key/);
+            assert.match(usageError(set({ "cluster.name[": "x" })), /^--set cluster\.name\[: not a config key/);
+            assert.strictEqual(errorOf("sandbox", set({ "cluster.name": "*a" })),
+                'jupyterlabdemo:cluster.name: must start with a letter and hold only a-z, 0-9 and - (a GKE cluster name), got "*a"');
+            const newline = errorOf("sandbox", set({ "cluster.name": "a\nb" }));
+            assert.ok(!newline.includes("\n") && newline.startsWith("jupyterlabdemo:cluster.name: "), newline);
+        });
+    });
+
+    it("accepts an unpriced machine type only with cluster.allowUnpricedMachineTypes, and known gcp: and pulumi: keys", () => {
+        const s = settingsOf("sandbox", set({ "cluster.userPool.machineType": "n2-highmem-64", "cluster.allowUnpricedMachineTypes": "true" }));
+        assert.strictEqual(s.cluster.userPool.machineType, "n2-highmem-64");
+        assert.doesNotThrow(() => settingsOf("sandbox", set({ "gcp:requestTimeout": "60s", "pulumi:disable-default-providers": '["kubernetes"]' })));
+    });
+
+    it("keeps its lists equal to what they mirror: the price table's machine types, the edge namespaces", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const prices = require("../scripts/lib/prices.json") as { groups: Record<string, { prices: Record<string, number> }> };
+        assert.deepStrictEqual([...PRICED_MACHINE_TYPES].sort(), Object.keys(prices.groups.machine.prices).sort());
+        assert.deepStrictEqual([...PRICED_MACHINE_TYPES].sort(), Object.keys(prices.groups.machineSpot.prices).sort());
+        assert.deepStrictEqual([...EDGE_NAMESPACES], [INGRESS_NAMESPACE, CERT_MANAGER_NAMESPACE]);
+    });
+
+    describe("stack files", () => {
+        let root: string;
+        beforeEach(() => {
+            root = fs.mkdtempSync(path.join(os.tmpdir(), "jupyterlabdemo-stackfile-"));
+            fs.mkdirSync(path.join(root, "stacks"));
+            fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        });
+        afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+        const load = (text: string) => {
+            fs.writeFileSync(path.join(root, "stacks", "Pulumi.x.yaml"), text);
+            return loadStackConfig("x", [], { root });
+        };
+
+        it("reports an unknown top-level key as such, with the likely intent", () => {
+            assert.throws(() => load("conifg:\n  jupyterlabdemo:hostname: a.example.org\n"), (e: Error) =>
+                e instanceof UsageError &&
+                e.message === "stacks/Pulumi.x.yaml: conifg: unknown top-level key (did you mean config?); a stack file holds config, environment, secretsprovider, encryptedkey, encryptionsalt");
+        });
+
+        it("refuses a secret committed in plaintext, without echoing it", () => {
+            assert.throws(() => load("config:\n  jupyterlabdemo:githubClientSecret: hunter2-plain\n"), (e: Error) =>
+                e instanceof ConfigError && !e.message.includes("hunter2") &&
+                e.message === "jupyterlabdemo:githubClientSecret: is stored in plaintext; a secret must be encrypted (pulumi config set --secret jupyterlabdemo:githubClientSecret <value>) (in stacks/Pulumi.x.yaml or Pulumi.yaml)");
+            assert.deepStrictEqual(load("config:\n  jupyterlabdemo:githubClientSecret:\n    secure: AAABAx==\n").secretKeys, ["jupyterlabdemo:githubClientSecret"]);
+        });
+
+        it("refuses, under pulumi up, a secret key the engine does not mark secret", () => {
+            const raw = { ...loadStackConfig("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]).values };
+            assert.throws(() => parseSettings(raw, { project: PROJECT, stack: "local", secretKeys: [] }), (e: Error) =>
+                e instanceof ConfigError && e.message.startsWith("jupyterlabdemo:dummyPassword: is stored in plaintext") && !e.message.includes("long-enough"));
+            assert.doesNotThrow(() => parseSettings(raw, { project: PROJECT, stack: "local", secretKeys: ["jupyterlabdemo:dummyPassword"] }));
+        });
+
+        it("loadSettings takes the engine's list of encrypted keys, so pulumi up refuses a plaintext secret too", () => {
+            const config = loadStackConfig("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]);
+            try {
+                pulumi.runtime.setAllConfig(config.values, []);
+                assert.throws(() => loadSettings(), (e: Error) => e instanceof ConfigError && e.message.startsWith("jupyterlabdemo:dummyPassword: is stored in plaintext"));
+                pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+                assert.strictEqual(loadSettings().settings.hub.authenticator, "dummy");
+            } finally {
+                pulumi.runtime.setAllConfig({}, []);
+            }
+        });
     });
 });

@@ -3,6 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RULES_ACROSS_KEYS } from "../components/config";
 import { BEGIN_MARKER, configReference, END_MARKER, updateReadme, withConfigReference } from "../scripts/lib/configDocs";
 import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
 
@@ -17,6 +18,21 @@ describe("README config reference", () => {
         assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.maxNodes` \| integer 1\.\.100 \| `3` \|/);
         assert.match(table, /\| `jupyterlabdemo:githubClientSecret` \| secret string \|/);
         assert.match(table, /\| `gcp:zone` \| string \|/);
+    });
+
+    it("shows the values the config really accepts where a rule narrows a type: the core pool never scales to zero nor uses Spot", () => {
+        const table = configReference();
+        assert.match(table, /\| `jupyterlabdemo:cluster\.corePool\.minNodes` \| integer 1\.\. \| `1` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.corePool\.spot` \| `false` only \| `false` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.minNodes` \| integer 0\.\. \| `0` \|/);
+        assert.match(table, /\| `jupyterlabdemo:cluster\.userPool\.spot` \| boolean \| `false` \|/);
+    });
+
+    it("states the rules across keys below the table, one line each", () => {
+        const table = configReference();
+        assert.ok(RULES_ACROSS_KEYS.length > 0);
+        for (const rule of RULES_ACROSS_KEYS) assert.ok(table.includes(`\n- ${rule}`), rule);
+        assert.match(table, /Each pool's `minNodes` is at most its `maxNodes`/);
     });
 
     it("updateReadme checks without writing, writes without --check, and rejects a README without markers", () => {

@@ -257,7 +257,7 @@ describe("cost estimate", () => {
         });
 
         it("stops a stack whose user pool uses an unpriced machine type, naming it", async () => {
-            const r = await render("sandbox", set({ "cluster.userPool.machineType": "c3-standard-4" }));
+            const r = await render("sandbox", set({ "cluster.userPool.machineType": "c3-standard-4", "cluster.allowUnpricedMachineTypes": "true" }));
             assert.throws(() => estimateCost(r, loadPrices()), /no price for Spot machine type "c3-standard-4"/);
         });
     });

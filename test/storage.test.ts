@@ -703,7 +703,7 @@ describe("storage: quota and namespace config", () => {
 
     it("rejects a storage namespace equal to the hub's, or a system namespace", async () => {
         await rejects({ "storage.namespace": "jupyterhub" }, 'jupyterlabdemo:storage.namespace: must differ from hub.namespace ("jupyterhub"): the NFS server needs a namespace of its own');
-        await rejects({ "storage.namespace": "kube-system" }, 'jupyterlabdemo:storage.namespace: must not be a system namespace (default, kube-system, kube-public, kube-node-lease, gmp-system, gmp-public), got "kube-system"');
+        await rejects({ "storage.namespace": "kube-system" }, 'jupyterlabdemo:storage.namespace: must not be a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE), got "kube-system"');
     });
 
     it("rejects a login both overridden and excluded, a quota below 1 GiB and a login that names no home", async () => {
