@@ -198,7 +198,7 @@ describe("monitoring: GKE stacks", () => {
 
     it("homes disk: above 80 % (warning) and above 95 % (critical), from the fs exporter in the NFS server's namespace", async () => {
         const r = await render("sandbox");
-        const used = 'max(100 * (1 - node_filesystem_avail_bytes{namespace="jupyterhub",job="nfs-server",mountpoint="/export"} / node_filesystem_size_bytes{namespace="jupyterhub",job="nfs-server",mountpoint="/export"}))';
+        const used = 'max(100 * (1 - node_filesystem_avail_bytes{namespace="homes",job="nfs-server",mountpoint="/data"} / node_filesystem_size_bytes{namespace="homes",job="nfs-server",mountpoint="/data"}))';
         assert.deepStrictEqual(promql(r, "homes-disk-80"), { query: `${used} > 80`, duration: "600s", evaluationInterval: "60s" });
         assert.deepStrictEqual(promql(r, "homes-disk-95"), { query: `${used} > 95`, duration: "300s", evaluationInterval: "60s" });
         assert.strictEqual(alert(r, "homes-disk-80").severity, "WARNING");

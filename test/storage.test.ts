@@ -606,7 +606,7 @@ describe("storage: per-user quotas", () => {
     it("the rendered quota ConfigMap follows storage.userQuotaGiB, storage.userQuotaOverrides and storage.quotaExclusions", async () => {
         const base = JSON.parse(k8s(await render("sandbox"), "ConfigMap", "nfs-server-quota").data["quota.json"]).QuotaManager;
         assert.deepStrictEqual([base.hard_quota, base.quota_overrides, base.exclude], [10, {}, []]);
-        const r = await render("sandbox", set({ "storage.userQuotaGiB": "20", "storage.userQuotaOverrides.octocat": "50", "storage.quotaExclusions": "[shared]" }));
+        const r = await render("sandbox", set({ "storage.userQuotaGiB": "20", "storage.userQuotaOverrides.octocat": "50", "storage.quotaExclusions": '["shared"]' }));
         const got = JSON.parse(k8s(r, "ConfigMap", "nfs-server-quota").data["quota.json"]).QuotaManager;
         assert.deepStrictEqual([got.hard_quota, got.quota_overrides, got.exclude], [20, { octocat: 50 }, ["shared"]]);
         // A quota change does not restart Ganesha: the quota config is not in the pod's checksum.
@@ -708,12 +708,12 @@ describe("storage: quota and namespace config", () => {
 
     it("rejects a login both overridden and excluded, a quota below 1 GiB and a login that names no home", async () => {
         await rejects(
-            { "storage.userQuotaOverrides.octocat": "5", "storage.quotaExclusions": "[octocat]" },
+            { "storage.userQuotaOverrides.octocat": "5", "storage.quotaExclusions": '["octocat"]' },
             'jupyterlabdemo:storage.quotaExclusions: must not list "octocat", which storage.userQuotaOverrides also sets (an override or no quota, not both)',
         );
         await rejects({ "storage.userQuotaGiB": "0" }, "jupyterlabdemo:storage.userQuotaGiB: must be >= 1 (GiB), got 0");
         await rejects({ "storage.userQuotaOverrides.OctoCat": "5" }, "jupyterlabdemo:storage.userQuotaOverrides.OctoCat: must be keyed by a lowercase GitHub login (the name of the user's home)");
-        await rejects({ "storage.quotaExclusions": "[Shared]" }, 'jupyterlabdemo:storage.quotaExclusions[0]: must be a lowercase GitHub login (the name of the user\'s home), got "Shared"');
+        await rejects({ "storage.quotaExclusions": '["Shared"]' }, 'jupyterlabdemo:storage.quotaExclusions[0]: must be a lowercase GitHub login (the name of the user\'s home), got "Shared"');
     });
 
     it("rejects a hub database disk named like the homes disk", () =>

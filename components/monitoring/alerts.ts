@@ -12,6 +12,7 @@
  * project is not mixed in.
  */
 import { JOBS } from "./scrape";
+import { DATA_DIR } from "../storage/quota";
 
 /** Homes disk thresholds, percent full. */
 export const HOMES_WARNING_PERCENT = 80;
@@ -26,8 +27,11 @@ export const UPTIME_TIMEOUT = "10s";
 export const UPTIME_REGIONS = ["USA", "EUROPE", "ASIA_PACIFIC"] as const;
 export const UPTIME_FAILING_REGIONS = 2;
 export const UPTIME_ALERT_AFTER = "300s";
-/** The mount point of the homes filesystem inside the NFS server pod (the fs exporter's `mountpoint`). */
-export const HOMES_MOUNTPOINT = "/export";
+/**
+ * The mount point of the homes filesystem in the NFS server pod's fs exporter (its `mountpoint`
+ * label): where the storage component mounts the disk.
+ */
+export const HOMES_MOUNTPOINT = DATA_DIR;
 
 /** The autoscaler's visibility log (GKE "View cluster autoscaler events"), per project. */
 export function autoscalerLogName(project: string): string {

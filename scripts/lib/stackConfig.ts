@@ -207,7 +207,9 @@ function schemaTypeAt(namespace: string, path: readonly PathPart[]): string | un
     if (namespace !== PROJECT) return undefined;
     let s: JsonSchemaNode | undefined = projectJsonSchema();
     for (const part of path) {
-        s = typeof part === "number" ? s?.items : s?.properties?.[part];
+        // A record (per-user quota overrides) has no named properties: its values' schema applies.
+        const record: JsonSchemaNode | undefined = typeof s?.additionalProperties === "object" ? s.additionalProperties : undefined;
+        s = typeof part === "number" ? s?.items : (s?.properties?.[part] ?? record);
     }
     return s?.type;
 }
@@ -215,6 +217,8 @@ function schemaTypeAt(namespace: string, path: readonly PathPart[]): string | un
 interface JsonSchemaNode {
     type?: string;
     properties?: Record<string, JsonSchemaNode>;
+    /** A record's value schema; `false` on a strict object. */
+    additionalProperties?: JsonSchemaNode | boolean;
     items?: JsonSchemaNode;
 }
 
