@@ -1,0 +1,59 @@
+import * as assert from "assert";
+import { gcpApisEnabled } from "../../policies/gcpApisEnabled";
+import { GCP_API_OF_RESOURCE_TYPE, RUNTIME_GCP_APIS } from "../../components/gcpApis";
+import { render } from "../mocks";
+import { deployment, messages, res, run } from "./harness";
+
+const service = (api: string, project = "p") => res("gcp:projects/service:Service", `api-${api.split(".")[0]}`, { service: api, project, disableOnDestroy: false });
+const runtime = Object.keys(RUNTIME_GCP_APIS).map((api) => service(api));
+
+describe("policy gcp-apis-enabled", () => {
+    it("passes when each resource's API and GKE's run-time APIs are declared", async () => {
+        const resources = [
+            res("gcp:container/cluster:Cluster", "gke-cluster", { name: "c", project: "p" }),
+            res("gcp:compute/network:Network", "gke-network", { name: "n", project: "p" }),
+            service("container.googleapis.com"),
+            service("compute.googleapis.com"),
+            ...runtime,
+        ];
+        assert.deepStrictEqual(messages(await run(gcpApisEnabled, resources)), []);
+    });
+
+    it("fails with one line naming the resource type and the missing API", async () => {
+        const resources = [
+            res("gcp:container/cluster:Cluster", "gke-cluster", { name: "c", project: "p" }),
+            res("gcp:projects/iAMMember:IAMMember", "gke-nodes-role", { project: "p", role: "roles/x", member: "${gke-nodes.member}" }),
+            res("gcp:projects/iAMMember:IAMMember", "other-role", { project: "p", role: "roles/y", member: "m" }),
+            service("container.googleapis.com"),
+            ...runtime,
+        ];
+        const vs = await run(gcpApisEnabled, resources);
+        assert.deepStrictEqual(messages(vs), [
+            "gcp:projects/iAMMember:IAMMember needs cloudresourcemanager.googleapis.com in project p, which no gcp:projects/service:Service of the stack enables: declare a gcp.projects.Service for it (disableOnDestroy: false).",
+        ]);
+        assert.ok(vs[0].urn?.endsWith("::gke-nodes-role"));
+    });
+
+    it("does not count an API enabled in another project", async () => {
+        const ms = messages(await run(gcpApisEnabled, [res("gcp:dns/recordSet:RecordSet", "r", { project: "dns-home" }), service("dns.googleapis.com", "p"), ...runtime]));
+        assert.strictEqual(ms.length, 1);
+        assert.match(ms[0], /needs dns\.googleapis\.com in project dns-home/);
+    });
+
+    it("fails a GCP type missing from the table, and a missing run-time API", async () => {
+        const ms = messages(await run(gcpApisEnabled, [res("gcp:storage/bucket:Bucket", "b", { project: "p" })]));
+        assert.match(ms[0], /GCP resource type gcp:storage\/bucket:Bucket has no API in GCP_API_OF_RESOURCE_TYPE/);
+        assert.deepStrictEqual(ms.slice(1).map((m) => /^GKE needs (\S+) at run time/.exec(m)?.[1]), Object.keys(RUNTIME_GCP_APIS));
+    });
+
+    it("maps every GCP type of every stack's render", async () => {
+        for (const stack of ["sandbox", "demo"]) {
+            const types = new Set((await render(stack)).resources.map((r) => r.type).filter((t) => t.startsWith("gcp:") && t !== "gcp:projects/service:Service"));
+            for (const t of types) assert.ok(GCP_API_OF_RESOURCE_TYPE[t], `${stack}: ${t} has no API in the table`);
+        }
+    });
+
+    it("is not applicable without GCP resources (local)", async () => {
+        assert.deepStrictEqual(await run(gcpApisEnabled, [deployment("hub")], { stack: "local" }), []);
+    });
+});
