@@ -85,6 +85,9 @@ function options(r: RenderedResource): Record<string, unknown> {
         // A reviewer must see a field start or stop being ignored, and an adoption being declared.
         ...(r.ignoreChanges !== undefined ? { ignoreChanges: r.ignoreChanges } : {}),
         ...(r.import !== undefined ? { import: r.import } : {}),
+        // What dies with what, and what a change replaces: a reviewer must see either one change.
+        ...(r.deletedWith !== undefined ? { deletedWith: r.deletedWith } : {}),
+        ...(r.replaceOnChanges !== undefined ? { replaceOnChanges: r.replaceOnChanges } : {}),
     };
 }
 
