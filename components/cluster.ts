@@ -13,7 +13,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpSettings, NodePoolSettings } from "./config";
-import { gcpLabels, NODE_ROLE_LABEL, NodeRole } from "./naming";
+import { gcpLabels, NODE_ROLE_LABEL, NodeRole, TAINTED_NODE_ROLES } from "./naming";
 
 export interface GkeClusterArgs {
     /** Stack name, for labels. */
@@ -52,6 +52,10 @@ export interface GkeClusterArgs {
     /** The pool for lab pods; may scale to zero and use Spot VMs. */
     readonly userPool: NodePoolSettings;
 }
+
+/** Cloud NAT's per-VM source-port floor and ceiling (powers of two, as GCP requires). */
+const NAT_MIN_PORTS_PER_VM = 256;
+const NAT_MAX_PORTS_PER_VM = 16384;
 
 /** Minimal OAuth scope: access is governed by the service account's IAM roles. */
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -123,6 +127,16 @@ export class GkeCluster extends pulumi.ComponentResource {
                     natIpAllocateOption: "AUTO_ONLY",
                     sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
                     logConfig: { enable: true, filter: "ERRORS_ONLY" },
+                    // Dynamic port allocation: a node starts with 256 source ports per destination
+                    // (about 4x the static default of 64, enough for an idle node's image pulls) and
+                    // doubles up to 16384 as its labs open connections: a class doing `pip install`
+                    // on one user node needs thousands at once. A NAT IP has 64512 ports: about four
+                    // nodes at the ceiling share one, and AUTO_ONLY allocates more IPs as needed.
+                    // Endpoint-independent mapping must be off: GCP refuses it with dynamic ports.
+                    enableDynamicPortAllocation: true,
+                    minPortsPerVm: NAT_MIN_PORTS_PER_VM,
+                    maxPortsPerVm: NAT_MAX_PORTS_PER_VM,
+                    enableEndpointIndependentMapping: false,
                 },
                 { parent: this },
             );
@@ -153,9 +167,12 @@ export class GkeCluster extends pulumi.ComponentResource {
                 subnetwork: subnetwork.id,
                 networkingMode: "VPC_NATIVE",
                 ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
-                // Node pools are managed below; GKE insists on creating a default pool first.
+                // Node pools are managed below; GKE insists on creating a default pool first. Its
+                // node runs for a few minutes as the node service account, never the Compute
+                // Engine default one (CIS GKE 5.2.1).
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                nodeConfig: { serviceAccount: nodeServiceAccount.email, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
                 deletionProtection: args.deletionProtection,
                 releaseChannel: { channel: args.releaseChannel },
                 maintenancePolicy: { dailyMaintenanceWindow: { startTime: args.maintenanceWindowStart } },
@@ -183,7 +200,14 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 resourceLabels: labels,
             },
-            { ...keep, dependsOn: [nodeRole] },
+            {
+                ...keep,
+                dependsOn: [nodeRole],
+                // Once the default pool is removed, the API reports another pool's configuration
+                // as the cluster's nodeConfig; the field is ForceNew, so a diff on it would
+                // replace the cluster. It only ever described the default pool: ignore it.
+                ignoreChanges: ["nodeConfig"],
+            },
         );
 
         this.nodePools = (["core", "user"] as const).map((role) =>
@@ -256,7 +280,16 @@ function nodePool(
     return new gcp.container.NodePool(
         logicalName,
         {
-            name: `${a.role}-pool`,
+            // A prefix, not a name. With an explicit `name` the bridge marks every replacement
+            // delete-before-replace (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: an
+            // autonameable property the program set), so a ForceNew change (Spot, scopes, service
+            // account, metadata) would delete every node of the pool before the new one exists.
+            // With `namePrefix` the provider names the pool `<prefix><26-character unique id>`
+            // (at most 40 characters), the bridge creates the replacement first, and GKE drains
+            // the old pool's nodes onto it when the old pool is deleted, as Google's
+            // terraform-google-kubernetes-engine update-variant modules do. The pool's nodes
+            // are found by the role label, never by the pool's name.
+            namePrefix: `${a.role}-`,
             project: a.project,
             location: a.location,
             nodeLocations: a.nodeLocations,
@@ -277,7 +310,7 @@ function nodePool(
                 shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
                 metadata: { "disable-legacy-endpoints": "true" },
                 labels: { [NODE_ROLE_LABEL]: a.role },
-                taints: [{ key: NODE_ROLE_LABEL, value: a.role, effect: "NO_SCHEDULE" }],
+                taints: TAINTED_NODE_ROLES.includes(a.role) ? [{ key: NODE_ROLE_LABEL, value: a.role, effect: "NO_SCHEDULE" }] : [],
                 resourceLabels: { ...a.labels, "node-role": a.role },
             },
         },
@@ -311,6 +344,9 @@ export function gkeKubeconfig(c: {
                         command: "gke-gcloud-auth-plugin",
                         installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
                         provideClusterInfo: true,
+                        // Application-default credentials: the identity the gcp provider uses,
+                        // not gcloud's active account (which may be another person or none).
+                        args: ["--use_application_default_credentials"],
                         interactiveMode: "IfAvailable",
                     },
                 },

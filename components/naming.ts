@@ -67,9 +67,17 @@ export function gcpLabels(stack: string, extra: Record<string, string> = {}): Re
  */
 export const USER_DATA_LABEL = { key: "data-class", value: "user-data" } as const;
 
-/** Node pool roles: the label nodes carry and the taint that keeps other pods off. */
+/**
+ * Node pool roles: the label every node carries, and the taint of the user pool. Only the user pool
+ * is tainted (keeping everything but labs off it): GKE's own Deployments (kube-dns,
+ * konnectivity-agent, metrics-server) tolerate only GKE's taints, so they need an untainted pool,
+ * and that is the core pool.
+ */
 export const NODE_ROLE_LABEL = "jupyterlabdemo.io/node-role";
 export type NodeRole = "core" | "user";
+
+/** The roles whose pool carries the NoSchedule taint `NODE_ROLE_LABEL=<role>`. */
+export const TAINTED_NODE_ROLES: readonly NodeRole[] = ["user"];
 
 /** Node selector and tolerations of a pod; empty on `local`, where nodes carry no roles. */
 export interface Placement {
@@ -77,11 +85,16 @@ export interface Placement {
     readonly tolerations?: { key: string; operator: string; value: string; effect: string }[];
 }
 
-/** Kubernetes toleration + node selector that put a pod on the given pool (GKE stacks). */
-export function scheduleOn(role: NodeRole): Required<Placement> {
+/**
+ * Node selector that puts a pod on the given pool (GKE stacks), and the toleration of that pool's
+ * taint where it has one (the user pool); a core pod carries no toleration it does not need.
+ */
+export function scheduleOn(role: NodeRole): Placement {
     return {
         nodeSelector: { [NODE_ROLE_LABEL]: role },
-        tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }],
+        ...(TAINTED_NODE_ROLES.includes(role)
+            ? { tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }] }
+            : {}),
     };
 }
 

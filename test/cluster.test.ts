@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { gkeKubeconfig, nodeServiceAccountId } from "../components/cluster";
-import { NODE_ROLE_LABEL } from "../components/naming";
+import { NODE_ROLE_LABEL, scheduleOn } from "../components/naming";
 import { render, resource, resourcesOf, set } from "./mocks";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -76,13 +76,27 @@ describe("GKE platform", () => {
         });
     });
 
-    it("labels and taints the pools so that only the intended pods land on each", async () => {
+    it("labels both pools and taints only the user pool, so GKE's own pods have the core pool", async () => {
         const r = await render("sandbox");
         for (const role of ["core", "user"]) {
             const n = (resource(r, POOL, `gke-${role}-pool`).inputs as Record<string, any>).nodeConfig;
             assert.deepStrictEqual(n.labels, { [NODE_ROLE_LABEL]: role });
-            assert.deepStrictEqual(n.taints, [{ effect: "NO_SCHEDULE", key: NODE_ROLE_LABEL, value: role }]);
         }
+        const core = resource(r, POOL, "gke-core-pool").inputs as Record<string, any>;
+        const user = resource(r, POOL, "gke-user-pool").inputs as Record<string, any>;
+        // kube-dns, konnectivity-agent and metrics-server tolerate only GKE's own taints: a custom
+        // taint on every pool leaves them Pending. The core pool keeps at least one node for them.
+        assert.deepStrictEqual(core.nodeConfig.taints, [], "core pool: no custom taint (an explicit empty list removes any)");
+        assert.ok(core.autoscaling.minNodeCount >= 1, "core pool: never scaled to zero");
+        assert.deepStrictEqual(user.nodeConfig.taints, [{ effect: "NO_SCHEDULE", key: NODE_ROLE_LABEL, value: "user" }]);
+    });
+
+    it("places core pods by node selector alone and lab pods by selector and toleration", () => {
+        assert.deepStrictEqual(scheduleOn("core"), { nodeSelector: { [NODE_ROLE_LABEL]: "core" } });
+        assert.deepStrictEqual(scheduleOn("user"), {
+            nodeSelector: { [NODE_ROLE_LABEL]: "user" },
+            tolerations: [{ key: NODE_ROLE_LABEL, operator: "Equal", value: "user", effect: "NoSchedule" }],
+        });
     });
 
     it("sizes the pools from config: a user pool of Spot VMs scaling to zero on the sandbox", async () => {
@@ -164,7 +178,42 @@ describe("GKE platform", () => {
         assert.deepStrictEqual(Object.keys(user), ["exec"]);
         assert.strictEqual(user.exec.command, "gke-gcloud-auth-plugin");
         assert.strictEqual(user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+        // The same identity as the gcp provider (application-default credentials), not gcloud's
+        // active account, which a person following the README may never have set.
+        assert.deepStrictEqual(user.exec.args, ["--use_application_default_credentials"]);
         assert.strictEqual(kc["current-context"], "gke_p_us-central1-a_c");
+    });
+
+    it("runs the temporary default pool as the node service account, ignoring the cluster's nodeConfig afterwards", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster");
+        const i = c.inputs as Record<string, any>;
+        // Not the Compute Engine default account (CIS GKE 5.2.1), even for the minutes it exists.
+        assert.strictEqual(i.nodeConfig.serviceAccount, "${gke-nodes.email}");
+        assert.deepStrictEqual(i.nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+        // Once the default pool is gone the API reports another pool's config here; nodeConfig is
+        // ForceNew, so without this every later update would replace the cluster.
+        assert.ok(c.ignoreChanges?.includes("nodeConfig"), `ignoreChanges: ${c.ignoreChanges}`);
+    });
+
+    it("gives Cloud NAT dynamic port allocation with a floor and a ceiling per VM", async () => {
+        const nat = resource(await render("sandbox"), "gcp:compute/routerNat:RouterNat", "gke-nat").inputs as Record<string, any>;
+        assert.strictEqual(nat.enableDynamicPortAllocation, true);
+        assert.strictEqual(nat.minPortsPerVm, 256);
+        assert.strictEqual(nat.maxPortsPerVm, 16384);
+        // GCP refuses endpoint-independent mapping together with dynamic port allocation.
+        assert.strictEqual(nat.enableEndpointIndependentMapping, false);
+    });
+
+    it("names node pools by prefix, so a replacement creates the new pool before deleting the old", async () => {
+        for (const role of ["core", "user"]) {
+            const p = resource(await render("sandbox"), POOL, `gke-${role}-pool`);
+            const i = p.inputs as Record<string, any>;
+            // An explicit name makes the bridge replace delete-first; a prefix lets the provider
+            // pick a fresh unique name, so the old pool drains only once the new one exists.
+            assert.strictEqual(i.name, undefined, p.name);
+            assert.strictEqual(i.namePrefix, `${role}-`, p.name);
+            assert.strictEqual(p.deleteBeforeReplace, false, p.name);
+        }
     });
 
     it("declares no GCP resource on local and uses the named kubeconfig context", async () => {

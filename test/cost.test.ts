@@ -218,14 +218,14 @@ describe("cost estimate", () => {
             const node = prices.groups.machineSpot.prices["e2-standard-4"] * H + 100 * prices.groups.disk.prices["pd-balanced"] + prices.groups.nat.prices["gateway-per-vm"] * H;
             close(one.idleTotal - zero.idleTotal, node, "idle floor change");
             close(one.ceilingTotal, zero.ceilingTotal, "ceiling unchanged");
-            assert.strictEqual(lineOf(zero, "node pool user-pool: e2-standard-4").idle, 0);
+            assert.strictEqual(lineOf(zero, "node pool gke-user-pool: e2-standard-4").idle, 0);
         });
 
         it("uses Spot prices for a Spot pool and on-demand prices otherwise", async () => {
             const sandbox = estimateCost(await render("sandbox"), prices);
-            const user = lineOf(sandbox, "node pool user-pool: e2-standard-4 (Spot)");
+            const user = lineOf(sandbox, "node pool gke-user-pool: e2-standard-4 (Spot)");
             close(user.unitPrice, prices.groups.machineSpot.prices["e2-standard-4"] * prices.hoursPerMonth, "Spot unit price");
-            const core = lineOf(sandbox, "node pool core-pool: e2-standard-2");
+            const core = lineOf(sandbox, "node pool gke-core-pool: e2-standard-2");
             close(core.unitPrice, prices.groups.machine.prices["e2-standard-2"] * prices.hoursPerMonth, "on-demand unit price");
             const synthetic = estimateCost(smallStack({ pool: pool("user", "us-central1-a", { machineType: "m-big", diskSizeGb: 20, spot: true }, 1, 1) }), PRICES);
             close(lineOf(synthetic, "node pool user: m-big (Spot)").idle, 40, "0.4 x 100 h");
@@ -241,7 +241,7 @@ describe("cost estimate", () => {
 
         it("prints every line, the totals, and each price group's date", async () => {
             const text = formatCost(estimateCost(await render("sandbox"), prices), prices);
-            assert.match(text, /node pool core-pool: e2-standard-2 +1 +2 +\$48\.91\/node/);
+            assert.match(text, /node pool gke-core-pool: e2-standard-2 +1 +2 +\$48\.91\/node/);
             assert.match(text, /^idle floor: \$[0-9.,]+\/month {3}full scale: \$[0-9.,]+\/month$/m);
             for (const name of Object.keys(prices.groups)) assert.match(text, new RegExp(`^  ${name} \\(\\d{4}-\\d{2}-\\d{2}\\)`, "m"));
         });
