@@ -8,7 +8,8 @@
  * the stack has any GCP resource. A GCP type missing from the table is itself a violation, so the
  * table grows with the program. Where both the resource's and the Service's `project` are known,
  * they must match (enabling an API in one project does nothing for another); otherwise the API
- * name alone counts. One violation per missing (type, API) pair, on the first resource of the type.
+ * name alone counts. One violation per missing API, naming the types that need it, on the first
+ * resource that does.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { GCP_SERVICE_TYPE, gcpApiOf, isGcpResourceType, RUNTIME_GCP_APIS } from "../components/gcpApis";
@@ -39,24 +40,33 @@ export const gcpApisEnabled: StackValidationPolicy = {
         const enabled = (api: string, project: string | undefined): boolean =>
             declared.some((d) => d.api === api && (project === undefined || d.project === undefined || d.project === project));
 
-        const seen = new Set<string>();
+        // One line per missing API (and project), naming every type that needs it.
+        const missing = new Map<string, { api: string; project?: string; types: string[]; urn: string }>();
+        const unmapped = new Set<string>();
         for (const r of gcpResources) {
             const api = gcpApiOf(r.type);
-            const project = projectOf(r);
-            const key = `${r.type}\u0000${api ?? ""}\u0000${project ?? ""}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
             if (api === undefined) {
-                reportViolation(
-                    `GCP resource type ${r.type} has no API in GCP_API_OF_RESOURCE_TYPE (components/gcpApis.ts): add it, so the stack enables the API it needs.`,
-                    r.urn,
-                );
-            } else if (!enabled(api, project)) {
-                reportViolation(
-                    `${r.type} needs ${api}${project ? ` in project ${project}` : ""}, which no ${GCP_SERVICE_TYPE} of the stack enables: declare a gcp.projects.Service for it (disableOnDestroy: false).`,
-                    r.urn,
-                );
+                if (!unmapped.has(r.type)) {
+                    unmapped.add(r.type);
+                    reportViolation(
+                        `GCP resource type ${r.type} has no API in GCP_API_OF_RESOURCE_TYPE (components/gcpApis.ts): add it, so the stack enables the API it needs.`,
+                        r.urn,
+                    );
+                }
+                continue;
             }
+            const project = projectOf(r);
+            if (enabled(api, project)) continue;
+            const key = `${api}\u0000${project ?? ""}`;
+            if (!missing.has(key)) missing.set(key, { api, project, types: [], urn: r.urn });
+            const entry = missing.get(key)!;
+            if (!entry.types.includes(r.type)) entry.types.push(r.type);
+        }
+        for (const m of missing.values()) {
+            reportViolation(
+                `${m.api}${m.project ? ` (project ${m.project})` : ""} is needed by ${m.types.join(", ")}, but no ${GCP_SERVICE_TYPE} of the stack enables it: declare a gcp.projects.Service for it (disableOnDestroy: false).`,
+                m.urn,
+            );
         }
         for (const [api, why] of Object.entries(RUNTIME_GCP_APIS)) {
             if (!enabled(api, undefined)) {

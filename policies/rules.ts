@@ -14,6 +14,7 @@ import { imagePinned } from "./imagePinned";
 import { ingressTls } from "./ingressTls";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { noHostAccess } from "./noHostAccess";
+import { podsSchedulable } from "./podsSchedulable";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
 import { userDataDiskProtected } from "./userDataDiskProtected";
@@ -39,6 +40,7 @@ export const rules: Policies = [
     helmChartPinned,
     hubAccessRestricted,
     hubAccessRestrictedLocal,
+    podsSchedulable,
 ];
 
 /**

@@ -29,7 +29,7 @@ describe("policy gcp-apis-enabled", () => {
         ];
         const vs = await run(gcpApisEnabled, resources);
         assert.deepStrictEqual(messages(vs), [
-            "gcp:projects/iAMMember:IAMMember needs cloudresourcemanager.googleapis.com in project p, which no gcp:projects/service:Service of the stack enables: declare a gcp.projects.Service for it (disableOnDestroy: false).",
+            "cloudresourcemanager.googleapis.com (project p) is needed by gcp:projects/iAMMember:IAMMember, but no gcp:projects/service:Service of the stack enables it: declare a gcp.projects.Service for it (disableOnDestroy: false).",
         ]);
         assert.ok(vs[0].urn?.endsWith("::gke-nodes-role"));
     });
@@ -37,7 +37,14 @@ describe("policy gcp-apis-enabled", () => {
     it("does not count an API enabled in another project", async () => {
         const ms = messages(await run(gcpApisEnabled, [res("gcp:dns/recordSet:RecordSet", "r", { project: "dns-home" }), service("dns.googleapis.com", "p"), ...runtime]));
         assert.strictEqual(ms.length, 1);
-        assert.match(ms[0], /needs dns\.googleapis\.com in project dns-home/);
+        assert.match(ms[0], /^dns\.googleapis\.com \(project dns-home\) is needed by gcp:dns\/recordSet:RecordSet/);
+    });
+
+    it("names every type that needs a missing API in its one line", async () => {
+        const ms = messages(await run(gcpApisEnabled, [res("gcp:compute/network:Network", "n", { project: "p" }), res("gcp:compute/address:Address", "a", { project: "p" }), ...runtime]));
+        assert.deepStrictEqual(ms, [
+            "compute.googleapis.com (project p) is needed by gcp:compute/network:Network, gcp:compute/address:Address, but no gcp:projects/service:Service of the stack enables it: declare a gcp.projects.Service for it (disableOnDestroy: false).",
+        ]);
     });
 
     it("fails a GCP type missing from the table, and a missing run-time API", async () => {

@@ -75,3 +75,25 @@ describe("policy pods-schedulable", () => {
         assert.deepStrictEqual(await run(podsSchedulable, (await render("local")).resources, { stack: "local" }), []);
     });
 });
+
+describe("pods-schedulable in the pack, over the real sandbox render", () => {
+    it("a render whose core pool is tainted again fails the whole pack: one line for GKE's pods naming kube-dns and the taint, one per core pod", async () => {
+        const { checkRender, formatReport } = await import("../../scripts/lib/policyCheck");
+        const r = JSON.parse(JSON.stringify(await render("sandbox"))) as Awaited<ReturnType<typeof render>>;
+        const core = r.resources.find((x) => x.type === POOL && x.name === "gke-core-pool")!;
+        const nodeConfig = core.inputs.nodeConfig as { taints?: unknown[] };
+        nodeConfig.taints = [{ key: ROLE, value: "core", effect: "NO_SCHEDULE" }];
+        const report = await checkRender(r);
+        const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
+        assert.ok(mandatory.length > 0 && mandatory.every((v) => v.policyName === "pods-schedulable"), formatReport(report));
+        const lines = mandatory.map((v) => v.message.split("\n")[1]);
+        const gke = lines.filter((l) => l.includes("(GKE)"));
+        assert.strictEqual(gke.length, 1, lines.join("\n"));
+        assert.match(gke[0], /kube-system\/kube-dns \(GKE\).*gke-core-pool: taint jupyterlabdemo\.io\/node-role=core:NoSchedule not tolerated/);
+        // The core workloads no longer tolerate the core taint either: each is named once.
+        for (const pod of ["Deployment jupyterhub/hub ", "nginx-ingress controller"]) {
+            assert.strictEqual(lines.filter((l) => l.includes(pod)).length, 1, `${pod}:\n${lines.join("\n")}`);
+        }
+        assert.match(formatReport(report), /\[mandatory\] {2}jupyterlabdemo v[\d.]+ {2}pods-schedulable \(gke-cluster: gcp:container\/cluster:Cluster\)/);
+    });
+});
