@@ -5,6 +5,7 @@
  * keep.
  */
 import * as assert from "assert";
+import { isUserDataDisk } from "../policies/userDataDiskProtected";
 import { DiffReport, diffRenders, formatReport } from "../scripts/lib/diff";
 import { render, Render, RenderedResource, set } from "./mocks";
 import { UPDATE_CASES, UpdateCheck } from "./updateCases";
@@ -17,8 +18,7 @@ const NODE_POOL = "gcp:container/nodePool:NodePool";
  * whose volume is provisioned for it (reclaim Delete: the claim's deletion deletes the data).
  */
 export function holdsUserData(r: RenderedResource): boolean {
-    const labels = (r.inputs.labels ?? {}) as Record<string, unknown>;
-    if (labels["data-class"] === "user-data") return true;
+    if (isUserDataDisk(r.inputs.labels as Record<string, string> | undefined)) return true;
     if (r.protect && r.retainOnDelete) return true;
     if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") {
         const spec = (r.inputs.spec ?? {}) as { volumeName?: unknown; storageClassName?: unknown };

@@ -10,7 +10,7 @@
  */
 import * as YAML from "yaml";
 import { canonical, isManifest, Render, RenderedResource, resourceKey } from "./render";
-import { USER_DATA_LABEL } from "../../components/naming";
+import { isUserDataDisk } from "../../policies/userDataDiskProtected";
 import { placeholderSources } from "./mocks";
 import { consequenceOf, pathTouches, REPLACEMENT_RULES, ReplacementOrder, replacementOrder, ruleFor } from "./replacements";
 import { costSection, loadPrices, PriceTable } from "./cost";
@@ -277,17 +277,11 @@ function cascadeOf(head: RenderedResource, replaced: ReadonlyMap<string, Replace
     return undefined;
 }
 
-/** Whether a resource holds user data: labelled so on GCP (USER_DATA_LABEL). */
-function isUserData(r: RenderedResource): boolean {
-    const labels = (r.inputs.labels ?? {}) as Record<string, unknown>;
-    return labels[USER_DATA_LABEL.key] === USER_DATA_LABEL.value;
-}
-
 /** A dropped `protect` or `retainOnDelete`: as loud as a replacement. */
 function lostProtection(base: RenderedResource, head: RenderedResource): Replacement | undefined {
     const lost = [base.protect && !head.protect ? "protect" : "", base.retainOnDelete && !head.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean);
     if (lost.length === 0) return undefined;
-    const data = isUserData(head) ? "it holds USER DATA, and " : "";
+    const data = isUserDataDisk(head.inputs.labels as Record<string, string> | undefined) ? "it holds USER DATA, and " : "";
     return {
         ...ref(head),
         what: ruleFor(head.type)?.what ?? head.type,
