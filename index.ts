@@ -4,14 +4,15 @@
  * Reads top to bottom: validated config first, then the platform (a GKE cluster, or an existing
  * cluster on `local`), then the parts that run on it, then the stack outputs.
  */
+import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeCluster } from "./components/cluster";
+import { deleteWithCluster, dependOnWhen, GkeCluster, ProjectApis } from "./components/cluster";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { Edge, LOCAL_NODE_PORTS } from "./components/ingress";
 import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
-import { commonLabels, COMPONENTS, scheduleOn } from "./components/naming";
+import { commonLabels, COMPONENTS, gcpLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";
 import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
 
@@ -22,18 +23,49 @@ export = async (): Promise<Record<string, unknown>> => {
     // 2. The platform and the Kubernetes provider every object below uses.
     let k8sProvider: k8s.Provider;
     let platform: GkeCluster | undefined;
+    let dnsZone: gcp.dns.ManagedZone | undefined;
+    // Transformations for every component below: on GKE, each GCP resource depends on its API
+    // being enabled, and each Kubernetes object is deleted with the cluster (see components/cluster).
+    const transformations: pulumi.ResourceTransformation[] = [];
     const cluster = settings.cluster;
+    const ingress = settings.ingress;
     if (settings.platform === "gke") {
+        const gcpSettings = settings.gcp!;
+        const apis = new ProjectApis("apis", { project: gcpSettings.project });
+        transformations.push(apis.dependOnApis);
+        // The Cloud DNS zone, when this stack owns it: protected (its name servers are what the
+        // parent domain delegates to; a new zone gets new ones), and the A record waits for it.
+        if (ingress.createDnsZone) {
+            const zoneName = ingress.dnsZone!;
+            dnsZone = new gcp.dns.ManagedZone(
+                "dns-zone",
+                {
+                    name: zoneName,
+                    project: gcpSettings.project,
+                    dnsName: `${ingress.dnsZoneDomain ?? settings.hostname}.`,
+                    description: `Public zone of ${settings.hostname} (jupyterlabdemo ${settings.stack})`,
+                    visibility: "public",
+                    labels: gcpLabels(settings.stack),
+                },
+                { protect: true, transformations: [apis.dependOnApis] },
+            );
+            transformations.push(dependOnWhen((type, props) => type === "gcp:dns/recordSet:RecordSet" && props.managedZone === zoneName, dnsZone));
+        }
         // The cluster's settings are its args, name for name.
-        platform = new GkeCluster("gke", { ...cluster, stack: settings.stack, gcp: settings.gcp!, clusterName: cluster.name });
+        platform = new GkeCluster(
+            "gke",
+            { ...cluster, stack: settings.stack, gcp: gcpSettings, clusterName: cluster.name },
+            { transformations: [apis.dependOnApis] },
+        );
         k8sProvider = platform.provider;
+        transformations.push(deleteWithCluster(platform.cluster));
     } else {
         k8sProvider = new k8s.Provider("local-k8s", { context: settings.kubeContext, enableServerSideApply: true });
     }
-    const k8sOpts = { provider: k8sProvider };
+    const k8sOpts = { provider: k8sProvider, ...(transformations.length ? { transformations } : {}) };
 
-    // Where pods run: GKE pools are labelled and tainted per role; a local cluster has no such
-    // nodes, so there the placement is empty.
+    // Where pods run: GKE pools are labelled per role (the user pool also tainted); a local
+    // cluster has no such nodes, so there the placement is empty.
     const corePlacement = settings.platform === "gke" ? scheduleOn("core") : {};
     const userPlacement = settings.platform === "gke" ? scheduleOn("user") : {};
 
@@ -92,7 +124,8 @@ export = async (): Promise<Record<string, unknown>> => {
             prePull: settings.lab.prePull,
             userPlacement,
             nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
-            clusterCidrs: platform ? [cluster.nodeCidr, cluster.podCidr, cluster.serviceCidr, cluster.masterCidr] : [],
+            // The control plane's private endpoint is an address of the node range (Private Service Connect).
+            clusterCidrs: platform ? [cluster.nodeCidr, cluster.podCidr, cluster.serviceCidr] : [],
             admitNodesByCiliumEntity: !!platform,
         },
         k8sOpts,
@@ -132,7 +165,6 @@ export = async (): Promise<Record<string, unknown>> => {
 
     // 6. The edge: ingress controller on the static IP, cert-manager and its issuer, the hub's
     // Ingress, the DNS record (when a Cloud DNS zone is configured).
-    const ingress = settings.ingress;
     const edge = new Edge(
         "edge",
         {
@@ -172,6 +204,8 @@ export = async (): Promise<Record<string, unknown>> => {
                   // The A record the hostname needs: declared when ingress.dnsZone is set, else create it by hand.
                   dnsRecord: pulumi.interpolate`${settings.hostname}. 300 IN A ${platform.ingressIp}`,
                   dnsManagedZone: ingress.dnsZone ?? null,
+                  // The name servers the parent domain must delegate to (NS records), when this stack created the zone.
+                  dnsNameServers: dnsZone ? dnsZone.nameServers : null,
                   kubeconfig: platform.kubeconfig,
                   homesDiskName: storage.diskName,
               }

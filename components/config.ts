@@ -124,6 +124,20 @@ const nodePool = (defaults: { machineType: string; minNodes: number; maxNodes: n
             .describe("Use Spot VMs (cheaper, may be preempted at any time)."),
     });
 
+/** GKE's longest exclusion per scope: 30 days without any upgrade, 180 days for the others. */
+const MAX_EXCLUSION_DAYS = { NO_UPGRADES: 30, NO_MINOR_UPGRADES: 180, NO_MINOR_OR_NODE_UPGRADES: 180 } as const;
+const RFC3339_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const utcTime = z
+    .string()
+    .regex(RFC3339_UTC_RE, "must be an RFC 3339 UTC time such as 2027-01-10T00:00:00Z")
+    .refine((v) => !Number.isNaN(Date.parse(v)), "must be a real date and time");
+const maintenanceExclusion = z.strictObject({
+    name: z.string().regex(new RegExp(`^${DNS_LABEL}$`), "must be a short name of a-z, 0-9 and -"),
+    start: utcTime,
+    end: utcTime,
+    scope: z.enum(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]).default("NO_MINOR_OR_NODE_UPGRADES"),
+});
+
 const clusterSchema = z
     .strictObject({
         name: z
@@ -161,7 +175,10 @@ const clusterSchema = z
         masterAuthorizedNetworks: z
             .array(ipv4Cidr)
             .default([])
-            .describe("CIDRs allowed to reach the control plane. Empty: any address (still IAM-authenticated)."),
+            .describe(
+                "CIDRs allowed to reach the control plane's IP endpoint. Empty: any address (still IAM-authenticated). " +
+                    "The DNS endpoint, which the stack's kubeconfig uses, is guarded by IAM only.",
+            ),
         nodeCidr: z
             .string()
             .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
@@ -177,11 +194,21 @@ const clusterSchema = z
             .refine(isIpv4Cidr, IPV4_CIDR_MESSAGE)
             .default("10.20.0.0/20")
             .describe("Secondary range for Service ClusterIPs (VPC-native)."),
-        masterCidr: z
-            .string()
-            .refine((v) => isIpv4Cidr(v) && v.endsWith("/28"), "must be an IPv4 /28 CIDR such as 172.16.0.0/28")
-            .default("172.16.0.0/28")
-            .describe("The control plane's private /28 range (with privateNodes)."),
+        maintenanceExclusions: z
+            .array(maintenanceExclusion)
+            .default([])
+            .describe(
+                "Periods in which GKE may not upgrade (e.g. teaching weeks): `{name, start, end, scope}`, times as " +
+                    "RFC 3339 UTC (`2027-01-10T00:00:00Z`); scope `NO_UPGRADES` (at most 30 days), `NO_MINOR_UPGRADES` " +
+                    "or `NO_MINOR_OR_NODE_UPGRADES` (at most 180 days).",
+            ),
+        protectIngressIp: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Pulumi `protect` and `retainOnDelete` on the ingress's static IP: DNS and certificates keep pointing at it " +
+                    "across rebuilds, and `pulumi destroy` leaves it in the project.",
+            ),
         corePool: nodePool({ machineType: "e2-standard-2", minNodes: 1, maxNodes: 2, diskSizeGb: 50 })
             .prefault({})
             .describe("The core pool: hub, proxy, NFS server and ingress controller."),
@@ -366,6 +393,18 @@ const ingressSchema = z
         dnsProject: gcpProjectId
             .optional()
             .describe("Project of `dnsZone` when it is not the stack's own (a zone shared by stacks). Default: `gcp:project`."),
+        createDnsZone: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Create the Cloud DNS zone `dnsZone` in `gcp:project` (protected) and output its name servers, which the " +
+                    "parent domain must delegate to (docs/gke.md). Default: the zone already exists.",
+            ),
+        dnsZoneDomain: z
+            .string()
+            .regex(HOSTNAME_RE, "must be a DNS name such as example.org")
+            .optional()
+            .describe("With `createDnsZone`: the zone's domain, the hostname or a parent of it. Default: the hostname."),
         maxBodySize: z
             .string()
             .regex(/^[0-9]+[kmg]?$/, "must be an nginx size such as 512m or 1g")
@@ -477,6 +516,7 @@ export const gcpSchema = z.object({
 
 type ProjectConfig = z.output<typeof projectSchema>;
 export type NodePoolSettings = ProjectConfig["cluster"]["corePool"];
+export type MaintenanceExclusion = ProjectConfig["cluster"]["maintenanceExclusions"][number];
 export type LabImage = ProjectConfig["lab"]["images"][number];
 export type LabSize = ProjectConfig["lab"]["sizes"][number];
 
@@ -609,6 +649,13 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         }
     }
 
+    // Keys that existed once: a stack file still holding one gets told why, not "unknown key".
+    if (valueAt(projectInput, ["cluster", "masterCidr"]) !== undefined) {
+        fail(
+            `${ns}:cluster.masterCidr`,
+            "is no longer used: the control plane is reached over Private Service Connect and a DNS endpoint (no peering /28); remove the key",
+        );
+    }
     const parsedGcp = gcpSchema.safeParse(gcpInput);
     if (!parsedGcp.success) {
         throw new ConfigError(describeIssue("gcp", parsedGcp.error.issues[0], gcpInput));
@@ -626,6 +673,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         if (gcp.project) fail("gcp:project", "must not be set when platform is local (local declares no GCP resources)");
         if (cfg.ingress.dnsZone) fail(`${ns}:ingress.dnsZone`, "must not be set when platform is local (no Cloud DNS)");
         if (cfg.ingress.dnsProject) fail(`${ns}:ingress.dnsProject`, "must not be set when platform is local (no Cloud DNS)");
+        if (cfg.ingress.createDnsZone) fail(`${ns}:ingress.createDnsZone`, "must be false when platform is local (no Cloud DNS)");
         if (cfg.storage.adoptExistingDisk) fail(`${ns}:storage.adoptExistingDisk`, "must be false when platform is local (no GCE disk)");
     } else {
         if (cfg.kubeContext) fail(`${ns}:kubeContext`, "must not be set when platform is gke (the cluster is created by this program)");
@@ -636,6 +684,19 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         if (cfg.ingress.dnsProject && !cfg.ingress.dnsZone) {
             fail(`${ns}:ingress.dnsProject`, "is set but ingress.dnsZone is not (the project of which zone?)");
         }
+        if (cfg.ingress.createDnsZone && !cfg.ingress.dnsZone) {
+            fail(`${ns}:ingress.createDnsZone`, "needs ingress.dnsZone (the name of the zone to create)");
+        }
+        if (cfg.ingress.createDnsZone && cfg.ingress.dnsProject && cfg.ingress.dnsProject !== gcp.project) {
+            fail(`${ns}:ingress.dnsProject`, `must be gcp:project (${gcp.project}) or unset with createDnsZone (the stack creates zones in its own project only)`);
+        }
+        if (cfg.ingress.dnsZoneDomain !== undefined && !cfg.ingress.createDnsZone) {
+            fail(`${ns}:ingress.dnsZoneDomain`, "is set but ingress.createDnsZone is not (an existing zone's domain is its own)");
+        }
+        const zoneDomain = cfg.ingress.dnsZoneDomain;
+        if (zoneDomain !== undefined && zoneDomain !== cfg.hostname && !cfg.hostname.endsWith(`.${zoneDomain}`)) {
+            fail(`${ns}:ingress.dnsZoneDomain`, `must be the hostname (${cfg.hostname}) or a parent domain of it, got "${zoneDomain}"`);
+        }
         if (!cfg.ingress.acmeEmail) fail(`${ns}:ingress.acmeEmail`, "is required when platform is gke (Let's Encrypt account contact)");
     }
     for (const pool of ["corePool", "userPool"] as const) {
@@ -645,7 +706,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         }
     }
     // GKE refuses ranges with host bits set or ranges that overlap: say so before deploying.
-    const ranges = (["nodeCidr", "podCidr", "serviceCidr", "masterCidr"] as const).map((k) => [k, cfg.cluster[k]] as const);
+    const ranges = (["nodeCidr", "podCidr", "serviceCidr"] as const).map((k) => [k, cfg.cluster[k]] as const);
     for (const [k, cidr] of ranges) {
         if (!parseCidr(cidr)!.isNetworkAddress) {
             fail(`${ns}:cluster.${k}`, `must be a network address (${networkOf(cidr)}), got "${cidr}"`);
@@ -664,6 +725,17 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
     if (cfg.cluster.corePool.spot) {
         fail(`${ns}:cluster.corePool.spot`, "must be false (preempting the core pool stops the hub and the NFS server)");
     }
+    const exclusionNames = new Set<string>();
+    cfg.cluster.maintenanceExclusions.forEach((e, i) => {
+        const key = `${ns}:cluster.maintenanceExclusions[${i}]`;
+        if (exclusionNames.has(e.name)) fail(`${key}.name`, `must be unique, got "${e.name}" twice`);
+        exclusionNames.add(e.name);
+        const days = (Date.parse(e.end) - Date.parse(e.start)) / 86_400_000;
+        if (days <= 0) fail(`${key}.end`, `must be after start (${e.start}), got "${e.end}"`);
+        if (days > MAX_EXCLUSION_DAYS[e.scope]) {
+            fail(`${key}.end`, `must be at most ${MAX_EXCLUSION_DAYS[e.scope]} days after start with scope ${e.scope} (a GKE limit), got ${Math.ceil(days)} days`);
+        }
+    });
 
     if (cfg.hub.authenticator === "dummy") {
         if (cfg.platform !== "local") fail(`${ns}:hub.authenticator`, `may be "dummy" only when platform is local, got "dummy"`);

@@ -26,10 +26,23 @@ describe("GKE platform", () => {
         assert.deepStrictEqual(c.releaseChannel, { channel: "REGULAR" });
         assert.deepStrictEqual(c.maintenancePolicy, { dailyMaintenanceWindow: { startTime: "03:00" } });
         assert.strictEqual(c.deletionProtection, false, "set explicitly: CI rebuilds the sandbox");
-        assert.deepStrictEqual(c.privateClusterConfig, {
-            enablePrivateEndpoint: false,
-            enablePrivateNodes: true,
-            masterIpv4CidrBlock: "172.16.0.0/28",
+    });
+
+    it("reaches the control plane over its DNS endpoint, without VPC peering or a control-plane range", async () => {
+        const r = await render("sandbox");
+        const c = resource(r, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        // No masterIpv4CidrBlock: that field selects the deprecated VPC-peering model.
+        assert.deepStrictEqual(c.privateClusterConfig, { enablePrivateNodes: true });
+        assert.deepStrictEqual(c.controlPlaneEndpointsConfig, {
+            dnsEndpointConfig: { allowExternalTraffic: true },
+            ipEndpointsConfig: { enabled: true },
+        });
+        for (const p of resourcesOf(r, POOL)) {
+            assert.deepStrictEqual((p.inputs as Record<string, any>).networkConfig, { enablePrivateNodes: true }, p.name);
+        }
+        const authorized = await render("sandbox", set({ "cluster.masterAuthorizedNetworks": '["203.0.113.0/24"]' }));
+        assert.deepStrictEqual((resource(authorized, CLUSTER, "gke-cluster").inputs as Record<string, any>).masterAuthorizedNetworksConfig, {
+            cidrBlocks: [{ cidrBlock: "203.0.113.0/24" }],
         });
     });
 
@@ -171,9 +184,10 @@ describe("GKE platform", () => {
     });
 
     it("builds a kubeconfig with the gke-gcloud-auth-plugin exec flow and no static credential", () => {
-        const kc = JSON.parse(gkeKubeconfig({ project: "p", location: "us-central1-a", clusterName: "c", endpoint: "1.2.3.4", ca: "Q0E=" }));
-        assert.strictEqual(kc.clusters[0].cluster.server, "https://1.2.3.4");
-        assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
+        const kc = JSON.parse(gkeKubeconfig({ project: "p", location: "us-central1-a", clusterName: "c", dnsEndpoint: "gke-0123.us-central1.gke.goog" }));
+        assert.strictEqual(kc.clusters[0].cluster.server, "https://gke-0123.us-central1.gke.goog");
+        // The DNS endpoint's certificate is from a public CA: the cluster CA would fail to verify it.
+        assert.deepStrictEqual(Object.keys(kc.clusters[0].cluster), ["server"]);
         const user = kc.users[0].user;
         assert.deepStrictEqual(Object.keys(user), ["exec"]);
         assert.strictEqual(user.exec.command, "gke-gcloud-auth-plugin");
@@ -214,6 +228,60 @@ describe("GKE platform", () => {
             assert.strictEqual(i.namePrefix, `${role}-`, p.name);
             assert.strictEqual(p.deleteBeforeReplace, false, p.name);
         }
+    });
+
+    it("protects the demo's static ingress IP and keeps it after a destroy; the sandbox's is free to go", async () => {
+        const demo = resource(await render("demo"), "gcp:compute/address:Address", "gke-ingress-ip");
+        assert.strictEqual(demo.protect, true);
+        assert.strictEqual(demo.retainOnDelete, true);
+        const sandbox = resource(await render("sandbox"), "gcp:compute/address:Address", "gke-ingress-ip");
+        assert.strictEqual(sandbox.protect, false);
+        assert.strictEqual(sandbox.retainOnDelete, false);
+    });
+
+    it("packs labs with the OPTIMIZE_UTILIZATION autoscaling profile and no node auto-provisioning", async () => {
+        const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION", enabled: false });
+    });
+
+    it("declares the configured maintenance exclusions beside the daily window", async () => {
+        const r = await render(
+            "sandbox",
+            set({
+                "cluster.maintenanceExclusions":
+                    '[{"name":"spring-term","start":"2027-02-01T00:00:00Z","end":"2027-05-31T00:00:00Z"},' +
+                    '{"name":"exam-week","start":"2027-06-07T00:00:00Z","end":"2027-06-14T00:00:00Z","scope":"NO_UPGRADES"}]',
+            }),
+        );
+        const c = resource(r, CLUSTER, "gke-cluster").inputs as Record<string, any>;
+        assert.deepStrictEqual(c.maintenancePolicy, {
+            dailyMaintenanceWindow: { startTime: "03:00" },
+            maintenanceExclusions: [
+                { endTime: "2027-05-31T00:00:00Z", exclusionName: "spring-term", exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES" }, startTime: "2027-02-01T00:00:00Z" },
+                { endTime: "2027-06-14T00:00:00Z", exclusionName: "exam-week", exclusionOptions: { scope: "NO_UPGRADES" }, startTime: "2027-06-07T00:00:00Z" },
+            ],
+        });
+    });
+
+    it("creates the Cloud DNS zone when asked: protected, for the hostname or a parent domain, before its A record", async () => {
+        const own = await render("sandbox", set({ ingress: '{"acmeEmail":"a@b.org","dnsZone":"sandbox-zone","createDnsZone":true}' }));
+        const zone = resource(own, "gcp:dns/managedZone:ManagedZone", "dns-zone");
+        assert.strictEqual(zone.protect, true, "its name servers are what the parent domain delegates to");
+        assert.deepStrictEqual(
+            { name: zone.inputs.name, project: zone.inputs.project, dnsName: zone.inputs.dnsName, visibility: zone.inputs.visibility },
+            { name: "sandbox-zone", project: "jupyterlabdemo-sandbox", dnsName: "sandbox.jupyterlabdemo.org.", visibility: "public" },
+        );
+        const record = resource(own, "gcp:dns/recordSet:RecordSet", "edge-dns-record");
+        assert.strictEqual(record.inputs.managedZone, "sandbox-zone");
+        assert.ok(record.dependsOn.includes("dns-zone"), "the A record waits for the zone");
+
+        const parent = await render(
+            "sandbox",
+            set({ ingress: '{"acmeEmail":"a@b.org","dnsZone":"org-zone","createDnsZone":true,"dnsZoneDomain":"jupyterlabdemo.org"}' }),
+        );
+        assert.strictEqual(resource(parent, "gcp:dns/managedZone:ManagedZone", "dns-zone").inputs.dnsName, "jupyterlabdemo.org.");
+        // An existing zone (the stacks' default) is used, never created.
+        assert.deepStrictEqual(resourcesOf(await render("sandbox"), "gcp:dns/managedZone:ManagedZone"), []);
     });
 
     it("declares no GCP resource on local and uses the named kubeconfig context", async () => {

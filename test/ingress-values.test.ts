@@ -55,7 +55,7 @@ describe("edge: the values check catches mistakes (it cannot pass silently)", ()
             ["a misspelled Service type", (v) => (v.controller.service.type = "Loadbalancer"), /\/controller\/service\/type/],
             ["a misspelled traffic policy", (v) => (v.controller.service.externalTrafficPolicy = "local"), /externalTrafficPolicy/],
             ["PDB enabled as a string", (v) => (v.controller.podDisruptionBudget.enabled = "true"), /podDisruptionBudget\/enabled: must be boolean/],
-            ["a toleration effect in GCP spelling", (v) => (v.controller.tolerations[0].effect = "NO_SCHEDULE"), /tolerations\/0\/effect/],
+            ["a toleration effect in GCP spelling", (v) => (v.controller.tolerations = [{ key: "k", operator: "Exists", effect: "NO_SCHEDULE" }]), /tolerations\/0\/effect/],
             ["a resources typo", (v) => (v.controller.resources = { request: { cpu: "1" } }), /\/controller\/resources/],
             ["telemetry as a string", (v) => (v.controller.telemetryReporting.enable = "false"), /telemetryReporting\/enable: must be boolean/],
         ];

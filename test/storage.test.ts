@@ -48,8 +48,9 @@ describe("storage: the homes disk (GKE stacks)", () => {
                 assert.strictEqual(res.provider, null, `${res.name} must use the default gcp provider`);
                 assert.strictEqual(res.parent, "storage", `${res.name} is a child of the storage component only`);
             }
-            assert.deepStrictEqual(disk(r).dependsOn, []);
-            assert.deepStrictEqual(policy(r).dependsOn, []);
+            // Only on the Compute API being enabled (a project Service, never turned off on destroy).
+            assert.deepStrictEqual(disk(r).dependsOn, ["apis-compute"]);
+            assert.deepStrictEqual(policy(r).dependsOn, ["apis-compute"]);
             // Nothing in the disk's inputs is an output of another resource.
             assert.ok(!JSON.stringify(disk(r).inputs).includes("${"), JSON.stringify(disk(r).inputs));
             // And the component itself is not under the cluster.

@@ -1,0 +1,173 @@
+/**
+ * How later updates and a destroy treat the Kubernetes layer of a GKE stack: the Kubernetes
+ * provider is never replaced because the cluster's endpoint or CA changed, and every Kubernetes
+ * object is deleted with the cluster instead of one by one.
+ *
+ * The render records neither `deletedWith` nor the values the mocks return, so this file watches
+ * the same render through two hooks of its own: a stack transformation registered right after the
+ * render's (it sees the options every component transformation produced), and mocks wrapped
+ * around the render's (they can change what the cluster reports, as a credential rotation would).
+ */
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { renderStack } from "../scripts/lib/render";
+import { Override } from "../scripts/lib/stackConfig";
+import { Render, set } from "./mocks";
+
+/** The cluster's outputs a rotation or endpoint change alters. */
+interface ClusterReport {
+    readonly endpoint: string;
+    readonly ca: string;
+    readonly dnsEndpoint: string;
+}
+
+interface Observed {
+    readonly render: Render;
+    /** `type::name` of each resource to the logical name of its `deletedWith` target, or null. */
+    readonly deletedWith: Map<string, string | null>;
+    /** The inputs each resource reached the mocks with, secrets unwrapped (not redacted). */
+    readonly rawInputs: Map<string, Record<string, unknown>>;
+}
+
+type Runtime = {
+    registerStackTransformation: (t: pulumi.ResourceTransformation) => void;
+    setMocks: (mocks: pulumi.runtime.Mocks, ...rest: unknown[]) => Promise<void>;
+};
+
+function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+async function renderObserved(stack: string, overrides: readonly Override[] = [], report?: ClusterReport): Promise<Observed> {
+    const runtime = pulumi.runtime as unknown as Runtime;
+    const { registerStackTransformation, setMocks } = runtime;
+    const names = new WeakMap<pulumi.Resource, string>();
+    const targets = new Map<string, pulumi.Resource | undefined>();
+    const rawInputs = new Map<string, Record<string, unknown>>();
+    runtime.registerStackTransformation = (t) => {
+        registerStackTransformation(t);
+        registerStackTransformation((a) => {
+            names.set(a.resource, a.name);
+            targets.set(`${a.type}::${a.name}`, a.opts.deletedWith);
+            return undefined;
+        });
+    };
+    runtime.setMocks = (mocks, ...rest) =>
+        setMocks(
+            {
+                newResource(args) {
+                    rawInputs.set(`${args.type}::${args.name}`, unwrapSecrets(args.inputs) as Record<string, unknown>);
+                    const result = mocks.newResource(args) as { id: string; state: Record<string, any> };
+                    if (report && args.type === "gcp:container/cluster:Cluster") {
+                        result.state.endpoint = report.endpoint;
+                        result.state.masterAuth = { ...result.state.masterAuth, clusterCaCertificate: report.ca };
+                        result.state.controlPlaneEndpointsConfig = {
+                            ...result.state.controlPlaneEndpointsConfig,
+                            dnsEndpointConfig: { ...result.state.controlPlaneEndpointsConfig?.dnsEndpointConfig, endpoint: report.dnsEndpoint },
+                        };
+                    }
+                    return result;
+                },
+                call: (args) => mocks.call(args),
+            },
+            ...rest,
+        );
+    try {
+        const render = await renderStack(stack, overrides);
+        const deletedWith = new Map([...targets].map(([k, r]) => [k, r ? (names.get(r) ?? "?") : null] as const));
+        return { render, deletedWith, rawInputs };
+    } finally {
+        runtime.registerStackTransformation = registerStackTransformation;
+        runtime.setMocks = setMocks;
+    }
+}
+
+/**
+ * pulumi-kubernetes' rule for replacing its provider (provider `DiffConfig`, documented on
+ * `clusterIdentifier` in @pulumi/kubernetes provider.d.ts): with a `clusterIdentifier`, only a
+ * change of it replaces the provider; without one, a different active cluster in the kubeconfig
+ * (server or CA) or another context does.
+ */
+export function kubernetesProviderReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+    if (before.clusterIdentifier !== undefined || after.clusterIdentifier !== undefined) {
+        return before.clusterIdentifier !== after.clusterIdentifier;
+    }
+    const activeCluster = (inputs: Record<string, unknown>): string => {
+        const kc = JSON.parse(String(inputs.kubeconfig ?? "{}"));
+        const context = kc.contexts?.find((c: { name: string }) => c.name === (inputs.context ?? kc["current-context"]));
+        return JSON.stringify(kc.clusters?.find((c: { name: string }) => c.name === context?.context?.cluster)?.cluster ?? null);
+    };
+    return activeCluster(before) !== activeCluster(after) || before.context !== after.context;
+}
+
+const PROVIDER = "pulumi:providers:kubernetes::gke-k8s";
+
+describe("GKE stack lifecycle", () => {
+    it("keeps the Kubernetes provider, and every object's provider, when the cluster's endpoint or CA changes", async () => {
+        const before = await renderObserved("sandbox", [], { endpoint: "34.1.1.1", ca: "Q0EtMQ==", dnsEndpoint: "gke-1111.us-central1-a.gke.goog" });
+        const after = await renderObserved("sandbox", [], { endpoint: "34.2.2.2", ca: "Q0EtMg==", dnsEndpoint: "gke-1111.us-central1-a.gke.goog" });
+        const p1 = before.rawInputs.get(PROVIDER)!;
+        const p2 = after.rawInputs.get(PROVIDER)!;
+        assert.ok(p1 && p2, "the GKE stack declares its Kubernetes provider");
+        assert.strictEqual(kubernetesProviderReplaced(p1, p2), false, "credential rotation must not replace the provider");
+        assert.strictEqual(p1.clusterIdentifier, "projects/jupyterlabdemo-sandbox/locations/us-central1-a/clusters/jupyterlab-sandbox");
+        // Every Kubernetes object keeps the same provider (name and inputs alike).
+        for (const r of after.render.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+            assert.strictEqual(r.provider, "gke-k8s", `${r.type} ${r.name}`);
+        }
+        // Even the DNS endpoint moving (it does not, for a cluster's life) is an update.
+        const moved = await renderObserved("sandbox", [], { endpoint: "34.2.2.2", ca: "Q0EtMg==", dnsEndpoint: "gke-2222.us-central1-a.gke.goog" });
+        assert.strictEqual(kubernetesProviderReplaced(p1, moved.rawInputs.get(PROVIDER)!), false);
+    });
+
+    it("replaces the Kubernetes provider exactly when the cluster itself is replaced (a renamed or moved cluster is empty)", async () => {
+        const base = (await renderObserved("sandbox")).rawInputs.get(PROVIDER)!;
+        for (const [what, change] of [
+            ["cluster.name", { "cluster.name": "jupyterlab-sandbox2" }],
+            ["cluster.regional", { "cluster.regional": "true" }],
+        ] as const) {
+            const changed = (await renderObserved("sandbox", set(change))).rawInputs.get(PROVIDER)!;
+            assert.strictEqual(kubernetesProviderReplaced(base, changed), true, what);
+        }
+        for (const [what, change] of [
+            ["cluster.releaseChannel", { "cluster.releaseChannel": "STABLE" }],
+            ["cluster.masterAuthorizedNetworks", { "cluster.masterAuthorizedNetworks": '["203.0.113.0/24"]' }],
+            ["cluster.userPool.spot", { "cluster.userPool.spot": "false" }],
+            ["cluster.corePool.machineType", { "cluster.corePool.machineType": "e2-standard-4" }],
+        ] as const) {
+            const changed = (await renderObserved("sandbox", set(change))).rawInputs.get(PROVIDER)!;
+            assert.strictEqual(kubernetesProviderReplaced(base, changed), false, what);
+        }
+    });
+
+    it("deletes every Kubernetes object with the cluster, except the one that owns the cloud load balancer", async () => {
+        const { render, deletedWith } = await renderObserved("sandbox");
+        const objects = render.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+        assert.ok(objects.length > 20, "the sandbox declares its Kubernetes layer");
+        for (const r of objects) {
+            const target = deletedWith.get(`${r.type}::${r.name}`);
+            if (r.name === "edge-nginx-ingress") {
+                // Its LoadBalancer Service holds a forwarding rule on the static IP: uninstalled
+                // for real, so GCP removes the load balancer before the cluster and the IP go.
+                assert.strictEqual(target, null, r.name);
+            } else {
+                assert.strictEqual(target, "gke-cluster", `${r.type} ${r.name}`);
+            }
+        }
+        // No GCP resource is skipped on delete.
+        for (const r of render.resources.filter((x) => x.type.startsWith("gcp:"))) {
+            assert.strictEqual(deletedWith.get(`${r.type}::${r.name}`), null, r.name);
+        }
+    });
+
+    it("leaves deletes alone on local, where there is no cluster to go with", async () => {
+        const { render, deletedWith } = await renderObserved("local");
+        for (const r of render.resources) assert.strictEqual(deletedWith.get(`${r.type}::${r.name}`), null, r.name);
+    });
+});
