@@ -4,6 +4,7 @@
  */
 import { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { containerResources } from "./containerResources";
+import { gcpApisEnabled } from "./gcpApisEnabled";
 import { gkeClusterDeletionProtectionExplicit } from "./gkeClusterDeletionProtection";
 import { gkeClusterHardened } from "./gkeClusterHardened";
 import { gkeNodePoolHardened } from "./gkeNodePoolHardened";
@@ -41,6 +42,7 @@ export const rules: Policies = [
     hubAccessRestricted,
     hubAccessRestrictedLocal,
     podsSchedulable,
+    gcpApisEnabled,
 ];
 
 /**

@@ -189,15 +189,30 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         for (const pool of ["gke-core-pool", "gke-user-pool"]) assert.ok(byName.has(pool), pool);
         // The homes disk and its schedule are not touched (docs/storage.md).
         assert.ok(!report.replacements.some((r) => r.name.startsWith("storage-snapshot") || r.type === "gcp:compute/disk:Disk"));
+        // A new cluster name is a new clusterIdentifier: the provider and every object go with it.
         const provider = base.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
-        const k8sObjects = report.replacements.filter((r) => r.reason === `its provider ${provider.name} is replaced`);
-        if (provider.inputs.clusterIdentifier === undefined) {
-            assert.ok(byName.has(provider.name), "without clusterIdentifier the Kubernetes provider is replaced");
-            assert.ok(k8sObjects.length > 10, "and every Kubernetes object with it");
-        } else {
-            assert.ok(!byName.has(provider.name), "with a stable clusterIdentifier the Kubernetes provider stays");
-        }
+        assert.match(byName.get(provider.name)?.reason ?? "", /^clusterIdentifier changed$/);
+        assert.ok(report.replacements.filter((r) => r.reason === `its provider ${provider.name} is replaced`).length > 10, "every Kubernetes object goes with the provider");
         assert.match(formatReport(report), /REPLACEMENTS \(\d+ by cascade\)/);
+    });
+
+    it("a cluster replaced under the same identity keeps a provider with clusterIdentifier, and replaces one without", async () => {
+        const sandbox = await render("sandbox");
+        const withDatapath = (r: Render, datapathProvider: string, keepIdentifier = true): Render => ({
+            ...r,
+            resources: r.resources.map((x) => {
+                if (x.type === "gcp:container/cluster:Cluster") return { ...x, inputs: { ...x.inputs, datapathProvider } };
+                if (x.type === "pulumi:providers:kubernetes" && !keepIdentifier) return { ...x, inputs: { ...x.inputs, clusterIdentifier: undefined } };
+                return x;
+            }),
+        });
+        const stable = diffRenders(withDatapath(sandbox, "ADVANCED_DATAPATH"), withDatapath(sandbox, "LEGACY_DATAPATH"));
+        assert.deepStrictEqual(stable.replacements.filter((r) => r.type.startsWith("pulumi:providers:") || r.type.startsWith("kubernetes:")), []);
+        assert.ok(stable.replacements.some((r) => r.type === "gcp:container/cluster:Cluster"));
+        const bare = diffRenders(withDatapath(sandbox, "ADVANCED_DATAPATH", false), withDatapath(sandbox, "LEGACY_DATAPATH", false));
+        const provider = bare.replacements.find((r) => r.type === "pulumi:providers:kubernetes");
+        assert.match(provider?.reason ?? "", /kubeconfig carries the endpoint and CA of gke-cluster, which is replaced, and it has no clusterIdentifier/);
+        assert.ok(bare.replacements.some((r) => r.reason === `its provider ${provider!.name} is replaced`));
     });
 
     it("orders replacements as the providers do", () => {

@@ -64,3 +64,20 @@ describe("policy gcp-apis-enabled", () => {
         assert.deepStrictEqual(await run(gcpApisEnabled, [deployment("hub")], { stack: "local" }), []);
     });
 });
+
+describe("gcp-apis-enabled in the pack, over the real renders", () => {
+    it("every GKE stack passes; a render with one API's Service removed fails the whole pack with one line naming it", async () => {
+        const { checkRender, formatReport } = await import("../../scripts/lib/policyCheck");
+        for (const stack of ["sandbox", "demo"]) {
+            const report = await checkRender(await render(stack));
+            assert.deepStrictEqual(report.violations.filter((v) => v.policyName === "gcp-apis-enabled"), [], formatReport(report));
+        }
+        const sandbox = await render("sandbox");
+        const r = { ...sandbox, resources: sandbox.resources.filter((x) => !(x.type === "gcp:projects/service:Service" && x.inputs.service === "iam.googleapis.com")) };
+        assert.strictEqual(r.resources.length, sandbox.resources.length - 1, "the sandbox declares iam.googleapis.com once");
+        const report = await checkRender(r);
+        const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
+        assert.deepStrictEqual(mandatory.map((v) => v.policyName), ["gcp-apis-enabled"], formatReport(report));
+        assert.match(mandatory[0].message.split("\n")[1], /^iam\.googleapis\.com \(project jupyterlabdemo-sandbox\) is needed by gcp:serviceaccount\/account:Account, but no gcp:projects\/service:Service/);
+    });
+});
