@@ -155,7 +155,12 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         }
         const head = await render("sandbox", set({ "storage.diskType": "pd-ssd" }));
         const report = diffRenders(base, head);
-        assert.ok(report.replacements.some((r) => r.type === "gcp:compute/disk:Disk"), JSON.stringify(report.replacements));
+        const disk = report.replacements.find((r) => r.type === "gcp:compute/disk:Disk");
+        assert.ok(disk, JSON.stringify(report.replacements));
+        // The REPLACEMENT text and docs/storage.md agree: a protected disk is not replaced, the `up` fails.
+        const row = fs.readFileSync(`${REPO_ROOT}/docs/storage.md`, "utf8").split("\n").find((l) => l.startsWith("|") && l.includes("`storage.diskType`"));
+        assert.match(row ?? "", /the `up` fails: the disk is protected[^|]*\|\s*nothing changes/);
+        assert.match(disk.consequence, /^BLOCKED: the resource is protected, so `pulumi up` stops before deleting anything and nothing changes/);
     });
 
     it("reports resource option changes, and flags a dropped protect as loudly as a replacement", async () => {
