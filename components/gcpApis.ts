@@ -16,6 +16,8 @@ export const GCP_API_OF_RESOURCE_TYPE: Readonly<Record<string, string>> = {
     "gcp:compute/address:Address": "compute.googleapis.com",
     "gcp:compute/disk:Disk": "compute.googleapis.com",
     "gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment": "compute.googleapis.com",
+    "gcp:compute/instantSnapshot:InstantSnapshot": "compute.googleapis.com",
+    "gcp:compute/regionDisk:RegionDisk": "compute.googleapis.com",
     "gcp:compute/firewall:Firewall": "compute.googleapis.com",
     "gcp:compute/network:Network": "compute.googleapis.com",
     "gcp:compute/resourcePolicy:ResourcePolicy": "compute.googleapis.com",
@@ -38,11 +40,17 @@ export const GCP_API_OF_RESOURCE_TYPE: Readonly<Record<string, string>> = {
     "gcp:dns/recordSet:RecordSet": "dns.googleapis.com",
     // Monitoring: alerting, uptime checks, dashboards; log-based metrics are Cloud Logging's.
     "gcp:monitoring/alertPolicy:AlertPolicy": "monitoring.googleapis.com",
+    "gcp:monitoring/customService:CustomService": "monitoring.googleapis.com",
     "gcp:monitoring/dashboard:Dashboard": "monitoring.googleapis.com",
     "gcp:monitoring/group:Group": "monitoring.googleapis.com",
     "gcp:monitoring/notificationChannel:NotificationChannel": "monitoring.googleapis.com",
+    "gcp:monitoring/slo:Slo": "monitoring.googleapis.com",
     "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": "monitoring.googleapis.com",
     "gcp:logging/metric:Metric": "logging.googleapis.com",
+    "gcp:logging/projectSink:ProjectSink": "logging.googleapis.com",
+    // Cloud Storage (a backup bucket and its grants).
+    "gcp:storage/bucket:Bucket": "storage.googleapis.com",
+    "gcp:storage/bucketIAMMember:BucketIAMMember": "storage.googleapis.com",
     // A budget on the billing account.
     "gcp:billing/budget:Budget": "billingbudgets.googleapis.com",
 };

@@ -21,6 +21,15 @@ describe("GCP APIs by resource type", () => {
         assert.strictEqual(gcpApiOf("toString"), undefined, "no inherited keys");
     });
 
+    it("names only type tokens that exist in the pinned @pulumi/gcp", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const gcp = require("@pulumi/gcp") as Record<string, Record<string, { __pulumiType?: string }>>;
+        for (const type of Object.keys(GCP_API_OF_RESOURCE_TYPE)) {
+            const [, module, cls] = /^gcp:([a-z]+)\/[^:]+:(\w+)$/.exec(type)!;
+            assert.strictEqual(gcp[module]?.[cls]?.__pulumiType, type, `${type}: no such resource in @pulumi/gcp`);
+        }
+    });
+
     it("lists the APIs of a stack's resource types, with the run-time ones, sorted", () => {
         assert.deepStrictEqual(
             requiredGcpApis(["gcp:compute/disk:Disk", "gcp:container/nodePool:NodePool", "kubernetes:core/v1:Pod", GCP_SERVICE_TYPE, "gcp:compute/address:Address"]),

@@ -94,7 +94,7 @@ async function renderObserved(stack: string, overrides: readonly Override[] = []
  * change of it replaces the provider; without one, a different active cluster in the kubeconfig
  * (server or CA) or another context does.
  */
-export function kubernetesProviderReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+function kubernetesProviderReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
     if (before.clusterIdentifier !== undefined || after.clusterIdentifier !== undefined) {
         return before.clusterIdentifier !== after.clusterIdentifier;
     }
@@ -117,6 +117,10 @@ describe("GKE stack lifecycle", () => {
         assert.ok(p1 && p2, "the GKE stack declares its Kubernetes provider");
         assert.strictEqual(kubernetesProviderReplaced(p1, p2), false, "credential rotation must not replace the provider");
         assert.strictEqual(p1.clusterIdentifier, "projects/jupyterlabdemo-sandbox/locations/us-central1-a/clusters/jupyterlab-sandbox");
+        // The kubeconfig talks to the DNS endpoint the cluster reports, with no CA of its own.
+        const kc = JSON.parse(String(p2.kubeconfig));
+        assert.deepStrictEqual(kc.clusters[0].cluster, { server: "https://gke-1111.us-central1-a.gke.goog" });
+        assert.deepStrictEqual(kc.users[0].user.exec.args, ["--use_application_default_credentials"]);
         // Every Kubernetes object keeps the same provider (name and inputs alike).
         for (const r of after.render.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
             assert.strictEqual(r.provider, "gke-k8s", `${r.type} ${r.name}`);
