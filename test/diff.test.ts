@@ -12,6 +12,7 @@ import {
     summaryLine,
     unifiedDiff,
 } from "../scripts/lib/diff";
+import { GCP_API_OF_RESOURCE_TYPE } from "../components/gcpApis";
 import { diffAgainstBase } from "../scripts/lib/gitBase";
 import { REPLACEMENT_RULES, replacementOrder, ruleFor } from "../scripts/lib/replacements";
 import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
@@ -328,6 +329,10 @@ describe("unifiedDiff and changedPaths", () => {
             assert.strictEqual(new Set(rule.fields).size, rule.fields.length, `${rule.type}: duplicate fields`);
         }
         assert.strictEqual(new Set(REPLACEMENT_RULES.map((r) => r.type)).size, REPLACEMENT_RULES.length, "one rule per type");
+    });
+
+    it("has a replacement rule for every GCP type the API table knows", () => {
+        for (const type of Object.keys(GCP_API_OF_RESOURCE_TYPE)) assert.ok(ruleFor(type), `${type} has no replacement rule in scripts/lib/replacements.ts`);
     });
 
     it("has a replacement rule for every GCP type and provider of every stack, and one for every Kubernetes object", async () => {

@@ -15,7 +15,10 @@
  *   google/services/resourcemanager/resource_google_service_account.go and resource_google_project_
  *   service.go, google/tpgiamresource/resource_iam_member.go with iam_project.go, google/services/
  *   dns/resource_dns_{managed_zone,record_set}.go, google/services/monitoring/*.go and
- *   google/services/logging/resource_logging_metric.go. The disk's `size` may only grow (@pulumi/gcp
+ *   google/services/logging/resource_logging_{metric,project_sink}.go, google/services/compute/
+ *   resource_compute_{region_disk,snapshot,instant_snapshot,firewall}.go, google/services/storage/
+ *   resource_storage_bucket.go and iam_storage_bucket.go, google/tpgiamresource/resource_iam_binding.go,
+ *   google/services/billingbudgets/resource_billing_budget.go. The disk's `size` may only grow (@pulumi/gcp
  *   compute/disk.d.ts: "recreates the disk if downsizing is requested"). A snapshot schedule
  *   (`snapshotSchedulePolicy`) updates in place.
  * - Random values: pulumi/pulumi-random marks every input of RandomBytes/RandomPassword/RandomId
@@ -99,6 +102,34 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
         consequence: "a new, EMPTY disk: every home directory on it is lost unless restored from a snapshot",
     },
     {
+        type: "gcp:compute/regionDisk:RegionDisk",
+        what: "regional persistent disk",
+        nameField: "name",
+        fields: [
+            "name", "project", "region", "replicaZones", "type", "image", "snapshot", "sourceDisk", "description", "diskEncryptionKey",
+            "sourceImageEncryptionKey", "sourceSnapshotEncryptionKey", "guestOsFeatures", "licenses", "physicalBlockSizeBytes", "asyncPrimaryDisk",
+        ],
+        growOnly: ["size"],
+        consequence: "a new, EMPTY disk: everything on it is lost unless restored from a snapshot",
+    },
+    {
+        type: "gcp:compute/snapshot:Snapshot",
+        what: "disk snapshot",
+        nameField: "name",
+        fields: [
+            "name", "project", "zone", "chainName", "description", "params", "snapshotEncryptionKey", "snapshotType", "sourceDisk",
+            "sourceDiskEncryptionKey", "sourceInstantSnapshot", "storageLocations",
+        ],
+        consequence: "the snapshot is deleted and a new one taken from the disk as it is NOW: the old point in time is lost",
+    },
+    {
+        type: "gcp:compute/instantSnapshot:InstantSnapshot",
+        what: "instant snapshot",
+        nameField: "name",
+        fields: ["name", "project", "zone", "description", "params", "sourceDisk"],
+        consequence: "the instant snapshot is deleted and a new one taken from the disk as it is NOW: the old point in time is lost",
+    },
+    {
         type: "gcp:compute/resourcePolicy:ResourcePolicy",
         what: "snapshot schedule",
         fields: ["project", "region", "diskConsistencyGroupPolicy", "groupPlacementPolicy", "workloadPolicy"],
@@ -151,6 +182,13 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
         consequence: "private nodes have no egress (image pulls, pip install, GitHub login) until the new NAT exists; open connections drop",
     },
     {
+        type: "gcp:compute/firewall:Firewall",
+        what: "firewall rule",
+        nameField: "name",
+        fields: ["name", "project", "direction", "params"],
+        consequence: "the traffic it allows is blocked (or what it denies is let through) between the delete and the create",
+    },
+    {
         type: "gcp:serviceaccount/account:Account",
         what: "node service account",
         fields: ["accountId", "project"],
@@ -167,6 +205,44 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
         what: "service account IAM grant",
         fields: ["serviceAccountId", "role", "member", "condition"],
         consequence: "the grant is removed and re-added: the member briefly lacks the role",
+    },
+    {
+        type: "gcp:projects/iAMBinding:IAMBinding",
+        what: "project IAM binding",
+        fields: ["project", "role", "condition"],
+        consequence: "every member of the role loses it between the delete and the create",
+    },
+    {
+        type: "gcp:serviceaccount/iAMBinding:IAMBinding",
+        what: "service account IAM binding",
+        fields: ["serviceAccountId", "role", "condition"],
+        consequence: "every member of the role loses it between the delete and the create",
+    },
+    {
+        type: "gcp:storage/bucketIAMMember:BucketIAMMember",
+        what: "bucket IAM grant",
+        fields: ["bucket", "role", "member", "condition"],
+        consequence: "the grant is removed and re-added: the member briefly lacks the role",
+    },
+    {
+        type: "gcp:storage/bucket:Bucket",
+        what: "storage bucket",
+        nameField: "name",
+        fields: ["name", "project", "location", "customPlacementConfig.dataLocations", "enableObjectRetention", "hierarchicalNamespace"],
+        consequence: "the bucket must be emptied to be deleted (else the replacement fails, unless forceDestroy, which DELETES every object); bucket names are global, so the same name may not be available again",
+    },
+    {
+        type: "gcp:logging/projectSink:ProjectSink",
+        what: "log sink",
+        nameField: "name",
+        fields: ["name", "project"],
+        consequence: "logs are not exported between the delete and the create, and the new sink has a new writer identity that needs its grant again",
+    },
+    {
+        type: "gcp:billing/budget:Budget",
+        what: "billing budget",
+        fields: ["billingAccount"],
+        consequence: "no budget alerts between the delete and the create",
     },
     {
         type: "gcp:projects/service:Service",
@@ -232,6 +308,24 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
         what: "uptime check",
         fields: ["project", "checkerType", "httpCheck.requestMethod", "monitoredResource", "resourceGroup", "syntheticMonitor"],
         consequence: "no uptime checks (and a gap in their history) between the delete and the create",
+    },
+    {
+        type: "gcp:monitoring/group:Group",
+        what: "monitoring group",
+        fields: ["project"],
+        consequence: "a new group id: checks and alerts that name the group must follow",
+    },
+    {
+        type: "gcp:monitoring/customService:CustomService",
+        what: "monitoring service",
+        fields: ["project", "serviceId"],
+        consequence: "its SLOs are deleted with it and their error-budget history restarts",
+    },
+    {
+        type: "gcp:monitoring/slo:Slo",
+        what: "SLO",
+        fields: ["project", "service", "sloId"],
+        consequence: "the SLO's error-budget history restarts; burn-rate alerts see no data until it fills again",
     },
     {
         type: "gcp:monitoring/dashboard:Dashboard",
