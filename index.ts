@@ -77,17 +77,23 @@ export = async (): Promise<Record<string, unknown>> => {
     );
     const namespaceName = namespace.metadata.name;
 
-    // 3. Users' homes: an NFS server exporting a protected, snapshotted GCE disk (a StorageClass
-    // volume on local). The disk uses the default gcp provider and depends on nothing of the
-    // cluster, so it survives the cluster's replacement.
+    // 3. Users' homes: an NFS-Ganesha server in its own namespace, exporting a protected,
+    // snapshotted XFS GCE disk with per-user quotas (a StorageClass volume on local), and on GKE
+    // the hub database's protected disk. The disks use the default gcp provider and depend on
+    // nothing of the cluster, so they survive the cluster's replacement.
     const st = settings.storage;
     const storage = new HomeStorage(
         "storage",
         {
             stack: settings.stack,
-            namespace: settings.hub.namespace,
+            namespace: st.namespace,
+            hubNamespace: settings.hub.namespace,
             kubernetesDependsOn: [namespace],
             placement: corePlacement,
+            quotas: { defaultGiB: st.userQuotaGiB, overridesGiB: st.userQuotaOverrides, excluded: st.quotaExclusions },
+            imageDigests: st.imageDigests,
+            nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
+            admitNodesByCiliumEntity: !!platform,
             backing:
                 settings.platform === "gke"
                     ? {
@@ -99,6 +105,7 @@ export = async (): Promise<Record<string, unknown>> => {
                           diskType: st.diskType,
                           snapshotRetentionDays: st.snapshotRetentionDays,
                           snapshotStartTime: st.snapshotStartTime,
+                          hubDatabase: { diskName: st.hubDatabaseDiskName, sizeGb: st.hubDatabaseDiskSizeGb, claimSize: settings.hub.databaseSize },
                       }
                     : { kind: "storageClass", size: st.localVolumeSize, storageClassName: st.localStorageClass },
         },
@@ -157,6 +164,8 @@ export = async (): Promise<Record<string, unknown>> => {
             image: settings.hub.image,
             proxyImage: settings.hub.proxyImage,
             databaseSize: settings.hub.databaseSize,
+            // GKE: the storage component's claim on a protected, snapshotted disk.
+            databaseClaimName: storage.hubDatabaseClaimName,
             placement: corePlacement,
             labSettings,
         },
@@ -208,9 +217,11 @@ export = async (): Promise<Record<string, unknown>> => {
                   dnsNameServers: dnsZone ? dnsZone.nameServers : null,
                   kubeconfig: platform.kubeconfig,
                   homesDiskName: storage.diskName,
+                  hubDatabaseDiskName: storage.hubDatabaseDiskName,
               }
             : { kubeContext: settings.kubeContext }),
         nfsServerIp: storage.nfsServerIp,
         homesClaimName: storage.homesClaimName,
+        storageNamespace: storage.namespace,
     };
 };

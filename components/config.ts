@@ -41,6 +41,8 @@ const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** Kubernetes resource quantities as used for memory and disk sizes. */
 const QUANTITY_RE = /^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+/** Namespaces of the cluster itself (and of GKE's managed collector), never the program's own. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "gmp-system", "gmp-public"];
 
 /**
  * True when an image reference pins a version: a tag other than `latest`, or a digest.
@@ -85,6 +87,12 @@ const diskType = z.enum(DISK_TYPES).default("pd-balanced");
 export const GCE_DISK_NAME_RE = /^[a-z]([a-z0-9-]{0,55}[a-z0-9])?$/;
 const GCE_DISK_NAME_RULE = "must be a GCE disk name: a lowercase letter, then a-z, 0-9 or -, at most 57 characters";
 const gceDiskName = z.string().regex(GCE_DISK_NAME_RE, GCE_DISK_NAME_RULE);
+/** A lowercased GitHub login: the name of a user's home directory (components/hub/hooks.py). */
+export const LOWERCASE_LOGIN_RE = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/;
+const lowercaseLogin = z.string().regex(LOWERCASE_LOGIN_RE, "must be a lowercase GitHub login (the name of the user's home)");
+/** An image digest as `sha256:<64 hex>`. */
+export const IMAGE_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const imageDigest = z.string().regex(IMAGE_DIGEST_RE, "must be a digest such as sha256:<64 lowercase hex digits>");
 
 // ---------------------------------------------------------------------------------------------
 // The schema: one entry per top-level key of the jupyterlabdemo namespace
@@ -226,7 +234,7 @@ const storageSchema = z
         adoptExistingDisk: z
             .boolean()
             .default(false)
-            .describe("Import the existing disk `diskName` (after a rebuild) instead of creating it."),
+            .describe("Import the existing disks `diskName` and (GKE) `hubDatabaseDiskName` (after a rebuild) instead of creating them."),
         diskSizeGb: z
             .number()
             .int("must be a whole number")
@@ -252,8 +260,44 @@ const storageSchema = z
         localStorageClass: k8sName
             .optional()
             .describe("`local` only: StorageClass of that claim. Default: the cluster's default class."),
+        namespace: k8sName
+            .default("homes")
+            .describe("Namespace of the NFS server alone (Pod Security `privileged`); must differ from `hub.namespace`."),
+        userQuotaGiB: z
+            .number()
+            .int("must be a whole number of GiB")
+            .min(1, "must be >= 1 (GiB)")
+            .max(65536, "must be <= 65536 (GiB)")
+            .default(10)
+            .describe("Each home's XFS project quota in GiB (GKE stacks; `local` has no quotas)."),
+        userQuotaOverrides: z
+            .record(z.string(), z.number().int("must be a whole number of GiB").min(1, "must be >= 1 (GiB)").max(65536, "must be <= 65536 (GiB)"))
+            .default({})
+            .describe("Per-user quotas in GiB, by lowercase GitHub login: `{login: GiB}`; wins over `userQuotaGiB`."),
+        quotaExclusions: z
+            .array(lowercaseLogin)
+            .default([])
+            .describe("Lowercase GitHub logins whose homes get no quota (unlimited)."),
+        imageDigests: z
+            .strictObject({
+                ganesha: imageDigest.optional().describe("Digest of ghcr.io/2i2c-org/nfs-ganesha at its pinned tag."),
+                homeNfs: imageDigest.optional().describe("Digest of ghcr.io/2i2c-org/jupyterhub-home-nfs at its pinned tag."),
+                nodeExporter: imageDigest.optional().describe("Digest of quay.io/prometheus/node-exporter at its pinned tag."),
+            })
+            .prefault({})
+            .describe("sha256 digests of the NFS server's images (docs/storage.md gives the command); the policy pack warns while one is unset."),
+        hubDatabaseDiskName: gceDiskName
+            .optional()
+            .describe("GKE: name of the protected, snapshotted GCE disk of the hub's sqlite database. Default: `<stack>-hub-db`."),
+        hubDatabaseDiskSizeGb: z
+            .number()
+            .int("must be a whole number")
+            .min(10, "must be >= 10 (GB, the GCE minimum)")
+            .max(1000, "must be <= 1000 (GB)")
+            .default(10)
+            .describe("GKE: size of the hub database disk in GB. Can grow in place; never shrink."),
     })
-    .describe("Users' home storage: the disk, its snapshots, the NFS server.");
+    .describe("Users' home storage: the disk, its snapshots, the NFS server, per-user quotas; and the hub database's disk.");
 
 const githubSchema = z
     .strictObject({
@@ -272,7 +316,7 @@ const githubSchema = z
 
 const hubSchema = z
     .strictObject({
-        namespace: k8sName.default("jupyterhub").describe("Kubernetes namespace of the hub, proxy, NFS server and labs."),
+        namespace: k8sName.default("jupyterhub").describe("Kubernetes namespace of the hub, proxy and labs (the NFS server has its own: `storage.namespace`)."),
         authenticator: z
             .enum(["github", "dummy"])
             .default("github")
@@ -535,7 +579,7 @@ export interface Settings {
     readonly kubeContext?: string;
     readonly hostname: string;
     readonly cluster: ProjectConfig["cluster"] & { readonly name: string };
-    readonly storage: ProjectConfig["storage"] & { readonly diskName: string };
+    readonly storage: ProjectConfig["storage"] & { readonly diskName: string; readonly hubDatabaseDiskName: string };
     readonly github: ProjectConfig["github"];
     readonly hub: ProjectConfig["hub"];
     readonly lab: ProjectConfig["lab"];
@@ -784,6 +828,33 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         fail(`${ns}:storage.diskName`, `must be set: the default from the stack name is not a valid GCE disk name (a lowercase letter first, at most 57 characters), got "${diskName}"`);
     }
 
+    const hubDatabaseDiskName = cfg.storage.hubDatabaseDiskName ?? `${context.stack}-hub-db`;
+    if (cfg.platform === "gke") {
+        if (!GCE_DISK_NAME_RE.test(hubDatabaseDiskName)) {
+            fail(`${ns}:storage.hubDatabaseDiskName`, `must be set: the default from the stack name is not a valid GCE disk name, got "${hubDatabaseDiskName}"`);
+        }
+        if (hubDatabaseDiskName === diskName) {
+            fail(`${ns}:storage.hubDatabaseDiskName`, `must differ from storage.diskName ("${diskName}")`);
+        }
+    }
+    // The NFS server runs with more privilege than any other pod: it gets a namespace of its own.
+    if (cfg.storage.namespace === cfg.hub.namespace) {
+        fail(`${ns}:storage.namespace`, `must differ from hub.namespace ("${cfg.hub.namespace}"): the NFS server needs a namespace of its own`);
+    }
+    if (RESERVED_NAMESPACES.includes(cfg.storage.namespace)) {
+        fail(`${ns}:storage.namespace`, `must not be a system namespace (${RESERVED_NAMESPACES.join(", ")}), got "${cfg.storage.namespace}"`);
+    }
+    for (const login of Object.keys(cfg.storage.userQuotaOverrides)) {
+        if (!LOWERCASE_LOGIN_RE.test(login)) {
+            fail(`${ns}:storage.userQuotaOverrides.${login}`, "must be keyed by a lowercase GitHub login (the name of the user's home)");
+        }
+    }
+    for (const login of cfg.storage.quotaExclusions) {
+        if (login in cfg.storage.userQuotaOverrides) {
+            fail(`${ns}:storage.quotaExclusions`, `must not list "${login}", which storage.userQuotaOverrides also sets (an override or no quota, not both)`);
+        }
+    }
+
     const { githubClientSecret: _cs, dummyPassword: _dp, ...plain } = cfg;
     void _cs;
     void _dp;
@@ -793,7 +864,7 @@ export function parseSettings(raw: RawConfig, context: { readonly project: strin
         ...plain,
         gcp: cfg.platform === "gke" ? { project: gcp.project!, region: gcp.region!, zone: gcp.zone! } : undefined,
         cluster: { ...cfg.cluster, name: cfg.cluster.name ?? `jupyterlab-${context.stack}` },
-        storage: { ...cfg.storage, diskName },
+        storage: { ...cfg.storage, diskName, hubDatabaseDiskName },
         secretsPresent,
     };
     return deepFreeze(settings);

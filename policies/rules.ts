@@ -14,6 +14,7 @@ import { hubProxyNonRoot } from "./hubProxyNonRoot";
 import { imagePinned } from "./imagePinned";
 import { ingressTls } from "./ingressTls";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
+import { nfsServerImageDigest } from "./nfsServerImageDigest";
 import { noHostAccess } from "./noHostAccess";
 import { podsSchedulable } from "./podsSchedulable";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
@@ -34,6 +35,7 @@ export const rules: Policies = [
     imagePinned,
     noHostAccess,
     privilegedAllowList,
+    nfsServerImageDigest,
     hubProxyNonRoot,
     noDirectLoadBalancer,
     ingressTls,

@@ -1,14 +1,14 @@
 /**
- * user-data-disk-snapshotted (stack): every disk labelled as user data has a snapshot schedule
- * attached, through a DiskResourcePolicyAttachment naming a ResourcePolicy with a
+ * user-data-disk-snapshotted (stack): every disk that holds user data (one a PersistentVolume
+ * mounts, or labelled as user data: `userDataDisks` in userDataDiskProtected.ts) has a snapshot
+ * schedule attached, through a DiskResourcePolicyAttachment naming a ResourcePolicy with a
  * snapshotSchedulePolicy, or through the disk's own `resourcePolicies`.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { USER_DATA_LABEL } from "../components/naming";
 import { peek, UNKNOWN } from "./lib/policy";
-import { isUserDataDisk } from "./userDataDiskProtected";
+import { userDataDisks } from "./userDataDiskProtected";
 
-const DISK_TYPES = ["gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk"];
 const POLICY_TYPE = "gcp:compute/resourcePolicy:ResourcePolicy";
 const ATTACHMENT_TYPES = [
     "gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment",
@@ -34,12 +34,12 @@ function hasSnapshotSchedule(policy: PolicyResource): boolean {
 export const userDataDiskSnapshotted: StackValidationPolicy = {
     name: "user-data-disk-snapshotted",
     description:
-        "A disk labelled as user data has a snapshot schedule attached, so a deleted file or a corrupted disk can be restored.",
+        "A disk that holds user data (one a PersistentVolume mounts, or labelled as user data) has a snapshot schedule attached, so a deleted file or a corrupted disk can be restored.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const disks = args.resources.filter((r) => DISK_TYPES.includes(r.type) && isUserDataDisk(r.props.labels as Record<string, string> | undefined));
+        const disks = userDataDisks(args.resources);
         if (disks.length === 0) {
-            args.notApplicable(`no disk labelled ${USER_DATA_LABEL.key}=${USER_DATA_LABEL.value}`);
+            args.notApplicable(`no disk mounted by a PersistentVolume or labelled ${USER_DATA_LABEL.key}=${USER_DATA_LABEL.value}`);
         }
         const schedules = args.resources.filter((r) => r.type === POLICY_TYPE && hasSnapshotSchedule(r));
         const attachments = args.resources.filter((r) => ATTACHMENT_TYPES.includes(r.type));

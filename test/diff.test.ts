@@ -160,7 +160,7 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         assert.ok(disk, JSON.stringify(report.replacements));
         // The REPLACEMENT text and docs/storage.md agree: a protected disk is not replaced, the `up` fails.
         const row = fs.readFileSync(`${REPO_ROOT}/docs/storage.md`, "utf8").split("\n").find((l) => l.startsWith("|") && l.includes("`storage.diskType`"));
-        assert.match(row ?? "", /the `up` fails: the disk is protected[^|]*\|\s*nothing changes/);
+        assert.match(row ?? "", /the `up` fails: the disks? (is|are) protected[^|]*\|\s*nothing changes/);
         assert.match(disk.consequence, /^BLOCKED: the resource is protected, so `pulumi up` stops before deleting anything and nothing changes/);
     });
 

@@ -53,7 +53,9 @@ describe("hub: objects", () => {
             for (const [kind, name] of expected) {
                 assert.strictEqual(k8s(r, kind, name).metadata.namespace, "jupyterhub", `${kind}/${name}`);
             }
-            for (const role of ["service-account", "role", "role-binding", "db", "config", "deployment", "service", "proxy-deployment", "proxy-api-service", "proxy-public-service"]) {
+            // On GKE the database claim is the storage component's (a protected, snapshotted disk).
+            const db = stack === "local" ? ["db"] : [];
+            for (const role of ["service-account", "role", "role-binding", ...db, "config", "deployment", "service", "proxy-deployment", "proxy-api-service", "proxy-public-service"]) {
                 const x = r.resources.find((res) => res.name === `hub-${role}`);
                 assert.ok(x, `logical name hub-${role}`);
                 assert.strictEqual(x.parent, "hub");
@@ -223,7 +225,8 @@ describe("hub: the hub Deployment", () => {
             const pvc = k8s(r, "PersistentVolumeClaim", "hub-db");
             assert.deepStrictEqual(pvc.spec.accessModes, ["ReadWriteOnce"]);
             assert.strictEqual(pvc.spec.resources.requests.storage, "1Gi");
-            assert.ok(!pvc.spec.volumeName, "bound dynamically, never to the NFS volume");
+            // Never the NFS volume: dynamically bound on local, the hub database's own disk on GKE.
+            assert.strictEqual(pvc.spec.volumeName, stack === "local" ? undefined : "jupyterhub-hub-db");
             assert.strictEqual(settingsOf(r).hub.databasePath, "/srv/jupyterhub/jupyterhub.sqlite");
             for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) {
                 assert.deepStrictEqual(hub[probe].httpGet, { path: "/hub/health", port: "http" }, probe);

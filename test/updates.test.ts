@@ -71,6 +71,7 @@ describe("update simulation (test/updateCases.ts)", () => {
             it(`changes ${c.changes.join(", ")}; replaces ${c.replaces.length > 0 ? c.replaces.join(", ") : "nothing"}`, () => {
                 const changed = report.changed.map((x) => x.name);
                 for (const name of c.changes) assert.ok(changed.includes(name), `${name} is not changed (changed: ${changed.join(", ")})`);
+                if (c.exactly) assert.deepStrictEqual([...changed].sort(), [...c.changes].sort(), "nothing else changes");
                 assert.deepStrictEqual(report.added.concat(report.removed).map((x) => x.name), [], "a routine change adds or removes nothing");
                 assert.deepStrictEqual(report.replacements.map((r) => r.name).sort(), [...c.replaces].sort(), formatReport(report));
             });

@@ -108,6 +108,12 @@ export interface HubArgs {
     readonly databaseSize: string;
     /** StorageClass of the `hub-db` claim. @default the cluster's default class */
     readonly databaseStorageClass?: string;
+    /**
+     * A claim for the database declared elsewhere (GKE: the storage component's, on a protected,
+     * snapshotted disk); the hub then declares none, and `databaseSize`/`databaseStorageClass`
+     * do not apply. @default the hub's own `hub-db` claim
+     */
+    readonly databaseClaimName?: pulumi.Input<string>;
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
     /**
@@ -238,7 +244,7 @@ export class Hub extends pulumi.ComponentResource {
         );
 
         // --- The database claim --------------------------------------------------------------
-        const dbClaim = new k8s.core.v1.PersistentVolumeClaim(
+        const dbClaimName = a.databaseClaimName ?? new k8s.core.v1.PersistentVolumeClaim(
             `${name}-db`,
             {
                 metadata: { name: HUB_NAMES.databaseClaim, namespace: ns, labels: hubLabels },
@@ -249,7 +255,7 @@ export class Hub extends pulumi.ComponentResource {
                 },
             },
             child,
-        );
+        ).metadata.name;
 
         // --- Configuration: the Python files and settings.json -------------------------------
         // The homes claim is the labs' business: it travels in `labSettings`.
@@ -350,7 +356,7 @@ export class Hub extends pulumi.ComponentResource {
                             ],
                             volumes: [
                                 { name: "config", configMap: { name: configMap.metadata.name, defaultMode: 0o444 } },
-                                { name: "data", persistentVolumeClaim: { claimName: dbClaim.metadata.name } },
+                                { name: "data", persistentVolumeClaim: { claimName: dbClaimName } },
                             ],
                         },
                     },

@@ -48,8 +48,8 @@ describe("policy gcp-apis-enabled", () => {
     });
 
     it("fails a GCP type missing from the table, and a missing run-time API", async () => {
-        const ms = messages(await run(gcpApisEnabled, [res("gcp:storage/bucket:Bucket", "b", { project: "p" })]));
-        assert.match(ms[0], /GCP resource type gcp:storage\/bucket:Bucket has no API in GCP_API_OF_RESOURCE_TYPE/);
+        const ms = messages(await run(gcpApisEnabled, [res("gcp:pubsub/topic:Topic", "t", { project: "p" })]));
+        assert.match(ms[0], /GCP resource type gcp:pubsub\/topic:Topic has no API in GCP_API_OF_RESOURCE_TYPE/);
         assert.deepStrictEqual(ms.slice(1).map((m) => /^GKE needs (\S+) at run time/.exec(m)?.[1]), Object.keys(RUNTIME_GCP_APIS));
     });
 

@@ -27,6 +27,16 @@ describe("policy user-data-disk-snapshotted", () => {
         assert.match(vs[0].message, /disk "storage-disk" holds user data but no snapshot schedule is attached/);
     });
 
+    it("knows user data by what it is: an unlabelled disk a PersistentVolume mounts still needs a schedule", async () => {
+        const bare = res("gcp:compute/disk:Disk", "storage-hub-db-disk", { name: "hub-db", zone: "us-central1-a", labels: {} });
+        const volume = res("kubernetes:core/v1:PersistentVolume", "storage-hub-db-pv", { spec: { csi: { volumeHandle: "${storage-hub-db-disk.id}" } } });
+        const vs = await run(userDataDiskSnapshotted, [bare, volume, schedule]);
+        assert.strictEqual(vs.length, 1);
+        assert.match(vs[0].message, /disk "storage-hub-db-disk" holds user data but no snapshot schedule is attached/);
+        const attachment = res("gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment", "a", { disk: "hub-db", name: "homes-daily" });
+        assert.deepStrictEqual(await run(userDataDiskSnapshotted, [bare, volume, schedule, attachment]), []);
+    });
+
     it("fails when the attached policy has no snapshot schedule", async () => {
         const notSchedule = res("gcp:compute/resourcePolicy:ResourcePolicy", "p", { name: "homes-daily", groupPlacementPolicy: {} });
         const attachment = res("gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment", "a", { disk: "homes", name: "homes-daily" });
