@@ -64,6 +64,15 @@ describe("policy pods-schedulable", () => {
         assert.match(ms[2], /^pod lab pods \(KubeSpawner, from the hub's settings\) fits no node pool/);
     });
 
+    it("judges bare Pods too (the lab pods the offline check adds from the render's lab-pods.yaml)", async () => {
+        const labPod = (spec: Record<string, unknown>) => res("kubernetes:core/v1:Pod", "lab-pod-minimal-small", { metadata: { name: "jupyter-x", namespace: "jupyterhub" }, spec: { containers: [{ name: "notebook", image: "i:1" }], ...spec } });
+        const base = [cluster, pool("core", { tainted: false }), pool("user")];
+        assert.deepStrictEqual(messages(await run(podsSchedulable, [...base, labPod(onUser)])), []);
+        const ms = messages(await run(podsSchedulable, [...base, labPod({ nodeSelector: onUser.nodeSelector })]));
+        assert.deepStrictEqual(ms.length, 1);
+        assert.match(ms[0], /^pod Pod jupyterhub\/jupyter-x fits no node pool \(gke-core-pool: no label jupyterlabdemo\.io\/node-role=user; gke-user-pool: taint jupyterlabdemo\.io\/node-role=user:NoSchedule not tolerated\)/);
+    });
+
     it("fails a Helm release whose chart the model does not know", async () => {
         const ms = messages(await run(podsSchedulable, [cluster, pool("core", { tainted: false }), res("kubernetes:helm.sh/v3:Release", "x", { chart: "oci://example/other", name: "other", values: {} })]));
         assert.deepStrictEqual(ms.length, 1);
