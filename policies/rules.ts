@@ -4,6 +4,7 @@
  */
 import { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { containerResources } from "./containerResources";
+import { gcpApisEnabled } from "./gcpApisEnabled";
 import { gkeClusterDeletionProtectionExplicit } from "./gkeClusterDeletionProtection";
 import { gkeClusterHardened } from "./gkeClusterHardened";
 import { gkeNodePoolHardened } from "./gkeNodePoolHardened";
@@ -19,6 +20,7 @@ import { labPodsHardened } from "./labPodsHardened";
 import { noDirectLoadBalancer } from "./noDirectLoadBalancer";
 import { nfsServerImageDigest } from "./nfsServerImageDigest";
 import { noHostAccess } from "./noHostAccess";
+import { podsSchedulable } from "./podsSchedulable";
 import { podsNetworkPolicy } from "./podsNetworkPolicy";
 import { privilegedAllowList } from "./privilegedAllowList";
 import { secretValuesStaySecret } from "./secretValuesStaySecret";
@@ -51,6 +53,8 @@ export const rules: Policies = [
     labAdmissionPolicy,
     networkPolicyNotAllowAll,
     secretValuesStaySecret,
+    podsSchedulable,
+    gcpApisEnabled,
 ];
 
 /**

@@ -12,8 +12,9 @@ import {
     summaryLine,
     unifiedDiff,
 } from "../scripts/lib/diff";
+import { GCP_API_OF_RESOURCE_TYPE } from "../components/gcpApis";
 import { diffAgainstBase } from "../scripts/lib/gitBase";
-import { REPLACEMENT_RULES } from "../scripts/lib/replacements";
+import { REPLACEMENT_RULES, replacementOrder, ruleFor } from "../scripts/lib/replacements";
 import { REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
 import { fixtureResource, render, Render, RenderedResource, set } from "./mocks";
 
@@ -123,11 +124,15 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         const type = diffRenders(base, withResources(sandbox, homesDisk({ type: "pd-ssd" })));
         assert.deepStrictEqual(refs(type.replacements), ["gcp:compute/disk:Disk fixture-homes-disk"]);
         assert.match(type.replacements[0].reason, /^type changed$/);
-        assert.match(type.replacements[0].consequence, /EMPTY disk/);
+        // docs/storage.md: a protected disk is never replaced; the `up` fails and nothing changes.
+        assert.match(type.replacements[0].consequence, /^BLOCKED: the resource is protected, so `pulumi up` stops before deleting anything and nothing changes; unprotected, this would be a new, EMPTY disk/);
+        assert.deepStrictEqual([type.replacements[0].order, type.replacements[0].cause], ["delete-first", "change"]);
         const text = formatReport(type);
-        assert.match(text, /!!!!!!!! REPLACEMENT !!!!!!!!\n!! persistent disk gcp:compute\/disk:Disk fixture-homes-disk: type changed\n/);
+        assert.match(text, /!!!!!!!! REPLACEMENT !!!!!!!!\n!! persistent disk gcp:compute\/disk:Disk fixture-homes-disk: type changed\n!! {3}=> BLOCKED[^\n]*\n!! {3}order: delete-first \(explicit name: /);
         assert.match(text, /1 REPLACEMENT \(base -> head\)\n$/);
-        assert.match(formatReport(type, { format: "markdown" }), /> \[!CAUTION\][\s\S]*\*\*persistent disk\*\* `gcp:compute\/disk:Disk` `fixture-homes-disk`: type changed → a new, EMPTY disk/);
+        assert.match(formatReport(type, { format: "markdown" }), /> \[!CAUTION\][\s\S]*\*\*persistent disk\*\* `gcp:compute\/disk:Disk` `fixture-homes-disk`: type changed → BLOCKED.*a new, EMPTY disk/);
+        const unprotected = diffRenders(withResources(sandbox, { ...homesDisk({}), protect: false }), withResources(sandbox, { ...homesDisk({ type: "pd-ssd" }), protect: false }));
+        assert.match(unprotected.replacements[0].consequence, /^a new, EMPTY disk: every home directory on it is lost/);
 
         const shrink = diffRenders(base, withResources(sandbox, homesDisk({ size: 40 })));
         assert.match(shrink.replacements[0]?.reason ?? "", /size shrinks from 50 to 40/);
@@ -151,14 +156,101 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         }
         const head = await render("sandbox", set({ "storage.diskType": "pd-ssd" }));
         const report = diffRenders(base, head);
-        assert.ok(report.replacements.some((r) => r.type === "gcp:compute/disk:Disk"), JSON.stringify(report.replacements));
+        const disk = report.replacements.find((r) => r.type === "gcp:compute/disk:Disk");
+        assert.ok(disk, JSON.stringify(report.replacements));
+        // The REPLACEMENT text and docs/storage.md agree: a protected disk is not replaced, the `up` fails.
+        const row = fs.readFileSync(`${REPO_ROOT}/docs/storage.md`, "utf8").split("\n").find((l) => l.startsWith("|") && l.includes("`storage.diskType`"));
+        assert.match(row ?? "", /the `up` fails: the disks? (is|are) protected[^|]*\|\s*nothing changes/);
+        assert.match(disk.consequence, /^BLOCKED: the resource is protected, so `pulumi up` stops before deleting anything and nothing changes/);
     });
 
-    it("reports resource option changes, such as losing protect", async () => {
+    it("reports resource option changes, and flags a dropped protect as loudly as a replacement", async () => {
         const sandbox = await render("sandbox");
-        const report = diffRenders(withResources(sandbox, homesDisk({})), withResources(sandbox, { ...homesDisk({}), protect: false }));
+        const userData = { labels: { "data-class": "user-data" } };
+        const report = diffRenders(withResources(sandbox, homesDisk(userData)), withResources(sandbox, { ...homesDisk(userData), protect: false }));
         assert.deepStrictEqual(report.changed[0].paths, ["options.protect"]);
         assert.match(report.changed[0].diff, /^-protect: true\n\+protect: false$/m);
+        assert.deepStrictEqual(report.replacements.map((r) => [r.name, r.cause, r.reason]), [["fixture-homes-disk", "protection", "protect dropped"]]);
+        assert.match(report.replacements[0].consequence, /USER DATA/);
+        assert.match(formatReport(report), /!!!!!!!! REPLACEMENT !!!!!!!!\n!! persistent disk gcp:compute\/disk:Disk fixture-homes-disk: protect dropped\n!! {3}=> it holds USER DATA, and nothing stops a destroy/);
+        assert.match(summaryLine(report), /1 REPLACEMENT/);
+
+        const notRetained = diffRenders(withResources(sandbox, homesDisk(userData)), withResources(sandbox, { ...homesDisk(userData), retainOnDelete: false }));
+        assert.deepStrictEqual(notRetained.replacements.map((r) => r.reason), ["retainOnDelete dropped"]);
+        assert.match(notRetained.replacements[0].consequence, /a delete deletes it in the cloud too/);
+    });
+
+    it("renaming the cluster replaces, by name or by cascade, the static IP, VPC, subnetwork, router, NAT, node SA, pools and the Kubernetes provider", async () => {
+        const base = await render("sandbox");
+        const report = diffRenders(base, await render("sandbox", set({ "cluster.name": "jupyterlab-renamed" })));
+        const byName = new Map(report.replacements.map((r) => [r.name, r]));
+        for (const name of ["gke-ingress-ip", "gke-network", "gke-subnetwork", "gke-router", "gke-nat", "gke-nodes", "gke-cluster"]) {
+            assert.ok(byName.has(name), `${name} is not flagged: ${[...byName.keys()].join(", ")}`);
+            assert.strictEqual(byName.get(name)!.cause, "change", name);
+        }
+        assert.match(byName.get("gke-ingress-ip")!.consequence, /NEW public IP.*A record.*certificate/);
+        assert.strictEqual(byName.get("gke-network")!.order, "delete-first");
+        // Cascade: the IAM grant takes the new account's member.
+        assert.deepStrictEqual([byName.get("gke-nodes-role")!.cause, byName.get("gke-nodes-role")!.reason], ["cascade", "member takes an output of gke-nodes, which is replaced"]);
+        for (const pool of ["gke-core-pool", "gke-user-pool"]) assert.ok(byName.has(pool), pool);
+        // The homes disk and its schedule are not touched (docs/storage.md).
+        assert.ok(!report.replacements.some((r) => r.name.startsWith("storage-snapshot") || r.type === "gcp:compute/disk:Disk"));
+        // A new cluster name is a new clusterIdentifier: the provider and every object go with it.
+        const provider = base.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.match(byName.get(provider.name)?.reason ?? "", /^clusterIdentifier changed$/);
+        assert.ok(report.replacements.filter((r) => r.reason === `its provider ${provider.name} is replaced`).length > 10, "every Kubernetes object goes with the provider");
+        assert.match(formatReport(report), /REPLACEMENTS \(\d+ by cascade\)/);
+    });
+
+    it("a cluster replaced under the same identity keeps a provider with clusterIdentifier, and replaces one without", async () => {
+        const sandbox = await render("sandbox");
+        const withDatapath = (r: Render, datapathProvider: string, keepIdentifier = true): Render => ({
+            ...r,
+            resources: r.resources.map((x) => {
+                if (x.type === "gcp:container/cluster:Cluster") return { ...x, inputs: { ...x.inputs, datapathProvider } };
+                if (x.type === "pulumi:providers:kubernetes" && !keepIdentifier) return { ...x, inputs: { ...x.inputs, clusterIdentifier: undefined } };
+                return x;
+            }),
+        });
+        const stable = diffRenders(withDatapath(sandbox, "ADVANCED_DATAPATH"), withDatapath(sandbox, "LEGACY_DATAPATH"));
+        assert.deepStrictEqual(stable.replacements.filter((r) => r.type.startsWith("pulumi:providers:") || r.type.startsWith("kubernetes:")), []);
+        assert.ok(stable.replacements.some((r) => r.type === "gcp:container/cluster:Cluster"));
+        const bare = diffRenders(withDatapath(sandbox, "ADVANCED_DATAPATH", false), withDatapath(sandbox, "LEGACY_DATAPATH", false));
+        const provider = bare.replacements.find((r) => r.type === "pulumi:providers:kubernetes");
+        assert.match(provider?.reason ?? "", /kubeconfig carries the endpoint and CA of gke-cluster, which is replaced, and it has no clusterIdentifier/);
+        assert.ok(bare.replacements.some((r) => r.reason === `its provider ${provider!.name} is replaced`));
+    });
+
+    it("orders replacements as the providers do", () => {
+        const r = (type: string, inputs: Record<string, unknown>, extra: Partial<RenderedResource> = {}) => resourceOf(type, "x", inputs, extra);
+        const cases: [string, RenderedResource, RenderedResource, string][] = [
+            ["named GCP resource: the bridge deletes first", r("gcp:compute/network:Network", { name: "a" }), r("gcp:compute/network:Network", { name: "b" }), "delete-first"],
+            ["node pool with namePrefix: created first", r("gcp:container/nodePool:NodePool", { namePrefix: "core-" }), r("gcp:container/nodePool:NodePool", { namePrefix: "core-" }), "create-first"],
+            ["node pool with a fixed name: deleted first", r("gcp:container/nodePool:NodePool", { name: "core-pool" }), r("gcp:container/nodePool:NodePool", { name: "core-pool" }), "delete-first"],
+            ["deleteBeforeReplace option", r("gcp:serviceaccount/account:Account", {}), r("gcp:serviceaccount/account:Account", {}, { deleteBeforeReplace: true }), "delete-first"],
+            ["service account (accountId is not an auto-name)", r("gcp:serviceaccount/account:Account", { accountId: "a" }), r("gcp:serviceaccount/account:Account", { accountId: "b" }), "create-first"],
+            ["Kubernetes object keeping its name", r("kubernetes:core/v1:Service", { metadata: { name: "s", namespace: "n" } }), r("kubernetes:core/v1:Service", { metadata: { name: "s", namespace: "n" } }), "delete-first"],
+            ["Kubernetes object renamed", r("kubernetes:core/v1:Service", { metadata: { name: "s", namespace: "n" } }), r("kubernetes:core/v1:Service", { metadata: { name: "t", namespace: "n" } }), "create-first"],
+        ];
+        for (const [title, base, head, order] of cases) assert.strictEqual(replacementOrder(base, head).order, order, title);
+    });
+
+    it("flags Kubernetes immutable fields and the replaceOnChanges option, and ignores ignoreChanges paths", async () => {
+        const sandbox = await render("sandbox");
+        const svc = (clusterIP: string) => resourceOf("kubernetes:core/v1:Service", "fixture-svc", { metadata: { name: "nfs", namespace: "jupyterhub" }, spec: { clusterIP } });
+        const ip = diffRenders(withResources(sandbox, svc("10.0.0.1")), withResources(sandbox, svc("10.0.0.2")));
+        assert.deepStrictEqual(ip.replacements.map((r) => [r.name, r.reason, r.order]), [["fixture-svc", "spec.clusterIP changed", "delete-first"]]);
+        const pvc = (volumeName: string, size: string) => resourceOf("kubernetes:core/v1:PersistentVolumeClaim", "fixture-pvc", { metadata: { name: "homes" }, spec: { volumeName, storageClassName: "", resources: { requests: { storage: size } } } });
+        assert.deepStrictEqual(diffRenders(withResources(sandbox, pvc("a", "1Gi")), withResources(sandbox, pvc("a", "2Gi"))).replacements, [], "a claim's request may change");
+        assert.match(diffRenders(withResources(sandbox, pvc("a", "1Gi")), withResources(sandbox, pvc("b", "1Gi"))).replacements[0].consequence, /pre-created volume, whose data is not deleted/);
+        const dep = (selector: string, image: string, extra: Partial<RenderedResource> = {}) => resourceOf("kubernetes:apps/v1:Deployment", "fixture-dep", { metadata: { name: "d" }, spec: { selector: { matchLabels: { a: selector } }, template: { spec: { containers: [{ image }] } } } }, extra);
+        assert.match(diffRenders(withResources(sandbox, dep("x", "i:1")), withResources(sandbox, dep("y", "i:1"))).replacements[0].reason, /spec\.selector\.matchLabels\.a changed/);
+        assert.deepStrictEqual(diffRenders(withResources(sandbox, dep("x", "i:1")), withResources(sandbox, dep("x", "i:2"))).replacements, []);
+        const onChanges = { replaceOnChanges: ["spec.template"] };
+        assert.match(diffRenders(withResources(sandbox, dep("x", "i:1", onChanges)), withResources(sandbox, dep("x", "i:2", onChanges))).replacements[0].reason, /\(replaceOnChanges\)$/);
+        const pool = (n: number, extra: Partial<RenderedResource> = {}) => resourceOf("gcp:container/nodePool:NodePool", "fixture-pool", { namePrefix: "p-", initialNodeCount: n }, extra);
+        assert.strictEqual(diffRenders(withResources(sandbox, pool(1)), withResources(sandbox, pool(2))).replacements.length, 1);
+        assert.deepStrictEqual(diffRenders(withResources(sandbox, pool(1, { ignoreChanges: ["initialNodeCount"] })), withResources(sandbox, pool(2, { ignoreChanges: ["initialNodeCount"] }))).replacements, []);
     });
 
     it("reports a resource option that starts ignoring a field, and an adoption", async () => {
@@ -232,13 +324,23 @@ describe("unifiedDiff and changedPaths", () => {
 
     it("keeps a documented, well-formed replacement table", () => {
         for (const rule of REPLACEMENT_RULES) {
-            assert.ok(rule.fields.length > 0 && rule.consequence && rule.what, rule.type);
+            assert.ok(rule.consequence && rule.what, rule.type);
+            assert.ok(rule.fields.length > 0 || rule.type.startsWith("kubernetes:"), `${rule.type}: no field`);
             assert.strictEqual(new Set(rule.fields).size, rule.fields.length, `${rule.type}: duplicate fields`);
         }
-        assert.deepStrictEqual(
-            REPLACEMENT_RULES.map((r) => r.type).sort(),
-            ["gcp:compute/disk:Disk", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool"],
-        );
+        assert.strictEqual(new Set(REPLACEMENT_RULES.map((r) => r.type)).size, REPLACEMENT_RULES.length, "one rule per type");
+    });
+
+    it("has a replacement rule for every GCP type the API table knows", () => {
+        for (const type of Object.keys(GCP_API_OF_RESOURCE_TYPE)) assert.ok(ruleFor(type), `${type} has no replacement rule in scripts/lib/replacements.ts`);
+    });
+
+    it("has a replacement rule for every GCP type and provider of every stack, and one for every Kubernetes object", async () => {
+        for (const stack of ["sandbox", "demo", "local"]) {
+            for (const r of (await render(stack)).resources.filter((x) => x.custom)) {
+                assert.ok(ruleFor(r.type), `${stack}: ${r.type} has no replacement rule in scripts/lib/replacements.ts`);
+            }
+        }
     });
 });
 

@@ -8,6 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as random from "@pulumi/random";
 import { renderFiles, renderStack } from "../scripts/lib/render";
 import { listStacks, REPO_ROOT } from "../scripts/lib/stackConfig";
 import { render } from "./mocks";
@@ -30,7 +31,7 @@ describe("offline render", () => {
             const keys = Object.keys(res);
             assert.deepStrictEqual(keys.slice(0, contract.length), contract);
             // Only documented optional options follow, and only when set.
-            for (const extra of keys.slice(contract.length)) assert.ok(["import", "ignoreChanges"].includes(extra), extra);
+            for (const extra of keys.slice(contract.length)) assert.ok(["import", "ignoreChanges", "deletedWith", "replaceOnChanges"].includes(extra), extra);
         }
         const pool = r.resources.find((x) => x.name === "gke-user-pool")!;
         assert.deepStrictEqual(pool.ignoreChanges, ["initialNodeCount"], "an autoscaled node count is not drift");
@@ -41,6 +42,32 @@ describe("offline render", () => {
             if (res.parent !== null) assert.ok(names.has(res.parent), `${res.name}: parent ${res.parent} is a rendered resource`);
             for (const dep of res.dependsOn) assert.ok(names.has(dep), `${res.name}: dependsOn ${dep} is a rendered resource`);
         }
+    });
+
+    it("records deletedWith by logical name: on GKE stacks Kubernetes objects die with the cluster, except load-balancer owners", async () => {
+        const r = await render("sandbox");
+        const cluster = r.resources.find((x) => x.type === "gcp:container/cluster:Cluster")!;
+        const objects = r.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"));
+        // The ingress controller's release owns a cloud load balancer, which only its own delete releases.
+        assert.deepStrictEqual(objects.filter((x) => x.deletedWith === undefined).map((x) => x.name), ["edge-nginx-ingress"]);
+        for (const res of objects.filter((x) => x.name !== "edge-nginx-ingress")) {
+            assert.strictEqual(res.deletedWith, cluster.name, `${res.type} ${res.name}`);
+        }
+        for (const res of (await render("local")).resources) assert.strictEqual(res.deletedWith, undefined, `local: ${res.name}`);
+    });
+
+    it("records deletedWith (by logical name) and replaceOnChanges (sorted) only where set", async () => {
+        const r = await renderStack("local", [], {
+            program: async () => {
+                const owner = new random.RandomId("owner", { byteLength: 4 });
+                new random.RandomId("dies-with-owner", { byteLength: 4 }, { deletedWith: owner, replaceOnChanges: ["keepers", "byteLength"] });
+                return {};
+            },
+        });
+        const byName = new Map(r.resources.map((x) => [x.name, x]));
+        assert.strictEqual(byName.get("dies-with-owner")!.deletedWith, "owner");
+        assert.deepStrictEqual(byName.get("dies-with-owner")!.replaceOnChanges, ["byteLength", "keepers"]);
+        assert.deepStrictEqual(Object.keys(byName.get("owner")!).filter((k) => k === "deletedWith" || k === "replaceOnChanges"), []);
     });
 
     it("names the Kubernetes provider of every Kubernetes object", async () => {

@@ -54,8 +54,8 @@ describe("storage: the homes disk (GKE stacks)", () => {
                 assert.strictEqual(res.provider, null, `${res.name} must use the default gcp provider`);
                 assert.strictEqual(res.parent, "storage", `${res.name} is a child of the storage component only`);
             }
+            // Only on the Compute API being enabled (a project Service, never turned off on destroy).
             for (const d of [disk(r), dbDisk(r), policy(r)]) {
-                // Only on the Compute API being enabled (a project Service, never turned off on destroy).
                 assert.deepStrictEqual(d.dependsOn, ["apis-compute"]);
                 // Nothing in the disk's inputs is an output of another resource.
                 assert.ok(!JSON.stringify(d.inputs).includes("${"), JSON.stringify(d.inputs));

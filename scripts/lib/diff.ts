@@ -2,13 +2,17 @@
  * The review core: compares two renders of one stack (base and head) and reports what a reviewer
  * needs: resources added, removed and changed (by type and logical name), a unified diff of each
  * changed resource (its Kubernetes manifest as YAML, or its inputs as sorted JSON, then its
- * resource options), and loud flags for changes that make the provider REPLACE the homes disk, the
- * cluster or a node pool (see replacements.ts). Pure: no git, no files; scripts/diff.ts does those.
+ * resource options), and loud flags for every resource a provider will REPLACE (see
+ * replacements.ts): by its own change, or by cascade from a replaced resource whose output it takes
+ * or from a replaced provider, each with its cost and its order (delete-first or create-first), and
+ * for every resource that loses `protect` or `retainOnDelete`. Pure: no git, no files; scripts/diff.ts does those.
  * The one exception is the cost section, which reads the pinned price table once, when first needed.
  */
 import * as YAML from "yaml";
 import { canonical, isManifest, Render, RenderedResource, resourceKey } from "./render";
-import { pathTouches, ruleFor } from "./replacements";
+import { isUserDataDisk } from "../../policies/userDataDiskProtected";
+import { placeholderSources } from "./mocks";
+import { consequenceOf, pathTouches, REPLACEMENT_RULES, ReplacementOrder, replacementOrder, ruleFor } from "./replacements";
 import { costSection, loadPrices, PriceTable } from "./cost";
 
 export interface ResourceRef {
@@ -26,10 +30,20 @@ export interface ChangedResource extends ResourceRef {
 export interface Replacement extends ResourceRef {
     /** What the resource is, from the rule table ("persistent disk"), or its type. */
     readonly what: string;
-    /** Why: the changed fields that force replacement, a shrink, a removal or a rename. */
+    /** Why: the changed fields that force replacement, a shrink, a removal, a rename, a cascade, lost protection. */
     readonly reason: string;
-    /** What the replacement means for users. */
+    /** What the replacement costs (downtime, a new public IP, data); BLOCKED first when the resource is protected. */
     readonly consequence: string;
+    /**
+     * `change`: its own replacement-forcing input changed; `cascade`: another replacement forces it;
+     * `removed`/`rename`: it leaves the program; `protection`: it loses protect or retainOnDelete.
+     */
+    readonly cause: "change" | "cascade" | "removed" | "rename" | "protection";
+    /** Delete-first or create-first, and why (replacements only). */
+    readonly order?: ReplacementOrder;
+    readonly orderWhy?: string;
+    /** Whether the resource is protected in the head (the engine then refuses the replacement). */
+    readonly protect: boolean;
 }
 
 export interface DiffReport {
@@ -85,6 +99,9 @@ function options(r: RenderedResource): Record<string, unknown> {
         // A reviewer must see a field start or stop being ignored, and an adoption being declared.
         ...(r.ignoreChanges !== undefined ? { ignoreChanges: r.ignoreChanges } : {}),
         ...(r.import !== undefined ? { import: r.import } : {}),
+        // What dies with what, and what a change replaces: a reviewer must see either one change.
+        ...(r.deletedWith !== undefined ? { deletedWith: r.deletedWith } : {}),
+        ...(r.replaceOnChanges !== undefined ? { replaceOnChanges: r.replaceOnChanges } : {}),
     };
 }
 
@@ -190,12 +207,40 @@ export function unifiedDiff(a: string, b: string, labels: { a: string; b: string
 
 const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
 
+/** True when `changed` lies at or under one of the resource's ignoreChanges paths: the engine never applies it. */
+function ignored(r: RenderedResource, changed: string): boolean {
+    return (r.ignoreChanges ?? []).some((p) => changed === p || changed.startsWith(`${p}.`) || changed.startsWith(`${p}[`));
+}
+
+/** What a protected resource's replacement does: nothing, the `up` stops (docs/storage.md). */
+function blockedConsequence(consequence: string): string {
+    return `BLOCKED: the resource is protected, so \`pulumi up\` stops before deleting anything and nothing changes; unprotected, this would be ${consequence}`;
+}
+
+function replacement(base: RenderedResource, head: RenderedResource, what: string, reason: string, consequence: string, cause: Replacement["cause"]): Replacement {
+    const { order, why } = replacementOrder(base, head);
+    return {
+        ...ref(head),
+        what,
+        reason,
+        consequence: head.protect ? blockedConsequence(consequence) : consequence,
+        cause,
+        order,
+        orderWhy: why,
+        protect: head.protect,
+    };
+}
+
 function replacementOf(base: RenderedResource, head: RenderedResource, paths: readonly string[]): Replacement | undefined {
     const rule = ruleFor(head.type);
     if (!rule) return undefined;
     const reasons: string[] = [];
-    const forcing = paths.filter((p) => !p.startsWith("options.") && rule.fields.some((f) => pathTouches(p, f)));
+    const inputPaths = paths.filter((p) => !p.startsWith("options.") && !ignored(head, p));
+    const forcing = inputPaths.filter((p) => rule.fields.some((f) => pathTouches(p, f)));
     if (forcing.length > 0) reasons.push(`${forcing.join(", ")} changed`);
+    // The replaceOnChanges option adds its paths to the provider's own.
+    const onChanges = inputPaths.filter((p) => !forcing.includes(p) && (head.replaceOnChanges ?? []).some((f) => f === "*" || pathTouches(p, f)));
+    if (onChanges.length > 0) reasons.push(`${onChanges.join(", ")} changed (replaceOnChanges)`);
     for (const field of rule.growOnly ?? []) {
         const before = lookup(base.inputs, field);
         const after = lookup(head.inputs, field);
@@ -206,7 +251,45 @@ function replacementOf(base: RenderedResource, head: RenderedResource, paths: re
         }
     }
     if (reasons.length === 0) return undefined;
-    return { ...ref(head), what: rule.what, reason: reasons.join("; "), consequence: rule.consequence };
+    return replacement(base, head, rule.what, reasons.join("; "), consequenceOf(rule, head.inputs), "change");
+}
+
+/**
+ * Why `head` is replaced because others are (`replaced`, by logical name): its provider is
+ * replaced; or a replacement-forcing input takes a replaced resource's output (a new id, email,
+ * address); or it is the Kubernetes provider of a replaced GKE cluster without clusterIdentifier.
+ */
+function cascadeOf(head: RenderedResource, replaced: ReadonlyMap<string, Replacement>): string | undefined {
+    if (head.provider && replaced.has(head.provider)) {
+        return `its provider ${head.provider} is replaced`;
+    }
+    if (head.type === "pulumi:providers:kubernetes" && head.inputs.clusterIdentifier === undefined) {
+        const cluster = [...replaced.values()].find((r) => r.type === "gcp:container/cluster:Cluster");
+        if (cluster) return `its kubeconfig carries the endpoint and CA of ${cluster.name}, which is replaced, and it has no clusterIdentifier`;
+    }
+    for (const field of ruleFor(head.type)?.fields ?? []) {
+        if (ignored(head, field)) continue;
+        const value = lookup(head.inputs, field);
+        if (value === undefined) continue;
+        const sources = placeholderSources(JSON.stringify(value)).filter((n) => replaced.has(n));
+        if (sources.length > 0) return `${field} takes an output of ${sources[0]}, which is replaced`;
+    }
+    return undefined;
+}
+
+/** A dropped `protect` or `retainOnDelete`: as loud as a replacement. */
+function lostProtection(base: RenderedResource, head: RenderedResource): Replacement | undefined {
+    const lost = [base.protect && !head.protect ? "protect" : "", base.retainOnDelete && !head.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean);
+    if (lost.length === 0) return undefined;
+    const data = isUserDataDisk(head.inputs.labels as Record<string, string> | undefined) ? "it holds USER DATA, and " : "";
+    return {
+        ...ref(head),
+        what: ruleFor(head.type)?.what ?? head.type,
+        reason: `${lost.join(" and ")} dropped`,
+        consequence: `${data}nothing stops a destroy or a replacement from deleting it any more${lost.includes("retainOnDelete") ? "; a delete deletes it in the cloud too" : ""}`,
+        cause: "protection",
+        protect: head.protect,
+    };
 }
 
 function lookup(obj: unknown, dotted: string): unknown {
@@ -224,7 +307,9 @@ export function diffRenders(
     const added = head.resources.filter((r) => !before.has(resourceKey(r)));
     const removed = base.resources.filter((r) => !after.has(resourceKey(r)));
     const changed: ChangedResource[] = [];
-    const replacements: Replacement[] = [];
+    // Replaced resources by logical name, in the order found; losses of protection beside them.
+    const replaced = new Map<string, Replacement>();
+    const unprotected: Replacement[] = [];
     let unchanged = 0;
     for (const h of head.resources) {
         const b = before.get(resourceKey(h));
@@ -241,16 +326,33 @@ export function diffRenders(
             paths,
             diff: unifiedDiff(textA, textB, { a: `${labels.base ?? "base"}/${h.type}/${h.name}`, b: `${labels.head ?? "head"}/${h.type}/${h.name}` }),
         });
-        const replacement = replacementOf(b, h, paths);
-        if (replacement) replacements.push(replacement);
+        const r = replacementOf(b, h, paths);
+        if (r) replaced.set(h.name, r);
+        const lost = lostProtection(b, h);
+        if (lost) unprotected.push(lost);
     }
+    // The cascade: follow replaced outputs and providers until nothing more is replaced.
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const h of head.resources) {
+            const b = before.get(resourceKey(h));
+            if (!b || replaced.has(h.name)) continue;
+            const why = cascadeOf(h, replaced);
+            if (!why) continue;
+            const rule = ruleFor(h.type);
+            replaced.set(h.name, replacement(b, h, rule?.what ?? h.type, why, rule ? consequenceOf(rule, h.inputs) : "the resource is deleted and recreated", "cascade"));
+            grew = true;
+        }
+    }
+    const replacements: Replacement[] = [...replaced.values(), ...unprotected];
     // A removed disk, cluster, pool or protected resource is as loud as a replacement; removed
     // and added under another logical name of the same type is a rename without an alias, which
     // Pulumi performs as delete-and-create.
     for (const r of removed) {
-        const rule = ruleFor(r.type);
+        const rule = REPLACEMENT_RULES.find((x) => x.type === r.type);
         if (!rule && !r.protect && !r.retainOnDelete) continue;
         const twins = added.filter((a) => a.type === r.type).map((a) => a.name);
+        const consequence = rule?.consequence ?? "the resource is deleted";
         replacements.push({
             ...ref(r),
             what: rule?.what ?? `protected ${r.type}`,
@@ -258,7 +360,9 @@ export function diffRenders(
                 twins.length > 0
                     ? `logical name changed (now ${twins.join(" or ")}) without an alias: Pulumi deletes ${r.name} and creates the new one`
                     : "removed from the program: Pulumi deletes it",
-            consequence: rule?.consequence ?? "the resource is deleted",
+            consequence: r.protect ? blockedConsequence(consequence) : consequence,
+            cause: twins.length > 0 ? "rename" : "removed",
+            protect: r.protect,
         });
     }
     const outputsDiff = unifiedDiff(
@@ -310,7 +414,9 @@ export function summaryLine(report: DiffReport): string {
         `${report.unchanged} unchanged`,
     ];
     if (report.outputsDiff) parts.push("outputs change");
-    const flag = report.replacements.length > 0 ? `, ${report.replacements.length} REPLACEMENT${report.replacements.length > 1 ? "S" : ""}` : "";
+    const n = report.replacements.length;
+    const cascaded = report.replacements.filter((r) => r.cause === "cascade").length;
+    const flag = n > 0 ? `, ${n} REPLACEMENT${n > 1 ? "S" : ""}${cascaded > 0 ? ` (${cascaded} by cascade)` : ""}` : "";
     return `${report.stack}: ${parts.join(", ")}${flag} (${report.baseLabel} -> ${report.headLabel})`;
 }
 
@@ -334,6 +440,7 @@ function text(report: DiffReport, sections: readonly ReportSection[], summary: s
         out.push("", "!!!!!!!! REPLACEMENT !!!!!!!!");
         for (const r of report.replacements) {
             out.push(`!! ${r.what} ${name(r)}: ${r.reason}`, `!!   => ${r.consequence}`);
+            if (r.order) out.push(`!!   order: ${r.order} (${r.orderWhy})`);
         }
     }
     const list = (title: string, mark: string, items: readonly ResourceRef[]): void => {
@@ -358,9 +465,9 @@ function markdown(report: DiffReport, sections: readonly ReportSection[], summar
     const html = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const out: string[] = [`### Render diff of stack ${code(report.stack)}: ${code(report.baseLabel)} → ${code(report.headLabel)}`, ""];
     if (report.replacements.length > 0) {
-        out.push("> [!CAUTION]", "> **Replacement**: these changes delete and recreate resources.", ">");
+        out.push("> [!CAUTION]", "> **Replacement**: these changes delete and recreate resources, or leave them unprotected.", ">");
         for (const r of report.replacements) {
-            out.push(`> - **${r.what}** ${code(r.type)} ${code(r.name)}: ${r.reason} → ${r.consequence}`);
+            out.push(`> - **${r.what}** ${code(r.type)} ${code(r.name)}: ${r.reason} → ${r.consequence}${r.order ? ` (${r.order}: ${r.orderWhy})` : ""}`);
         }
         out.push("");
     }

@@ -34,6 +34,13 @@ export interface RenderedResource {
     readonly import?: string;
     /** The `ignoreChanges` option (input paths whose drift is never applied); present only when set. */
     readonly ignoreChanges?: string[];
+    /**
+     * The `deletedWith` option: the logical name of the resource whose deletion takes this one with
+     * it, so the engine skips this one's delete; present only when set.
+     */
+    readonly deletedWith?: string;
+    /** The `replaceOnChanges` option (input paths whose change replaces the resource); present only when set. */
+    readonly replaceOnChanges?: string[];
     readonly inputs: Record<string, unknown>;
 }
 
@@ -109,6 +116,8 @@ interface RecordedOptions {
     readonly dependsOn: unknown;
     readonly import: string | undefined;
     readonly ignoreChanges: string[] | undefined;
+    readonly deletedWith: pulumi.Resource | undefined;
+    readonly replaceOnChanges: string[] | undefined;
 }
 
 async function dependencyNames(dependsOn: unknown, names: WeakMap<pulumi.Resource, string>): Promise<string[]> {
@@ -123,7 +132,8 @@ async function dependencyNames(dependsOn: unknown, names: WeakMap<pulumi.Resourc
         .sort();
 }
 
-type Program = () => Promise<Record<string, unknown>>;
+/** A Pulumi program: declares resources, returns the stack outputs. */
+export type Program = () => Promise<Record<string, unknown>>;
 
 function loadProgram(): Program {
     // Loaded lazily: the program's modules must see the mocks, which are set per render.
@@ -140,14 +150,15 @@ let renderQueue: Promise<unknown> = Promise.resolve();
 export function renderStack(
     stack: string,
     overrides: readonly Override[] = [],
-    { secretStandIns = true }: { secretStandIns?: boolean } = {},
+    { secretStandIns = true, program }: { secretStandIns?: boolean; program?: Program } = {},
 ): Promise<Render> {
-    const run = renderQueue.then(() => renderOnce(stack, loadStackConfig(stack, overrides, { secretStandIns })));
+    // `program` stands in for index.ts in tests of the render core itself.
+    const run = renderQueue.then(() => renderOnce(stack, loadStackConfig(stack, overrides, { secretStandIns }), program));
     renderQueue = run.catch(() => undefined);
     return run;
 }
 
-async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
+async function renderOnce(stack: string, config: StackConfig, given?: Program): Promise<Render> {
     // Validate first: a config mistake must not reach the engine, and is reported as one line.
     parseSettings(config.values, { project: PROJECT, stack });
 
@@ -158,7 +169,7 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
     const names = new WeakMap<pulumi.Resource, string>();
     const keys = new WeakMap<pulumi.Resource, string>();
     const options = new Map<string, RecordedOptions>();
-    const program = loadProgram();
+    const program = given ?? loadProgram();
     await runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             const key = resourceKey(args);
@@ -175,6 +186,8 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
                 dependsOn: args.opts.dependsOn,
                 import: (args.opts as pulumi.CustomResourceOptions).import,
                 ignoreChanges: args.opts.ignoreChanges?.length ? [...args.opts.ignoreChanges].sort() : undefined,
+                deletedWith: args.opts.deletedWith,
+                replaceOnChanges: args.opts.replaceOnChanges?.length ? [...args.opts.replaceOnChanges].sort() : undefined,
             });
             return undefined;
         });
@@ -214,6 +227,8 @@ async function renderOnce(stack: string, config: StackConfig): Promise<Render> {
             // Options beyond the contract's fields, after them and only when set.
             ...(opts.import !== undefined ? { import: opts.import } : {}),
             ...(opts.ignoreChanges !== undefined ? { ignoreChanges: opts.ignoreChanges } : {}),
+            ...(opts.deletedWith !== undefined ? { deletedWith: names.get(opts.deletedWith) ?? "?" } : {}),
+            ...(opts.replaceOnChanges !== undefined ? { replaceOnChanges: opts.replaceOnChanges } : {}),
         });
     }
     resources.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
