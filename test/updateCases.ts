@@ -10,8 +10,6 @@
  * `changes`: logical names that must be among the changed resources (all of them, with `exactly`).
  * `replaces`: exactly the resources replaced (their replacement is the accepted cost of the change).
  * `checks`: extra named checks on the head render (defined in test/updates.test.ts).
- * `pending`: a check that cannot hold on this branch yet, with the exact reason; the suite runs it
- * and skips (does not fail) the row while it fails, so it turns into a real check once fixed.
  */
 
 /** Extra checks a row may ask for, by name. */
@@ -26,7 +24,6 @@ export interface UpdateCase {
     readonly exactly?: boolean;
     readonly replaces: readonly string[];
     readonly checks?: readonly UpdateCheck[];
-    readonly pending?: Partial<Record<UpdateCheck, string>>;
 }
 
 /** The lab image menu of the sandbox with the SciPy image bumped and the Rubin image dropped. */
@@ -82,22 +79,19 @@ export const UPDATE_CASES: readonly UpdateCase[] = [
         stack: "sandbox",
         set: { hostname: "lab.jupyterlabdemo.org" },
         // A new record name is a new DNS record (the hostname resolves once it exists); the hub's
-        // settings carry the public URL.
-        changes: ["edge-dns-record", "edge-hub-ingress", "hub-config", "hub-deployment"],
-        replaces: ["edge-dns-record", "hub-config"],
+        // settings carry the public URL; the uptime check probes the new host (a new check).
+        changes: ["edge-dns-record", "edge-hub-ingress", "hub-config", "hub-deployment", "monitoring-uptime-hub-health"],
+        replaces: ["edge-dns-record", "hub-config", "monitoring-uptime-hub-health"],
         checks: ["ingressPatchForce"],
-        pending: {
-            ingressPatchForce:
-                "the guardrails branch has not set pulumi.com/patchForce on the hub Ingress yet: cert-manager's HTTP-01 edit owns spec.rules, so the hostname change conflicts during an issuance",
-        },
     },
     {
         title: "rotate the generated secrets",
         stack: "sandbox",
         set: { "secrets.rotation": "2026-12" },
-        // New random values (everyone is logged out: documented on secrets.rotation).
-        changes: ["secrets-secret", "hub-deployment", "hub-proxy-deployment"],
-        replaces: ["secrets-cookie-secret", "secrets-crypt-key", "secrets-proxy-token"],
+        // New random values (everyone is logged out: documented on secrets.rotation); the metrics
+        // collector's token rotates with them.
+        changes: ["secrets-secret", "hub-deployment", "hub-proxy-deployment", "monitoring-hub-metrics-token"],
+        replaces: ["secrets-cookie-secret", "secrets-crypt-key", "secrets-proxy-token", "monitoring-hub-metrics-token"],
     },
     {
         title: "change the lab image list",
