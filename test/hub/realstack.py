@@ -59,6 +59,8 @@ SECRET_VALUES = {
     "crypt-key": "5c" * 32,
     "github-client-secret": "test-github-client-secret",
     "dummy-password": "test-dummy-password",
+    # The metrics collector's token (Secret hub-metrics-token, key token).
+    "token": "test-metrics-token-0123456789abcdef",
 }
 
 WAIT_SECONDS = 60

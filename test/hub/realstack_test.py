@@ -337,6 +337,21 @@ class RealStackTest(unittest.TestCase):
         for bad in ("Unhandled error", "unhandled user_options", "KeyError"):
             self.assertFalse(bad in log, f"the hub logged {bad!r}")
 
+    # --- metrics ---------------------------------------------------------------------------
+
+    def test_10_metrics_only_for_the_collectors_token(self):
+        # /hub/metrics is reachable through the proxy on the public URL: only the token the
+        # hub Deployment passes (the collector's, scope read:metrics) may read it.
+        b = self.stack.browser(OUTSIDER)
+        anonymous = b.request("GET", self.stack.url("/hub/metrics"), follow=False)
+        self.assertEqual(anonymous.status_code, 403, anonymous.text[:300])
+        wrong = b.request("GET", self.stack.url("/hub/metrics"), headers={"Authorization": "Bearer not-the-token"}, follow=False)
+        self.assertEqual(wrong.status_code, 403, wrong.text[:300])
+        token = rs.SECRET_VALUES["token"]
+        ok = b.request("GET", self.stack.url("/hub/metrics"), headers={"Authorization": f"Bearer {token}"}, follow=False)
+        self.assertEqual(ok.status_code, 200, ok.text[:300])
+        self.assertIn("jupyterhub_server_spawn_duration_seconds", ok.text)
+
 
 #: Env the hub sets per spawn (its API token, URLs, OAuth client and scopes): not part of the
 #: pod's design, and the token is a secret the render never shows.
