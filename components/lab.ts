@@ -80,6 +80,8 @@ export interface LabSettings {
     readonly podLabels: Record<string, string>;
     /** Labels KubeSpawner puts on everything it creates (its common_labels). */
     readonly commonLabels: Record<string, string>;
+    /** Annotations of lab pods (KubeSpawner extra_annotations): the scanner findings accepted, each with its reason. */
+    readonly podAnnotations: Record<string, string>;
     /** KubeSpawner component_label: also the value of `app.kubernetes.io/component`. */
     readonly componentLabel: string;
     /** Node selector and tolerations of lab pods (the user pool). */
@@ -127,6 +129,19 @@ export interface LabSettingsInput {
     readonly userPlacement: Placement;
 }
 
+/**
+ * Checkov findings accepted on every lab pod, each with its reason, in the form Checkov reads
+ * (test/real/validators.test.ts). Everything else Checkov checks, the lab pods pass.
+ */
+export const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
+    "checkov.io/skip1": "CKV_K8S_8=KubeSpawner polls the single-user server's HTTP port until it answers (http_timeout), and the idle culler stops a dead one",
+    "checkov.io/skip2": "CKV_K8S_9=a lab is one user's pod behind the hub's proxy route, never a Service endpoint: readiness would gate nothing",
+    "checkov.io/skip3": "CKV_K8S_15=menu images are pinned by exact tags; IfNotPresent uses the pre-puller's copy, so a lab starts without the registry",
+    "checkov.io/skip4": "CKV_K8S_22=users install packages and write caches under / (pip, conda, /tmp): the lab's root filesystem stays writable",
+    "checkov.io/skip5": "CKV_K8S_25=only the lab-home init container adds CHOWN, to hand a new home to its user; the admission policy allows nothing else",
+    "checkov.io/skip6": "CKV_K8S_43=menu images are pinned by exact tags in lab.images (k8s-image-pinned); a digest may be given there instead",
+};
+
 /** The "lab" settings for the hub, from typed settings. Pure and deterministic. */
 export function buildLabSettings(input: LabSettingsInput): LabSettings {
     const { lab } = input;
@@ -137,6 +152,7 @@ export function buildLabSettings(input: LabSettingsInput): LabSettings {
         homesClaimName: input.homesClaimName ?? "homes",
         podLabels: labels,
         commonLabels: { ...rest, "app.kubernetes.io/managed-by": "kubespawner" },
+        podAnnotations: { ...LAB_POD_CHECKOV_SKIPS },
         componentLabel: component,
         nodeSelector: { ...(input.userPlacement.nodeSelector ?? {}) },
         tolerations: (input.userPlacement.tolerations ?? []).map((t) => ({ ...t })),

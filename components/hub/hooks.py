@@ -77,10 +77,11 @@ HOME_INIT_MOUNT = "/mnt/home"
 #: The only capability the home init container keeps: chown of the new home to the user.
 HOME_INIT_CAPABILITIES = ("CHOWN",)
 
-#: Small, fixed resources of the init containers (they run for a second).
+#: Small, fixed resources of the init containers (they run for a second). A CPU limit too: a
+#: shell script that mkdir/chowns one directory needs no more, and nothing in a lab pod is unbounded.
 INIT_RESOURCES = {
     "requests": {"cpu": "50m", "memory": "32Mi"},
-    "limits": {"memory": "64Mi"},
+    "limits": {"cpu": "200m", "memory": "64Mi"},
 }
 
 #: The culler's role: exactly what jupyterhub-idle-culler needs to stop idle servers.
@@ -590,7 +591,7 @@ def validate_lab_settings(lab):
     """Stops the hub with one line if the "lab" settings lack what the hooks need."""
     if not isinstance(lab, dict):
         raise LabSettingsError("setting lab must be an object")
-    required = ["identity", "homesClaimName", "images", "sizes", "culler", "podLabels", "startTimeoutSeconds", "httpTimeoutSeconds"]
+    required = ["identity", "homesClaimName", "images", "sizes", "culler", "podLabels", "podAnnotations", "startTimeoutSeconds", "httpTimeoutSeconds"]
     for key in required:
         if key not in lab:
             raise LabSettingsError(f"setting lab.{key} is required")

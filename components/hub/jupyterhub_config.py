@@ -129,6 +129,7 @@ c.KubeSpawner.delete_pvc = False
 # Labels (the NetworkPolicies select lab pods on them) and placement on the user pool.
 c.KubeSpawner.common_labels = lab["commonLabels"]
 c.KubeSpawner.extra_labels = lab["podLabels"]
+c.KubeSpawner.extra_annotations = lab["podAnnotations"]
 c.KubeSpawner.component_label = lab["componentLabel"]
 c.KubeSpawner.node_selector = lab["nodeSelector"]
 c.KubeSpawner.tolerations = lab["tolerations"]

@@ -37,7 +37,7 @@ import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, sna
 import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
 import { nfsServerNetworkPolicies } from "./network";
-import { ImageDigests, METRICS_PORTS, nfsServerPodSpec, serverGaneshaConfig } from "./server";
+import { ImageDigests, METRICS_PORTS, NFS_SERVER_CHECKOV_SKIPS, nfsServerPodSpec, serverGaneshaConfig } from "./server";
 import { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY, preBoundDisk, ZONE_LABEL, zoneTerms } from "./volumes";
 
 export { diskId, snapshotPolicyName } from "./disk";
@@ -267,7 +267,7 @@ export class HomeStorage extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-nfs-deployment`,
             {
-                metadata: { name: NFS_SERVER_NAME, namespace: ns, labels },
+                metadata: { name: NFS_SERVER_NAME, namespace: ns, labels, annotations: { ...NFS_SERVER_CHECKOV_SKIPS } },
                 spec: {
                     // One server: the data volume is ReadWriteOnce, and two servers on one
                     // filesystem would corrupt it. Recreate: the old pod releases the disk before

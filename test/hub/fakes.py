@@ -70,6 +70,7 @@ GITHUB_SETTINGS = {
 LAB_SETTINGS = {
     "identity": "github",
     "homesClaimName": "homes",
+    "podAnnotations": {"checkov.io/skip1": "CKV_K8S_8=a reason"},
     "podLabels": {
         "app.kubernetes.io/name": "jupyterlabdemo",
         "app.kubernetes.io/instance": "sandbox",

@@ -83,6 +83,7 @@ LAB = {
     "identity": "github",
     "homesClaimName": "homes",
     "podLabels": {"app.kubernetes.io/component": "lab"},
+    "podAnnotations": {},
     "startTimeoutSeconds": 900,
     "httpTimeoutSeconds": 300,
     "images": [
@@ -418,7 +419,7 @@ class LabPodTest(unittest.TestCase):
         self.assertEqual(psc["capabilities"], {"drop": ["ALL"]})
         self.assertEqual(passwd["volumeMounts"], [{"name": "lab-etc", "mountPath": "/lab-etc"}])
         for c in (home, passwd):
-            self.assertEqual(c["resources"]["limits"], {"memory": "64Mi"})
+            self.assertEqual(c["resources"]["limits"], {"cpu": "200m", "memory": "64Mi"})
 
     def test_nothing_kubespawner_templates_contains_braces(self):
         # KubeSpawner runs str.format over volumes, mounts and init containers: a brace would
