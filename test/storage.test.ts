@@ -683,7 +683,7 @@ describe("storage: per-user quotas", () => {
     it("restarts the enforcer (this container only) when the quota config changes, and fails when the enforcer fails", () => {
         const script = QUOTA_ENFORCER_SCRIPT.replace(/\[ ! -b "\$dev" \]/, "false").replace("while sleep 30", "while sleep 0.2");
         // The enforcer stub changes the config after its start, as an edited ConfigMap would.
-        const changed = runStubbed(script, { mounts, mountinfo, "quota.json": "{}\n" }, { python: 'echo "enforcer $*" >> $DIR/calls; sleep 0.3; echo changed > $DIR/quota.json; sleep 30' });
+        const changed = runStubbed(script, { mounts, mountinfo, "quota.json": "{}\n" }, { python: 'echo "enforcer $*" >> $DIR/calls; sleep 0.3; echo changed > $DIR/quota.json; exec sleep 30' });
         assert.strictEqual(changed.status, 0, changed.stderr);
         assert.match(changed.calls, /^enforcer -m jupyterhub_home_nfs\.generate --config-file .*\/quota\.json$/m);
         assert.match(changed.stdout, /quota config changed: restarting the enforcer/);

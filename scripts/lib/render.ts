@@ -158,11 +158,26 @@ export function renderStack(
     return run;
 }
 
+/**
+ * The SDK records each resource's source position for the engine, from a full stack trace taken
+ * with `Error.stackTraceLimit = Infinity` (`Resource.stackTrace` in @pulumi/pulumi's resource.js):
+ * about a fifth of a render's CPU. Mocks never read it and the render records no positions, so
+ * the render process skips it. Never done for a real deployment: only this module calls it.
+ */
+function withoutSourcePositions(): void {
+    const resource = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
+    if (typeof resource.stackTrace !== "function") {
+        throw new Error("@pulumi/pulumi no longer has Resource.stackTrace: revisit withoutSourcePositions in scripts/lib/render.ts");
+    }
+    resource.stackTrace = () => [];
+}
+
 async function renderOnce(stack: string, config: StackConfig, given?: Program): Promise<Render> {
     // Validate first: a config mistake must not reach the engine, and is reported as one line.
     parseSettings(config.values, { project: PROJECT, stack });
 
     const registrations: MockRegistration[] = [];
+    withoutSourcePositions();
     await pulumi.runtime.setMocks(recordingMocks(registrations), PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 

@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { choiceText, LAB_CHOICE_ANNOTATION, LAB_PODS_FILE, labPods, LabPodsError, labPodsYaml } from "../scripts/lib/labPods";
-import { checkRender, describeUrn, PolicyReport } from "../scripts/lib/policyCheck";
-import { writeRenderDir } from "../scripts/lib/render";
-import { render, Render } from "./mocks";
+import { choiceText, LAB_CHOICE_ANNOTATION, LAB_PODS_FILE, labPods, LabPodsError, labPodsYaml } from "../../scripts/lib/labPods";
+import { checkRender, describeUrn, PolicyReport } from "../../scripts/lib/policyCheck";
+import { writeRenderDir } from "../../scripts/lib/render";
+import { render, Render } from "../mocks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
