@@ -30,6 +30,7 @@ const PRICES: PriceTable = {
             prices: { "forwarding-rule": 0.03, "static-ip-in-use": 0.01, "static-ip-unused": 0.02, "vm-external-ip": 0.01 },
         },
         nat: { unit: "h", date: "2026-01-01", source: "test", prices: { "gateway-per-vm": 0.002, "gateway-max": 0.05, "nat-ip": 0.01 } },
+        dns: { unit: "month", date: "2026-01-01", source: "test", prices: { "managed-zone": 0.3 } },
         monitoring: {
             unit: "various",
             date: "2026-01-01",
@@ -231,6 +232,14 @@ describe("cost estimate", () => {
             assert.ok(find(e, "Managed Service for Prometheus samples (4 scrape jobs)").idle > 0);
             assert.strictEqual(find(e, "alert policy conditions").quantity.idle, 8);
             assert.strictEqual(find(e, "uptime check executions").idle + find(e, "uptime check free allotment").idle, 0, "one check every minute from 5 locations is within the free million");
+        });
+
+        it("prices a Cloud DNS zone the stack creates, and nothing for a record in an existing zone", async () => {
+            const created = estimateCost(await render("sandbox", set({ "ingress.createDnsZone": "true" })), loadPrices());
+            const zone = find(created, "Cloud DNS managed zone sandbox.jupyterlabdemo.org.");
+            assert.strictEqual(zone.idle, 0.2);
+            const existing = estimateCost(await render("sandbox"), loadPrices());
+            assert.ok(!existing.lines.some((l) => l.item.startsWith("Cloud DNS")), "the sandbox uses an existing zone");
         });
     });
 

@@ -57,7 +57,7 @@ export interface PriceTable {
     readonly groups: Readonly<Record<PriceGroupName, PriceGroup>>;
 }
 
-export type PriceGroupName = "machine" | "machineSpot" | "disk" | "snapshot" | "gke" | "network" | "nat" | "monitoring";
+export type PriceGroupName = "machine" | "machineSpot" | "disk" | "snapshot" | "gke" | "network" | "nat" | "dns" | "monitoring";
 
 /** One line of the estimate. `idle` = `quantity.idle` x `unitPrice`, and likewise `ceiling`. */
 export interface CostLine {
@@ -244,6 +244,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
         "gcp:compute/resourcePolicy:ResourcePolicy",
         "gcp:compute/address:Address",
         "gcp:compute/routerNat:RouterNat",
+        "gcp:dns/managedZone:ManagedZone",
         "gcp:monitoring/alertPolicy:AlertPolicy",
         "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
         "gcp:logging/metric:Metric",
@@ -347,6 +348,11 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
         const used = forwardingRules > 0;
         const item = used ? "static-ip-in-use" : "static-ip-unused";
         lines.push(line(`static external IP ${String(a.inputs.name ?? a.name)} (${used ? "in use by the load balancer" : "reserved, no load balancer uses it"})`, "IP", 1, 1, priceOf(prices, "network", item, "network item") * H));
+    }
+
+    // Cloud DNS zones the stack creates (a record in an existing zone costs nothing by itself).
+    for (const z of of("gcp:dns/managedZone:ManagedZone")) {
+        lines.push(line(`Cloud DNS managed zone ${String(z.inputs.dnsName ?? z.inputs.name ?? z.name)}`, "zone", 1, 1, priceOf(prices, "dns", "managed-zone", "dns item"), "queries not estimated ($0.40 per million)"));
     }
 
     // Persistent disks, and the snapshots of the schedules attached to them.

@@ -35,7 +35,7 @@ const COMPUTED_OUTPUTS: Record<string, readonly string[]> = {
     "gcp:container/cluster:Cluster": ["endpoint", "masterAuth.clusterCaCertificate", "selfLink", "masterVersion"],
     "gcp:container/nodePool:NodePool": ["version", "instanceGroupUrls"],
     "gcp:serviceaccount/account:Account": ["email", "member", "uniqueId"],
-    "gcp:dns/managedZone:ManagedZone": ["dnsName"],
+    "gcp:dns/managedZone:ManagedZone": ["dnsName", "nameServers"],
     "gcp:monitoring/notificationChannel:NotificationChannel": ["name"],
     "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": ["uptimeCheckId", "name"],
     "kubernetes:core/v1:Service": ["spec.clusterIP"],
