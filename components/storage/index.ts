@@ -130,7 +130,7 @@ export class HomeStorage extends pulumi.ComponentResource {
     constructor(name: string, args: HomeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HomeStorage", name, {}, opts);
         const backing = args.backing;
-        // config.ts validates these for stacks; checked again because GCE would only reject them
+        // components/config validates these for stacks; checked again because GCE would only reject them
         // mid-deployment, after the disk exists.
         if (backing.kind === "gcePersistentDisk") {
             for (const diskName of [backing.diskName, backing.hubDatabase?.diskName]) {
