@@ -140,6 +140,58 @@ export function cycles(graph: Graph): string[][] {
 
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 
+/** The longest a source file under components/ may be: past it, a file holds more than one job. */
+export const MAX_LINES = 400;
+
+/**
+ * The files under components/ that are longer than MAX_LINES today, each with why it still is.
+ * The list can only shrink: a file not listed must stay within the limit, and a listed file that
+ * drops within it must leave the list.
+ */
+export const LONG_FILES: Readonly<Record<string, string>> = {
+    "components/hub/hooks.py":
+        "the identity functions, the pod settings, the menu (profile_list) and a hand-written check of settings.json in one module; the check goes when the hub validates settings.json against a shipped JSON Schema",
+    "components/hub/index.ts":
+        "the Hub constructor builds RBAC, the database claim, the ConfigMap, the hub Deployment and the proxy in one body; it becomes named builders",
+    "components/ingress.ts":
+        "the edge's pinned names, its chart values functions, its NetworkPolicies and the Edge component in one file; they become components/ingress/ files",
+    "components/lab.ts":
+        "buildLabSettings with the settings.json types, the admission policy and the Lab component in one file; the settings move to the typed settings.json contract",
+};
+
+/** Lines of a text, as `wc -l` counts them plus an unterminated last line. */
+export function lineCount(text: string): number {
+    return text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+}
+
+/** What breaks the length rule: files over `max` not listed, and listed files that are no longer over it or gone. */
+export function lengthProblems(lines: ReadonlyMap<string, number>, max: number, exceptions: Readonly<Record<string, string>>): string[] {
+    const problems: string[] = [];
+    for (const [file, n] of [...lines].sort(([a], [b]) => a.localeCompare(b))) {
+        if (n > max && !(file in exceptions)) problems.push(`${file}: ${n} lines, over ${max}; split it by job`);
+    }
+    for (const file of Object.keys(exceptions).sort()) {
+        const n = lines.get(file);
+        if (n === undefined) problems.push(`${file}: listed as long but no longer exists; remove it from LONG_FILES`);
+        else if (n <= max) problems.push(`${file}: ${n} lines, within ${max} now; remove it from LONG_FILES`);
+    }
+    return problems;
+}
+
+/** The TypeScript and Python files under components/, relative to the root. */
+function componentSources(): string[] {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+        for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+            const rel = `${dir}/${entry.name}`;
+            if (entry.isDirectory()) walk(rel);
+            else if (/\.(ts|py)$/.test(entry.name)) files.push(rel);
+        }
+    };
+    walk("components");
+    return files.sort();
+}
+
 describe("architecture", () => {
     describe("the import walker", () => {
         it("finds imports, re-exports and requires, and marks the type-only ones", () => {
@@ -199,6 +251,26 @@ describe("architecture", () => {
         });
     });
 
+    describe("the length rule", () => {
+        it("counts lines as wc -l does, plus an unterminated last line", () => {
+            assert.deepStrictEqual(["", "a", "a\n", "a\nb", "a\nb\n", "\n\n"].map(lineCount), [0, 1, 1, 2, 2, 2]);
+        });
+
+        it("refuses a long file not listed, and a listed file that is short now or gone", () => {
+            const lines = new Map([
+                ["components/a.ts", 401],
+                ["components/b.ts", 400],
+                ["components/c.ts", 900],
+                ["components/d.ts", 120],
+            ]);
+            assert.deepStrictEqual(lengthProblems(lines, 400, { "components/c.ts": "why" }), ["components/a.ts: 401 lines, over 400; split it by job"]);
+            assert.deepStrictEqual(lengthProblems(lines, 400, { "components/a.ts": "why", "components/c.ts": "why", "components/d.ts": "why", "components/e.ts": "why" }), [
+                "components/d.ts: 120 lines, within 400 now; remove it from LONG_FILES",
+                "components/e.ts: listed as long but no longer exists; remove it from LONG_FILES",
+            ]);
+        });
+    });
+
     describe("the project's files", () => {
         const files = projectFiles();
 
@@ -206,6 +278,12 @@ describe("architecture", () => {
             const runtime = importGraph(files, read, false);
             const found = cycles(importGraph(files, read, true)).map((c) => describeCycle(c, runtime));
             assert.deepStrictEqual(found, [], `import circles:\n${found.join("\n")}`);
+        });
+
+        it(`under components/ stay within ${MAX_LINES} lines, but for the listed exceptions`, () => {
+            const lines = new Map(componentSources().map((f) => [f, lineCount(read(f))] as const));
+            const problems = lengthProblems(lines, MAX_LINES, LONG_FILES);
+            assert.deepStrictEqual(problems, [], problems.join("\n"));
         });
 
         it("keep the contract module (components/naming.ts) free of imports", () => {
