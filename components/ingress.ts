@@ -16,11 +16,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HUB_SERVICES } from "./hub/index";
 import {
     CLUSTER_DNS,
     commonLabels,
     COMPONENTS,
+    HUB_SERVICES,
+    INGRESS_NAMESPACE,
     namespaceSelector,
     NETWORK_ACCESS_LABELS,
     Placement,
@@ -49,8 +50,9 @@ export const NGINX_INGRESS_CHART = { chart: "oci://ghcr.io/nginx/charts/nginx-in
  */
 export const CERT_MANAGER_CHART = { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "v1.21.1" } as const;
 
-/** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
-export const INGRESS_NAMESPACE = "nginx-ingress";
+// The controller's namespace is a fact the hub side's NetworkPolicies admit: it lives in the
+// import-free contract module, re-exported here beside the edge's other names.
+export { INGRESS_NAMESPACE } from "./naming";
 /** Helm release name of the ingress controller (its pods: `app.kubernetes.io/instance`). */
 export const INGRESS_RELEASE = "nginx-ingress";
 /**

@@ -20,9 +20,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
-import { HUB_NAMES, HUB_SERVICES } from "./hub/index";
-import { INGRESS_NAMESPACE } from "./ingress";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 
 /** Port of the single-user server in a lab pod (KubeSpawner's default). */

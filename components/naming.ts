@@ -1,5 +1,10 @@
 /**
- * Names and labels, built in one place.
+ * Names and labels, built in one place: the contract between components.
+ *
+ * This module imports nothing. A fact that crosses components (a label, a Service name or port,
+ * a namespace another component's NetworkPolicy admits) lives here, so a component that needs it
+ * depends on this contract and not on the component that declares the object; that keeps the
+ * components' imports free of circles (test/architecture.test.ts checks both).
  *
  * Kubernetes labels follow one scheme on every object the program declares:
  *   app.kubernetes.io/name       "jupyterlabdemo"
@@ -179,3 +184,28 @@ export const GMP_COLLECTOR = {
 export function collectorPeer(): { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } } {
     return { namespaceSelector: namespaceSelector(GMP_COLLECTOR.namespace), podSelector: { matchLabels: { ...GMP_COLLECTOR.podLabels } } };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Objects one component declares and another addresses by name
+// ---------------------------------------------------------------------------------------------
+// Kept here, in a module that imports nothing, so that a component which needs another's Service
+// name, port or namespace depends on this contract and not on that component's module.
+
+/** Kubernetes names and ports of the hub's objects (contracts between components). */
+export const HUB_NAMES = {
+    serviceAccount: "hub",
+    role: "hub",
+    configMap: "hub-config",
+    databaseClaim: "hub-db",
+    hubDeployment: "hub",
+    proxyDeployment: "proxy",
+} as const;
+
+export const HUB_SERVICES = {
+    hub: { name: "hub", port: 8081, targetPort: "http", containerPort: 8081 },
+    proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
+    proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
+} as const;
+
+/** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
+export const INGRESS_NAMESPACE = "nginx-ingress";

@@ -579,7 +579,7 @@ describe("storage: per-user quotas", () => {
         assert.strictEqual(quotaGiBFor("octocat", q), 25);
         assert.strictEqual(quotaGiBFor("shared", q), null);
         assert.strictEqual(quotaGiBFor("someone", q), 10);
-        // An override for an excluded login wins, as in the enforcer (config.ts refuses the pair anyway).
+        // An override for an excluded login wins, as in the enforcer (components/config refuses the pair anyway).
         assert.strictEqual(quotaGiBFor("shared", { ...q, overridesGiB: { shared: 5 } }), 5);
     });
 

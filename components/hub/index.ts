@@ -25,26 +25,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
-// Type only: lab.ts imports this module, and a type import leaves no runtime cycle.
 import type { LabSettings } from "../lab";
 
-/** Kubernetes names and ports of the hub's objects (contracts between components). */
-export const HUB_NAMES = {
-    serviceAccount: "hub",
-    role: "hub",
-    configMap: "hub-config",
-    databaseClaim: "hub-db",
-    hubDeployment: "hub",
-    proxyDeployment: "proxy",
-} as const;
-
-export const HUB_SERVICES = {
-    hub: { name: "hub", port: 8081, targetPort: "http", containerPort: 8081 },
-    proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
-    proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
-} as const;
+// The hub's object names and Service ports are facts other components build on (the lab's
+// NetworkPolicy, the edge's Ingress, the scrape targets, the storage's database volume): they
+// live in the import-free contract module, re-exported here for the hub's own readers.
+export { HUB_NAMES, HUB_SERVICES } from "../naming";
 
 /** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
 export const HUB_SETTINGS_KEY = "settings.json";

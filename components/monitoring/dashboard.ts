@@ -8,7 +8,7 @@
  * the cluster's "Pod" kube-state-metrics package (monitoringConfig.enableComponents "POD").
  */
 import { canonicalJson } from "../hub/index";
-import { INGRESS_NAMESPACE } from "../ingress";
+import { INGRESS_NAMESPACE } from "../naming";
 import { homesUsedPercentQuery } from "./alerts";
 import { JOBS } from "./scrape";
 

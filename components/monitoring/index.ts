@@ -14,8 +14,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { INGRESS_NAMESPACE } from "../ingress";
-import { commonLabels, COMPONENTS, GMP_COLLECTOR, HUB_METRICS_TOKEN } from "../naming";
+import { commonLabels, COMPONENTS, GMP_COLLECTOR, HUB_METRICS_TOKEN, INGRESS_NAMESPACE } from "../naming";
 import {
     AlertContext,
     alertSpecs,

@@ -20,14 +20,8 @@
  * Secret the collector's ServiceAccount may read, by name, and nothing else.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { HUB_SERVICES } from "../hub/index";
-import {
-    CERT_MANAGER_NAMESPACE,
-    CERT_MANAGER_RELEASE,
-    INGRESS_CONTROLLER_POD_LABELS,
-    INGRESS_NAMESPACE,
-} from "../ingress";
-import { collectorPeer, COMPONENTS, HUB_METRICS_TOKEN, selectorLabels } from "../naming";
+import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLER_POD_LABELS } from "../ingress";
+import { collectorPeer, COMPONENTS, HUB_METRICS_TOKEN, HUB_SERVICES, INGRESS_NAMESPACE, selectorLabels } from "../naming";
 
 /** The API version and kind of Managed Service for Prometheus' scrape configuration. */
 export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind: "PodMonitoring" } as const;

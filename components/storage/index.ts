@@ -31,8 +31,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GCE_DISK_NAME_RE } from "../config";
-import { HUB_NAMES } from "../hub/index";
-import { ANNOTATIONS, commonLabels, COMPONENTS, Placement, podSecurityLabels, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_NAMES, Placement, podSecurityLabels, selectorLabels } from "../naming";
 import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, snapshotSchedule } from "./disk";
 import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
@@ -131,7 +130,7 @@ export class HomeStorage extends pulumi.ComponentResource {
     constructor(name: string, args: HomeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HomeStorage", name, {}, opts);
         const backing = args.backing;
-        // config.ts validates these for stacks; checked again because GCE would only reject them
+        // components/config validates these for stacks; checked again because GCE would only reject them
         // mid-deployment, after the disk exists.
         if (backing.kind === "gcePersistentDisk") {
             for (const diskName of [backing.diskName, backing.hubDatabase?.diskName]) {

@@ -23,13 +23,13 @@ export const QUOTA_CONFIG_FILE = "quota.json";
 /** The textfile the quota report writes and the quota exporter serves. */
 export const QUOTA_METRICS_DIR = "/metrics";
 
-/** The quota settings, as config.ts validated them. */
+/** The quota settings, as components/config validated them. */
 export interface QuotaSettings {
     /** Each home's hard limit, GiB. */
     readonly defaultGiB: number;
     /** Per-login limits, GiB; win over the default. */
     readonly overridesGiB: Readonly<Record<string, number>>;
-    /** Logins with no limit. Disjoint from `overridesGiB` (config.ts refuses both). */
+    /** Logins with no limit. Disjoint from `overridesGiB` (components/config refuses both). */
     readonly excluded: readonly string[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The README's config reference, generated from the one schema in components/config.ts, so the
+ * The README's config reference, generated from the one schema in components/config/, so the
  * documentation can never drift from what the program accepts.
  */
 import * as fs from "fs";

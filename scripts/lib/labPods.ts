@@ -17,7 +17,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import type { Render, RenderedResource } from "./render";
+import type { Render, RenderedResource } from "./renderShape";
 import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
 /** The file the render writes the lab pods to (multi-document YAML, one Pod per menu choice). */

@@ -10,8 +10,13 @@ import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
 import { PROJECT, parseSettings } from "../../components/config";
 import { LAB_PODS_FILE, labPods, labPodsYaml } from "./labPods";
+import type { Render, RenderedResource } from "./renderShape";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
+
+// The render's shape lives in its own module so that readers of a render (labPods.ts) need not
+// import the core that calls them.
+export type { Render, RenderedResource } from "./renderShape";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settingsModule = require("@pulumi/pulumi/runtime/settings") as {
@@ -19,44 +24,9 @@ const settingsModule = require("@pulumi/pulumi/runtime/settings") as {
     getMonitor(): { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };
 };
 
-/** One resource of the render: the contract of resources.json. */
-export interface RenderedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly parent: string | null;
-    readonly custom: boolean;
-    readonly provider: string | null;
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-    readonly deleteBeforeReplace: boolean;
-    readonly dependsOn: string[];
-    /** The `import` option (the id of an existing cloud resource to adopt); present only when set. */
-    readonly import?: string;
-    /** The `ignoreChanges` option (input paths whose drift is never applied); present only when set. */
-    readonly ignoreChanges?: string[];
-    /**
-     * The `deletedWith` option: the logical name of the resource whose deletion takes this one with
-     * it, so the engine skips this one's delete; present only when set.
-     */
-    readonly deletedWith?: string;
-    /** The `replaceOnChanges` option (input paths whose change replaces the resource); present only when set. */
-    readonly replaceOnChanges?: string[];
-    readonly inputs: Record<string, unknown>;
-}
-
 /** A resource's identity in a render: its type and logical name, as `type::name`. */
 export function resourceKey(r: { readonly type: string; readonly name: string }): string {
     return `${r.type}::${r.name}`;
-}
-
-export interface Render {
-    readonly stack: string;
-    /** Required secrets the stack file lacks, rendered as `[secret]`. */
-    readonly standIns: string[];
-    /** Every registered resource, sorted by type then name. */
-    readonly resources: RenderedResource[];
-    /** Stack outputs, secrets redacted. */
-    readonly outputs: Record<string, unknown>;
 }
 
 const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
