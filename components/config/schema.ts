@@ -195,7 +195,7 @@ const secretsSchema = z
             .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a short label such as 2026-11")
             .default("initial")
             .describe(
-                "Changing this label regenerates the cookie secret, proxy token and auth-state key (logs everyone out).",
+                "Changing this label regenerates the cookie secret, proxy token, auth-state key and, on GKE stacks with monitoring on, the hub's metrics token (logs everyone out).",
             ),
     })
     .describe("Generated secrets.");
