@@ -91,6 +91,7 @@ export = async (): Promise<Record<string, unknown>> => {
     // the hub database's protected disk. The disks use the default gcp provider and depend on
     // nothing of the cluster, so they survive the cluster's replacement.
     const st = settings.storage;
+    const quotas = { defaultGiB: st.userQuotaGiB, overridesGiB: st.userQuotaOverrides, excluded: st.quotaExclusions };
     const storage = new HomeStorage(
         "storage",
         {
@@ -99,7 +100,7 @@ export = async (): Promise<Record<string, unknown>> => {
             hubNamespace: settings.hub.namespace,
             kubernetesDependsOn: [namespace],
             placement: corePlacement,
-            quotas: { defaultGiB: st.userQuotaGiB, overridesGiB: st.userQuotaOverrides, excluded: st.quotaExclusions },
+            quotas,
             imageDigests: st.imageDigests,
             nodeCidrs: platform ? [cluster.nodeCidr] : LOCAL_NODE_CIDRS,
             admitNodesByCiliumEntity: !!platform,
@@ -129,6 +130,8 @@ export = async (): Promise<Record<string, unknown>> => {
         authenticator: settings.hub.authenticator,
         homesClaimName: HOMES_CLAIM_NAME,
         userPlacement,
+        // Quotas need the GKE homes disk (XFS); a `local` volume has none.
+        homeQuota: settings.platform === "gke" ? quotas : undefined,
     });
     const lab = new Lab(
         "lab",

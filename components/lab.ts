@@ -22,6 +22,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
+// The quota module itself, not the storage component: it is pure and imports nothing.
+import type { QuotaSettings } from "./storage/quota";
 
 /** Port of the single-user server in a lab pod (KubeSpawner's default). */
 export const LAB_PORT = 8888;
@@ -106,6 +108,11 @@ export interface LabSettings {
     /** The single-user server: command and port. */
     readonly cmd: readonly string[];
     readonly port: number;
+    /**
+     * The homes' quotas, for the spawn page, the lab's HOME_QUOTA_GIB and the terminals' notice
+     * (hooks.home_quota_gib applies quotaGiBFor's rule). Absent where homes have no quotas (`local`).
+     */
+    readonly homeQuota?: QuotaSettings;
 }
 
 export interface LabSettingsInput {
@@ -125,6 +132,8 @@ export interface LabSettingsInput {
     readonly homesClaimName?: string;
     /** Where labs run (the user pool); empty on `local`. */
     readonly userPlacement: Placement;
+    /** The storage component's quotas, where homes have them (GKE); absent on `local`. */
+    readonly homeQuota?: QuotaSettings;
 }
 
 /**
@@ -176,6 +185,16 @@ export function buildLabSettings(input: LabSettingsInput): LabSettings {
         podNameTemplate: "jupyter-{user_server}",
         cmd: ["jupyterhub-singleuser"],
         port: LAB_PORT,
+        // Sorted like the enforcer's config, so the same quotas give the same settings bytes.
+        ...(input.homeQuota
+            ? {
+                  homeQuota: {
+                      defaultGiB: input.homeQuota.defaultGiB,
+                      overridesGiB: Object.fromEntries(Object.keys(input.homeQuota.overridesGiB).sort().map((k) => [k, input.homeQuota!.overridesGiB[k]])),
+                      excluded: [...new Set(input.homeQuota.excluded)].sort(),
+                  },
+              }
+            : {}),
     };
 }
 

@@ -8,6 +8,7 @@ import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
 import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
+import { quotaGiBFor } from "../components/storage/quota";
 import { labPods } from "../scripts/lib/labPods";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
@@ -83,6 +84,34 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         assert.strictEqual(lab.startTimeoutSeconds, 1200);
         assert.deepStrictEqual(lab.culler, { timeoutSeconds: 3600, everySeconds: 300, maxAgeSeconds: 432000, concurrency: 10 });
     });
+
+    it("carries the homes' quotas where they exist, sorted (same bytes for the same quotas), and none otherwise", () => {
+        assert.strictEqual("homeQuota" in lab, false);
+        const input = { stack: "demo", lab: settings.lab, authenticator: "github" as const, userPlacement: {} };
+        const a = buildLabSettings({ ...input, homeQuota: { defaultGiB: 10, overridesGiB: { zed: 2, amy: 3 }, excluded: ["team", "attic", "team"] } });
+        const b = buildLabSettings({ ...input, homeQuota: { defaultGiB: 10, overridesGiB: { amy: 3, zed: 2 }, excluded: ["attic", "team"] } });
+        assert.deepStrictEqual(a.homeQuota, { defaultGiB: 10, overridesGiB: { amy: 3, zed: 2 }, excluded: ["attic", "team"] });
+        assert.strictEqual(JSON.stringify(a), JSON.stringify(b));
+    });
+
+    it("hooks.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
+        const table = JSON.parse(fs.readFileSync(path.join(__dirname, "hub", "fixtures", "home_quota_cases.json"), "utf8")) as {
+            settings: { quota: { defaultGiB: number; overridesGiB: Record<string, number>; excluded: string[] }; cases: { login: string }[] }[];
+        };
+        const requests = table.settings.map(({ quota, cases }) => ({
+            lab: buildLabSettings({ stack: "demo", lab: settings.lab, authenticator: "github", userPlacement: {}, homeQuota: quota }),
+            logins: cases.map((c) => c.login),
+        }));
+        const script = [
+            "import json, sys",
+            "sys.path.insert(0, 'components/hub')",
+            "import hooks",
+            "print(json.dumps([[hooks.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
+        ].join("\n");
+        const python = JSON.parse(execFileSync("python3", ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
+        const typescript = table.settings.map(({ quota, cases }) => cases.map((c) => quotaGiBFor(c.login, quota)));
+        assert.deepStrictEqual(python, typescript);
+    });
 });
 
 describe("lab: the hub configuration's lab section (rendered, run in Python)", function () {
@@ -125,10 +154,12 @@ describe("lab: the hub configuration's lab section (rendered, run in Python)", f
 
     it("offers exactly the configured images and sizes, defaults preselected, nothing unlisted", async () => {
         const r = await render("demo");
-        const ks = probeHubConfig(k8s(r, "ConfigMap", "hub-config")).config.KubeSpawner;
+        const probe = probeHubConfig(k8s(r, "ConfigMap", "hub-config"));
+        const ks = probe.config.KubeSpawner;
         const settings = stackSettings("demo");
-        const options = ks.profile_list[0].profile_options;
-        assert.strictEqual(ks.profile_list.length, 1);
+        assert.deepStrictEqual(ks.profile_list, { callable: "profile_list_for" });
+        const options = probe.spawn.profile_list[0].profile_options;
+        assert.strictEqual(probe.spawn.profile_list.length, 1);
         assert.deepStrictEqual(Object.keys(options.image.choices), settings.lab.images.map((i) => i.name));
         for (const i of settings.lab.images) {
             assert.deepStrictEqual(options.image.choices[i.name].kubespawner_override, { image: i.image, ...(i.command ? { cmd: i.command } : {}) });
@@ -176,6 +207,27 @@ describe("lab: the hub configuration's lab section (rendered, run in Python)", f
         assert.strictEqual(probe.config.GitHubOAuthenticator, undefined);
         assert.ok(probe.spawn.uid >= 2_000_000_000, "local uids sit above GitHub ids");
         assert.deepStrictEqual(probe.spawn.supplemental_gids, []);
+    });
+
+    it("GKE: the spawn page, the lab's HOME_QUOTA_GIB and its terminals state the user's quota; local (no quotas): none of them", async () => {
+        const sandbox = stackSettings("sandbox");
+        const quota = { defaultGiB: sandbox.storage.userQuotaGiB, overridesGiB: sandbox.storage.userQuotaOverrides, excluded: sandbox.storage.quotaExclusions };
+        const gib = quotaGiBFor("jane-doe", quota);
+        assert.ok(gib !== null, "the fixture user has a quota on sandbox");
+        const gke = probeHubConfig(k8s(await render("sandbox"), "ConfigMap", "hub-config")).spawn;
+        assert.match(gke.profile_list[0].description, new RegExp(`Your home: ${gib} GiB quota\\.`));
+        assert.strictEqual(gke.environment.HOME_QUOTA_GIB, String(gib));
+        assert.deepStrictEqual(
+            gke.volume_mounts.find((m: { mountPath: string }) => m.mountPath === "/etc/profile.d/home-quota.sh"),
+            { name: "lab-etc", mountPath: "/etc/profile.d/home-quota.sh", subPath: "home-quota.sh", readOnly: true },
+        );
+        const notice = gke.init_containers[1].env.find((e: { name: string }) => e.name === "LAB_QUOTA_PROFILE").value;
+        assert.ok(notice.includes(`has a ${gib} GiB quota`), notice);
+
+        const local = probeHubConfig(k8s(await render("local"), "ConfigMap", "hub-config")).spawn;
+        assert.strictEqual(local.profile_list[0].description, "Choose an image and a size.");
+        assert.strictEqual(local.environment.HOME_QUOTA_GIB, undefined);
+        assert.ok(!local.volume_mounts.some((m: { mountPath: string }) => m.mountPath.startsWith("/etc/profile.d/")));
     });
 });
 

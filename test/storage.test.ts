@@ -583,6 +583,16 @@ describe("storage: per-user quotas", () => {
         assert.strictEqual(quotaGiBFor("shared", { ...q, overridesGiB: { shared: 5 } }), 5);
     });
 
+    it("agrees with the table the hub's hooks.home_quota_gib is tested against (test/hub/fixtures/home_quota_cases.json)", () => {
+        const table = JSON.parse(fs.readFileSync(path.join(__dirname, "hub", "fixtures", "home_quota_cases.json"), "utf8")) as {
+            settings: { quota: { defaultGiB: number; overridesGiB: Record<string, number>; excluded: string[] }; cases: { login: string; gib: number | null }[] }[];
+        };
+        assert.ok(table.settings.flatMap((s) => s.cases).length > 10);
+        for (const { quota, cases } of table.settings) {
+            for (const c of cases) assert.strictEqual(quotaGiBFor(c.login, quota), c.gib, JSON.stringify({ quota, ...c }));
+        }
+    });
+
     it("the enforcer's config: GiB as the enforcer counts them, overrides, exclusions, state on the disk; same bytes for the same settings", () => {
         const config = JSON.parse(quotaEnforcerConfig(q)) as { QuotaManager: Record<string, unknown> };
         assert.deepStrictEqual(config, {

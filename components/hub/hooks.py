@@ -26,6 +26,7 @@ import contextvars
 import hashlib
 import json
 import re
+import shlex
 import time
 import urllib.error
 import urllib.request
@@ -73,6 +74,14 @@ ETC_MOUNT = "/lab-etc"
 HOME_INIT = "lab-home"
 PASSWD_INIT = "lab-passwd"
 HOME_INIT_MOUNT = "/mnt/home"
+
+#: The lab's environment variable holding the home's quota in GiB (absent: the home has no quota).
+HOME_QUOTA_ENV = "HOME_QUOTA_GIB"
+#: The quota notice of terminals: a file of the lab-etc volume mounted into /etc/profile.d, which
+#: the image's /etc/profile sources in login shells. Jupyter's terminals are login shells
+#: (jupyter_server_terminals runs `$SHELL -l` when the server's stdout is not a TTY, as in a pod).
+QUOTA_PROFILE_FILE = "home-quota.sh"
+QUOTA_PROFILE_PATH = "/etc/profile.d/" + QUOTA_PROFILE_FILE
 
 #: The only capability the home init container keeps: chown of the new home to the user.
 HOME_INIT_CAPABILITIES = ("CHOWN",)
@@ -322,6 +331,54 @@ async def add_github_orgs(auth_state, fetch_page, api_url):
 
 
 # ---------------------------------------------------------------------------------------------
+# The home's quota (the rule of components/storage/quota.ts `quotaGiBFor`)
+# ---------------------------------------------------------------------------------------------
+
+
+def home_quota_gib(login, lab):
+    """The quota of `login`'s home in GiB, or None for none: the override if there is one, else
+    none if the login is excluded, else the default. No `homeQuota` setting (a `local` stack,
+    whose homes are not on XFS): None."""
+    quota = lab.get("homeQuota")
+    if quota is None:
+        return None
+    if login in quota["overridesGiB"]:
+        return quota["overridesGiB"][login]
+    if login in quota["excluded"]:
+        return None
+    return quota["defaultGiB"]
+
+
+def home_quota_text(login, lab):
+    """One sentence on the home's quota for the spawn page, or None where homes have no quotas.
+    No braces, no markup: KubeSpawner's form and JupyterHub's page render it as a template."""
+    if lab.get("homeQuota") is None:
+        return None
+    gib = home_quota_gib(login, lab)
+    if gib is None:
+        return "Your home: no quota."
+    return f"Your home: {gib} GiB quota. In a terminal, du -sh ~ shows how much of it you use."
+
+
+def quota_profile_script(login, lab):
+    """The /etc/profile.d script that tells a terminal's user the home's quota, or None where homes
+    have no quotas. POSIX sh (login shells of any image source it); prints only when interactive."""
+    if lab.get("homeQuota") is None:
+        return None
+    home = f"{HOME_ROOT}/{login}"
+    gib = home_quota_gib(login, lab)
+    if gib is None:
+        lines = [f"Your home {home} has no quota."]
+    else:
+        lines = [
+            f"Your home {home} has a {gib} GiB quota; du -sh ~ shows your usage (df shows the whole shared disk, not your quota).",
+            "When the quota is full, writes fail with: Disk quota exceeded. Delete files to free space.",
+        ]
+    body = "".join(f"    echo {shlex.quote(line)}\n" for line in lines)
+    return f"case $- in\n  *i*)\n{body}    ;;\nesac\n"
+
+
+# ---------------------------------------------------------------------------------------------
 # What a lab pod gets: passwd/group entries, volumes, init containers, security contexts
 # ---------------------------------------------------------------------------------------------
 
@@ -416,8 +473,13 @@ def home_init_security_context():
     }
 
 
-def init_containers(identity, image):
-    """The two init containers, in order: make the home the user's, then write passwd/group."""
+#: The passwd init container's extra line where homes have quotas: the terminal's quota notice.
+QUOTA_PROFILE_WRITE = "printf '%s' \"$LAB_QUOTA_PROFILE\" > " + ETC_MOUNT + "/" + QUOTA_PROFILE_FILE
+
+
+def init_containers(identity, image, quota_profile=None):
+    """The two init containers, in order: make the home the user's, then write passwd/group (and,
+    given `quota_profile`, the terminal's quota notice)."""
     names = [identity.login] + [name for name, _ in identity.groups]
     ids = [identity.gid] + identity.supplemental_gids
     home = {
@@ -449,6 +511,9 @@ def init_containers(identity, image):
         "securityContext": {**container_security_context(identity), "readOnlyRootFilesystem": True},
         "resources": json.loads(json.dumps(INIT_RESOURCES)),
     }
+    if quota_profile is not None:
+        passwd["command"] = ["/bin/sh", "-c", PASSWD_SCRIPT + "\n" + QUOTA_PROFILE_WRITE]
+        passwd["env"].append({"name": "LAB_QUOTA_PROFILE", "value": quota_profile})
     return [home, passwd]
 
 
@@ -459,19 +524,27 @@ def lab_pod_settings(identity, lab, image):
     default image; `set_init_images` swaps in the chosen one once KubeSpawner has applied the
     menu choice.
     """
+    quota_profile = quota_profile_script(identity.login, lab)
+    quota_gib = home_quota_gib(identity.login, lab)
+    mounts = [
+        {"name": HOME_VOLUME, "mountPath": identity.home, "subPath": identity.login},
+        {"name": ETC_VOLUME, "mountPath": "/etc/passwd", "subPath": "passwd", "readOnly": True},
+        {"name": ETC_VOLUME, "mountPath": "/etc/group", "subPath": "group", "readOnly": True},
+    ]
+    if quota_profile is not None:
+        mounts.append({"name": ETC_VOLUME, "mountPath": QUOTA_PROFILE_PATH, "subPath": QUOTA_PROFILE_FILE, "readOnly": True})
+    environment = {"HOME": identity.home, "USER": identity.login, "LOGNAME": identity.login}
+    if quota_gib is not None:
+        environment[HOME_QUOTA_ENV] = str(quota_gib)
     return {
         "working_dir": identity.home,
         "volumes": [
             {"name": HOME_VOLUME, "persistentVolumeClaim": {"claimName": lab["homesClaimName"]}},
             {"name": ETC_VOLUME, "emptyDir": {"medium": "Memory", "sizeLimit": "1Mi"}},
         ],
-        "volume_mounts": [
-            {"name": HOME_VOLUME, "mountPath": identity.home, "subPath": identity.login},
-            {"name": ETC_VOLUME, "mountPath": "/etc/passwd", "subPath": "passwd", "readOnly": True},
-            {"name": ETC_VOLUME, "mountPath": "/etc/group", "subPath": "group", "readOnly": True},
-        ],
-        "init_containers": init_containers(identity, image),
-        "environment": {"HOME": identity.home, "USER": identity.login, "LOGNAME": identity.login},
+        "volume_mounts": mounts,
+        "init_containers": init_containers(identity, image, quota_profile),
+        "environment": environment,
     }
 
 
@@ -484,11 +557,12 @@ def _default_first(items):
     return [i for i in items if i.get("default")] + [i for i in items if not i.get("default")]
 
 
-def profile_list(lab):
+def profile_list(lab, login=None):
     """KubeSpawner's profile_list: one profile, an image option and a size option.
 
     Choices keep the configured order; the configured default of each is marked; no unlisted
-    choice is accepted, so a user cannot submit an image that is not on the list.
+    choice is accepted, so a user cannot submit an image that is not on the list. Given the
+    user's `login`, the description also states the home's quota (where homes have quotas).
     """
     images = {
         i["name"]: {
@@ -516,7 +590,7 @@ def profile_list(lab):
         {
             "display_name": "JupyterLab",
             "slug": "lab",
-            "description": "Choose an image and a size.",
+            "description": " ".join(t for t in ("Choose an image and a size.", login and home_quota_text(login, lab)) if t),
             "default": True,
             "profile_options": {
                 "image": {"display_name": "Image", "choices": images, "unlisted_choice": {"enabled": False}},
@@ -524,6 +598,16 @@ def profile_list(lab):
             },
         }
     ]
+
+
+def make_profile_list(lab):
+    """KubeSpawner `profile_list` as a callable: the spawn page is computed for the user who opens
+    it (KubeSpawner calls it with the spawner, for the form and again for the submitted options)."""
+
+    def profile_list_for(spawner):
+        return profile_list(lab, spawner.user.name)
+
+    return profile_list_for
 
 
 def default_image(lab):
@@ -610,6 +694,19 @@ def validate_lab_settings(lab):
             raise LabSettingsError(f"setting lab.{menu} must mark exactly one entry default")
     if lab["identity"] not in ("github", "local"):
         raise LabSettingsError(f"setting lab.identity must be github or local, got {lab['identity']!r}")
+    if "homeQuota" in lab:
+        quota = lab["homeQuota"]
+        gib = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1  # noqa: E731
+        if (
+            not isinstance(quota, dict)
+            or not gib(quota.get("defaultGiB"))
+            or not isinstance(quota.get("overridesGiB"), dict)
+            or not all(gib(v) for v in quota["overridesGiB"].values())
+            or not isinstance(quota.get("excluded"), list)
+        ):
+            raise LabSettingsError(
+                "setting lab.homeQuota must be {defaultGiB: whole GiB >= 1, overridesGiB: {login: whole GiB >= 1}, excluded: [login]}"
+            )
     return lab
 
 

@@ -141,7 +141,8 @@ c.KubeSpawner.image_pull_policy = "IfNotPresent"
 
 # The menu: images and sizes, defaults preselected, nothing off the list accepted (a choice off
 # the list is a 400 with the reason, before KubeSpawner looks it up).
-c.KubeSpawner.profile_list = hooks.profile_list(lab)
+# A callable: the spawn page states the quota of the user's own home.
+c.KubeSpawner.profile_list = hooks.make_profile_list(lab)
 c.KubeSpawner.apply_user_options = hooks.make_apply_user_options(lab)
 c.KubeSpawner.image = hooks.default_image(lab)
 size = hooks.default_size(lab)

@@ -78,6 +78,8 @@ def main(config_dir):
         "init_containers": spawner.init_containers,
         "working_dir": spawner.working_dir,
         "environment": spawner.environment,
+        # The spawn page's menu as KubeSpawner computes it for this user (profile_list is a callable).
+        "profile_list": ks["profile_list"](spawner),
     }
     print(json.dumps({"config": plain(dict(c)), "spawn": plain(spawn)}))
 

@@ -253,6 +253,10 @@ class RealStackTest(unittest.TestCase):
             for item in items:
                 self.assertIn(f'value="{item["name"]}"', page.text)
                 self.assertIn(item["displayName"], page.text)
+        # The real KubeSpawner renders the callable profile list for this user: the home's quota.
+        quota = self.stack.lab["homeQuota"]
+        self.assertNotIn(MEMBER, quota["excluded"])
+        self.assertIn(f"Your home: {quota['overridesGiB'].get(MEMBER, quota['defaultGiB'])} GiB quota.", page.text)
 
     def test_05_every_choice_spawns_the_pod_the_render_shows(self):
         b, _ = self.login(MEMBER)
