@@ -20,7 +20,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, selectorLabels } from "./naming";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 // The quota module itself, not the storage component: it is pure and imports nothing.
 import type { QuotaSettings } from "./storage/quota";
@@ -383,15 +383,6 @@ export function pullContainerName(imageName: string): string {
     return `pull-${imageName}`.slice(0, 63).replace(/-+$/, "");
 }
 
-const RESTRICTED_CONTAINER = {
-    runAsNonRoot: true,
-    runAsUser: 65534,
-    runAsGroup: 65534,
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-};
 
 /** Tiny resources: the puller's containers do nothing but exist. */
 const PULLER_RESOURCES = { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "32Mi" } };
@@ -473,7 +464,7 @@ export class Lab extends pulumi.ComponentResource {
                                     // Pulling is the point; the container exits at once.
                                     command: ["/bin/sh", "-c", "exit 0"],
                                     resources: PULLER_RESOURCES,
-                                    securityContext: RESTRICTED_CONTAINER,
+                                    securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 })),
                                 containers: [
                                     {
@@ -481,7 +472,7 @@ export class Lab extends pulumi.ComponentResource {
                                         image: PAUSE_IMAGE,
                                         imagePullPolicy: "IfNotPresent",
                                         resources: PULLER_RESOURCES,
-                                        securityContext: RESTRICTED_CONTAINER,
+                                        securityContext: RESTRICTED_CONTAINER_SECURITY,
                                     },
                                 ],
                             },

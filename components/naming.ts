@@ -209,3 +209,18 @@ export const HUB_SERVICES = {
 
 /** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
 export const INGRESS_NAMESPACE = "nginx-ingress";
+
+/**
+ * A container security context that Pod Security `restricted` admits and that holds nothing:
+ * uid/gid 65534 (nobody), no escalation, read-only root, every capability dropped, the runtime's
+ * seccomp profile. For the helpers that only exist or serve files (pre-puller, exporters).
+ */
+export const RESTRICTED_CONTAINER_SECURITY = {
+    runAsNonRoot: true,
+    runAsUser: 65534,
+    runAsGroup: 65534,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};

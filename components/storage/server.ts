@@ -15,6 +15,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_CONTAINER_SECURITY } from "../naming";
 import { ganeshaConfig, NFS_PORT } from "./ganesha";
 import {
     DATA_DIR,
@@ -122,15 +123,7 @@ function rootWith(privilege: ContainerPrivilege): k8s.types.input.core.v1.Securi
 }
 
 /** Restricted (Pod Security): the exporters and the init container. */
-const RESTRICTED: k8s.types.input.core.v1.SecurityContext = {
-    runAsNonRoot: true,
-    runAsUser: 65534,
-    runAsGroup: 65534,
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: RUNTIME_DEFAULT,
-};
+const RESTRICTED: k8s.types.input.core.v1.SecurityContext = RESTRICTED_CONTAINER_SECURITY;
 
 /**
  * Checkov findings accepted on the NFS server's Deployment, each with its reason, in the form
