@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { gkeKubeconfig, nodeServiceAccountId } from "../components/cluster";
 import { NODE_ROLE_LABEL, scheduleOn } from "../components/naming";
+import { RUNTIME_GCP_APIS } from "../components/gcpApis";
 import { render, resource, resourcesOf, set } from "./mocks";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -128,13 +129,13 @@ describe("GKE platform", () => {
         assert.strictEqual(u2.autoscaling.maxNodeCount, 6);
     });
 
-    it("protects the demo cluster and its pools, with GKE deletion protection on", async () => {
+    it("protects the demo cluster, never its pools (a protected pool could not be replaced create-first), with GKE deletion protection on", async () => {
         const demo = await render("demo");
         const cluster = resource(demo, CLUSTER, "gke-cluster");
         assert.strictEqual(cluster.protect, true);
         assert.strictEqual((cluster.inputs as Record<string, any>).deletionProtection, true);
         assert.strictEqual((cluster.inputs as Record<string, any>).location, "us-central1", "regional demo");
-        for (const p of resourcesOf(demo, POOL)) assert.strictEqual(p.protect, true, p.name);
+        for (const p of resourcesOf(demo, POOL)) assert.strictEqual(p.protect, false, p.name);
 
         const sandbox = await render("sandbox");
         assert.strictEqual(resource(sandbox, CLUSTER, "gke-cluster").protect, false);
@@ -162,10 +163,10 @@ describe("GKE platform", () => {
         assert.strictEqual(r.outputs.location, "us-central1-a");
     });
 
-    it("creates the Kubernetes provider only once the node pools exist", async () => {
+    it("creates the Kubernetes provider only once the node pools and the NAT their private nodes pull images through exist", async () => {
         const r = await render("sandbox");
         const provider = resource(r, "pulumi:providers:kubernetes", "gke-k8s");
-        assert.deepStrictEqual(provider.dependsOn, ["gke-core-pool", "gke-user-pool"]);
+        assert.deepStrictEqual(provider.dependsOn, ["gke-core-pool", "gke-nat", "gke-user-pool"]);
     });
 
     it("derives a valid node service account id from any valid cluster name", () => {
@@ -218,14 +219,15 @@ describe("GKE platform", () => {
         assert.strictEqual(nat.enableEndpointIndependentMapping, false);
     });
 
-    it("names node pools by prefix, so a replacement creates the new pool before deleting the old", async () => {
+    it("leaves node pool names to Pulumi's auto-naming, so a replacement creates the new pool before deleting the old", async () => {
         for (const role of ["core", "user"]) {
             const p = resource(await render("sandbox"), POOL, `gke-${role}-pool`);
             const i = p.inputs as Record<string, any>;
-            // An explicit name makes the bridge replace delete-first; a prefix lets the provider
-            // pick a fresh unique name, so the old pool drains only once the new one exists.
+            // An explicit name makes the bridge replace delete-first; an auto-name is generated
+            // afresh, so the old pool drains only once the new one exists. A namePrefix would fail
+            // the create: the provider auto-names `name` too, and the pool refuses both.
             assert.strictEqual(i.name, undefined, p.name);
-            assert.strictEqual(i.namePrefix, `${role}-`, p.name);
+            assert.strictEqual(i.namePrefix, undefined, p.name);
             assert.strictEqual(p.deleteBeforeReplace, false, p.name);
         }
     });
@@ -242,6 +244,14 @@ describe("GKE platform", () => {
     it("packs labs with the OPTIMIZE_UTILIZATION autoscaling profile and no node auto-provisioning", async () => {
         const c = resource(await render("sandbox"), CLUSTER, "gke-cluster").inputs as Record<string, any>;
         assert.deepStrictEqual(c.clusterAutoscaling, { autoscalingProfile: "OPTIMIZE_UTILIZATION", enabled: false });
+    });
+
+    it("starts the cluster after every runtime API it turns on (logging, Managed Prometheus, Workload Identity)", async () => {
+        const r = await render("sandbox");
+        const cluster = resource(r, CLUSTER, "gke-cluster");
+        for (const api of Object.keys(RUNTIME_GCP_APIS)) {
+            assert.ok(cluster.dependsOn.includes(`apis-${api.split(".")[0]}`), `the cluster waits for ${api}`);
+        }
     });
 
     it("runs Managed Prometheus' collector and the kube-state pod metrics the monitoring reads", async () => {

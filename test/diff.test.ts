@@ -225,7 +225,7 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         const r = (type: string, inputs: Record<string, unknown>, extra: Partial<RenderedResource> = {}) => resourceOf(type, "x", inputs, extra);
         const cases: [string, RenderedResource, RenderedResource, string][] = [
             ["named GCP resource: the bridge deletes first", r("gcp:compute/network:Network", { name: "a" }), r("gcp:compute/network:Network", { name: "b" }), "delete-first"],
-            ["node pool with namePrefix: created first", r("gcp:container/nodePool:NodePool", { namePrefix: "core-" }), r("gcp:container/nodePool:NodePool", { namePrefix: "core-" }), "create-first"],
+            ["auto-named node pool: created first", r("gcp:container/nodePool:NodePool", { initialNodeCount: 1 }), r("gcp:container/nodePool:NodePool", { initialNodeCount: 1 }), "create-first"],
             ["node pool with a fixed name: deleted first", r("gcp:container/nodePool:NodePool", { name: "core-pool" }), r("gcp:container/nodePool:NodePool", { name: "core-pool" }), "delete-first"],
             ["deleteBeforeReplace option", r("gcp:serviceaccount/account:Account", {}), r("gcp:serviceaccount/account:Account", {}, { deleteBeforeReplace: true }), "delete-first"],
             ["service account (accountId is not an auto-name)", r("gcp:serviceaccount/account:Account", { accountId: "a" }), r("gcp:serviceaccount/account:Account", { accountId: "b" }), "create-first"],
@@ -248,7 +248,7 @@ describe("render diff (scripts/lib/diff.ts)", () => {
         assert.deepStrictEqual(diffRenders(withResources(sandbox, dep("x", "i:1")), withResources(sandbox, dep("x", "i:2"))).replacements, []);
         const onChanges = { replaceOnChanges: ["spec.template"] };
         assert.match(diffRenders(withResources(sandbox, dep("x", "i:1", onChanges)), withResources(sandbox, dep("x", "i:2", onChanges))).replacements[0].reason, /\(replaceOnChanges\)$/);
-        const pool = (n: number, extra: Partial<RenderedResource> = {}) => resourceOf("gcp:container/nodePool:NodePool", "fixture-pool", { namePrefix: "p-", initialNodeCount: n }, extra);
+        const pool = (n: number, extra: Partial<RenderedResource> = {}) => resourceOf("gcp:container/nodePool:NodePool", "fixture-pool", { initialNodeCount: n }, extra);
         assert.strictEqual(diffRenders(withResources(sandbox, pool(1)), withResources(sandbox, pool(2))).replacements.length, 1);
         assert.deepStrictEqual(diffRenders(withResources(sandbox, pool(1, { ignoreChanges: ["initialNodeCount"] })), withResources(sandbox, pool(2, { ignoreChanges: ["initialNodeCount"] }))).replacements, []);
     });

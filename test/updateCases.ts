@@ -55,7 +55,7 @@ export const UPDATE_CASES: readonly UpdateCase[] = [
         title: "flip the user pool to on-demand VMs (Spot off)",
         stack: "sandbox",
         set: { "cluster.userPool.spot": "false" },
-        // nodeConfig.spot is ForceNew: the pool is replaced, create-first (namePrefix).
+        // nodeConfig.spot is ForceNew: the pool is replaced, create-first (auto-named).
         changes: ["gke-user-pool"],
         replaces: ["gke-user-pool"],
     },

@@ -96,7 +96,7 @@ describe("the update invariants can fail", () => {
 
         const fixed = (r: Render): Render => ({
             ...r,
-            resources: r.resources.map((x) => (x.type === NODE_POOL ? { ...x, inputs: { ...x.inputs, name: "user-pool", namePrefix: undefined } } : x)),
+            resources: r.resources.map((x) => (x.type === NODE_POOL ? { ...x, inputs: { ...x.inputs, name: "user-pool" } } : x)),
         });
         const spot = diffRenders(fixed(base), fixed(await render("sandbox", set({ "cluster.userPool.spot": "false" }))));
         assert.deepStrictEqual(INVARIANTS["node pools are replaced create-first"](base, spot), ["gke-user-pool: delete-first (explicit name: the bridge deletes a named resource before creating it again)"]);

@@ -11,6 +11,9 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpApiOf, isGcpResourceType, PREREQUISITE_GCP_APIS, RUNTIME_GCP_APIS } from "../gcpApis";
 
+/** The cluster's type token: it waits for every runtime API, not only its own. */
+const CLUSTER_TYPE = "gcp:container/cluster:Cluster";
+
 export interface ProjectApisArgs {
     /** The stack's GCP project: APIs are enabled there; resources in other projects are left alone. */
     readonly project: string;
@@ -43,7 +46,10 @@ export class ProjectApis extends pulumi.ComponentResource {
             // A resource in another project (a shared DNS zone) uses that project's APIs, which
             // this stack does not own. An unknown type is left for the policy pack to report.
             if (api === undefined || (typeof project === "string" && project !== this.project)) return undefined;
-            return { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [this.service(api)] }) };
+            // The cluster also starts what the other runtime APIs serve (logging, Managed
+            // Prometheus, Workload Identity's token exchange): it waits for all of them.
+            const apis = a.type === CLUSTER_TYPE ? [...new Set([api, ...Object.keys(RUNTIME_GCP_APIS)])] : [api];
+            return { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: apis.map((x) => this.service(x)) }) };
         };
         this.registerOutputs({});
     }

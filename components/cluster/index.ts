@@ -47,7 +47,7 @@ export interface GkeClusterArgs {
     readonly maintenanceExclusions: readonly MaintenanceExclusion[];
     /** GKE-side deletion protection; always set explicitly (the server default is true). */
     readonly deletionProtection: boolean;
-    /** Pulumi `protect` on the cluster and node pools. */
+    /** Pulumi `protect` on the cluster (not its node pools, which must stay replaceable). */
     readonly protect: boolean;
     /** Pulumi `protect` and `retainOnDelete` on the ingress's static IP. */
     readonly protectIngressIp: boolean;
@@ -100,7 +100,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         const labels = gcpLabels(args.stack);
         const keep = { parent: this, protect: args.protect };
 
-        const { network, subnetwork } = clusterNetwork(
+        const { network, subnetwork, nat } = clusterNetwork(
             name,
             { project, region, clusterName: args.clusterName, nodeCidr: args.nodeCidr, podCidr: args.podCidr, serviceCidr: args.serviceCidr, nat: args.privateNodes },
             { parent: this },
@@ -217,7 +217,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                     serviceAccount: nodeServiceAccount.email,
                     labels,
                 },
-                keep,
+                // Never protected: Pulumi refuses to replace a protected resource, and a pool's
+                // ForceNew change must be able to replace it create-first. A pool holds no data.
+                { parent: this },
             ),
         );
 
@@ -246,7 +248,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, clusterIdentifier: this.clusterIdentifier, enableServerSideApply: true },
-            { parent: this, dependsOn: this.nodePools },
+            // Private nodes pull the charts' and the hub's images from outside Google through
+            // Cloud NAT: nothing Kubernetes-side starts before it exists.
+            { parent: this, dependsOn: [...this.nodePools, ...(nat ? [nat] : [])] },
         );
 
         this.clusterName = cluster.name;

@@ -28,7 +28,7 @@ export function clusterNetwork(
     name: string,
     a: ClusterNetworkArgs,
     opts: pulumi.CustomResourceOptions,
-): { network: gcp.compute.Network; subnetwork: gcp.compute.Subnetwork } {
+): { network: gcp.compute.Network; subnetwork: gcp.compute.Subnetwork; nat?: gcp.compute.RouterNat } {
     const { project, region } = a;
     const network = new gcp.compute.Network(
         `${name}-network`,
@@ -52,9 +52,10 @@ export function clusterNetwork(
         },
         opts,
     );
+    let nat: gcp.compute.RouterNat | undefined;
     if (a.nat) {
         const router = new gcp.compute.Router(`${name}-router`, { name: `${a.clusterName}-router`, project, region, network: network.id }, opts);
-        new gcp.compute.RouterNat(
+        nat = new gcp.compute.RouterNat(
             `${name}-nat`,
             {
                 name: `${a.clusterName}-nat`,
@@ -78,5 +79,5 @@ export function clusterNetwork(
             opts,
         );
     }
-    return { network, subnetwork };
+    return { network, subnetwork, nat };
 }

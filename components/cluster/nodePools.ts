@@ -28,16 +28,16 @@ export function nodePool(logicalName: string, a: NodePoolArgs, opts: pulumi.Cust
     return new gcp.container.NodePool(
         logicalName,
         {
-            // A prefix, not a name. With an explicit `name` the bridge marks every replacement
-            // delete-before-replace (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: an
-            // autonameable property the program set), so a ForceNew change (Spot, scopes, service
-            // account, metadata) would delete every node of the pool before the new one exists.
-            // With `namePrefix` the provider names the pool `<prefix><26-character unique id>`
-            // (at most 40 characters), the bridge creates the replacement first, and GKE drains
-            // the old pool's nodes onto it when the old pool is deleted, as Google's
-            // terraform-google-kubernetes-engine update-variant modules do. The pool's nodes
-            // are found by the role label, never by the pool's name.
-            namePrefix: `${a.role}-`,
+            // Neither `name` nor `namePrefix`: Pulumi auto-names the pool from its logical name
+            // (`gke-core-pool-<7 hex>`, within GKE's 40 characters). With an explicit `name` the
+            // bridge marks every replacement delete-before-replace (pulumi-terraform-bridge
+            // nameRequiresDeleteBeforeReplace), so a ForceNew change (Spot, scopes, service
+            // account, metadata) would delete every node before the new pool exists; an
+            // auto-name is generated afresh for the replacement, which is then created first, and
+            // GKE drains the old pool's nodes onto it when the old one is deleted. `namePrefix`
+            // cannot do this: the provider auto-names `name` too, and the node pool's create
+            // refuses both ("Cannot specify both name and name_prefix"). The pool's nodes are
+            // found by the role label, never by the pool's name.
             project: a.project,
             location: a.location,
             nodeLocations: a.nodeLocations,

@@ -91,7 +91,7 @@ export const clusterSchema = z
         protect: z
             .boolean()
             .default(false)
-            .describe("Pulumi `protect` on the cluster and its node pools: `pulumi destroy` refuses to delete them."),
+            .describe("Pulumi `protect` on the cluster: `pulumi destroy` refuses to delete it. Its node pools are never protected, so a change that replaces a pool can create the new one first."),
         privateNodes: z
             .boolean()
             .default(true)

@@ -29,8 +29,8 @@
  *   enableSecretMutable (the v4 defaults).
  * - Order: pulumi-terraform-bridge's `nameRequiresDeleteBeforeReplace` (pkg/tfbridge/schema.go):
  *   a resource whose auto-named `name` the program sets explicitly is replaced delete-first (the
- *   same name cannot exist twice); a `namePrefix` leaves `name` to the provider, so the new one is
- *   created first. pulumi-kubernetes (provider Diff) replaces delete-first an object whose explicit
+ *   same name cannot exist twice); left unset, `name` is auto-named afresh for the replacement, so
+ *   the new one is created first. pulumi-kubernetes (provider Diff) replaces delete-first an object whose explicit
  *   `metadata.name` and namespace stay the same. The `deleteBeforeReplace` option forces delete-first.
  * - The Kubernetes provider (@pulumi/kubernetes provider.d.ts, `clusterIdentifier`): without a
  *   clusterIdentifier it is replaced when its kubeconfig's cluster (endpoint, CA) changes, which a
@@ -470,6 +470,6 @@ export function replacementOrder(
     if (rule?.nameField && head.inputs[rule.nameField] !== undefined) {
         return { order: "delete-first", why: `explicit ${rule.nameField}: the bridge deletes a named resource before creating it again` };
     }
-    if (head.inputs.namePrefix !== undefined) return { order: "create-first", why: "namePrefix: the provider picks a new name" };
+    if (rule?.nameField) return { order: "create-first", why: `auto-named ${rule.nameField}: the replacement gets a new name` };
     return { order: "create-first", why: "the engine's default" };
 }
