@@ -6,7 +6,7 @@ import * as path from "path";
 import { parseSettings } from "../components/config";
 import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
-import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
+import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, LAB_MIN_UID, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
 import { labPods } from "../scripts/lib/labPods";
@@ -529,6 +529,11 @@ describe("lab: admission policy (its CEL evaluated against lab pods)", function 
             rooted.spec.containers[0].securityContext.runAsUser = 0;
             assert.notDeepStrictEqual(admit(stackPolicy, rooted).denied, [], `${stack}: a real lab pod running as root`);
         }
+    });
+
+    it("refuses below the uid floor the hub's Python refuses below, so no spawn ends in a rejected pod", () => {
+        const hooks = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "hooks.py"), "utf8");
+        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(hooks)?.[1]), LAB_MIN_UID);
     });
 
     it("exempts exactly the home init container hooks.py builds, with exactly its capability", () => {

@@ -49,6 +49,12 @@ UNIX_GROUP_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 MIN_ID = 1
 MAX_ID = 2**31 - 2
 
+#: The lowest uid a lab may run as: the cluster's admission policy refuses lab pods below it
+#: (LAB_MIN_UID in components/lab.ts; a test keeps the two equal), since ids below 1000 are the
+#: images' system users. The first GitHub accounts have such ids: they get a clear refusal at
+#: spawn instead of a pod the cluster rejects.
+MIN_LAB_UID = 1000
+
 #: Identity source "local" (the dummy authenticator, local stacks): uids in this range, derived
 #: from the login; GitHub ids are far below it.
 LOCAL_ID_BASE = 2_000_000_000
@@ -237,6 +243,11 @@ def identity_from_github(username, auth_state):
     if str(user.get("login", "")).lower() != login:
         raise IdentityError(f"the stored GitHub user {user.get('login')!r} is not {login!r}: log out and log in again")
     uid = checked_id(user.get("id"), "GitHub user id")
+    if uid < MIN_LAB_UID:
+        raise IdentityError(
+            f"GitHub user id {uid} is below {MIN_LAB_UID}: it would be a system user's uid in the lab image, "
+            "so this platform cannot start a lab for this account"
+        )
     if GITHUB_ORGS_KEY not in auth_state:
         raise IdentityError("the stored auth state has no organization list: log out and log in again")
     orgs = parse_orgs(auth_state[GITHUB_ORGS_KEY], "stored organization list")

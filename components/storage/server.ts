@@ -80,14 +80,14 @@ export const NFS_SERVER_PRIVILEGES: Readonly<Record<string, ContainerPrivilege>>
     // CHOWN, FOWNER, FSETID, DAC_OVERRIDE: a root client's chown/chmod/utimes/writes (the home
     //   init container's chown of a new home), as the kernel's own nfsd would do them;
     // SETUID, SETGID: Ganesha switches its fs uid, gid and groups to each caller's, so files are
-    //   created as the user; rpcbind and dbus drop to their users;
+    //   created as the user;
     // DAC_READ_SEARCH: open_by_handle_at(2), how the VFS FSAL opens files from NFS file handles
     //   (RuntimeDefault seccomp allows the call only with this capability);
-    // SYS_RESOURCE: Ganesha raises its open-file limit at start (then drops the capability);
-    // NET_BIND_SERVICE: the image's start script runs rpcbind on 111, which Ganesha registers
-    //   with (not exposed: neither the Service nor the NetworkPolicy opens it).
+    // SYS_RESOURCE: Ganesha raises its open-file limit at start (and drops the capability
+    //   itself right after, nfs_init.c). Nothing binds a privileged port: NFSv4 on 2049 only,
+    //   no rpcbind (v4 registration is optional to Ganesha; NLM and RQUOTA are off).
     [NFS_CONTAINERS.server]: {
-        capabilities: ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "NET_BIND_SERVICE", "SETGID", "SETUID", "SYS_RESOURCE"],
+        capabilities: ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "SETGID", "SETUID", "SYS_RESOURCE"],
         privileged: false,
     },
     // SYS_ADMIN: quotactl(2) to set and read project limits; FOWNER: set the project id on the
@@ -164,6 +164,9 @@ export function serverGaneshaConfig(): string {
     return ganeshaConfig({ exportPath: HOMES_DIR, recoveryRoot: `${DATA_DIR}/ganesha` });
 }
 
+/** How the server container starts Ganesha: its runtime directories, then the daemon as PID 1. */
+export const GANESHA_START = "mkdir -p /var/run/ganesha /var/lib/nfs/ganesha && exec /usr/bin/ganesha.nfsd -F -L /dev/stdout -f /etc/ganesha/ganesha.conf -N NIV_EVENT";
+
 /** The pod spec (without placement) of the NFS server. */
 export function nfsServerPodSpec(a: NfsServerPodArgs): k8s.types.input.core.v1.PodSpec {
     const home = withDigest(HOME_NFS_IMAGE, a.digests.homeNfs);
@@ -174,7 +177,10 @@ export function nfsServerPodSpec(a: NfsServerPodArgs): k8s.types.input.core.v1.P
         {
             name: NFS_CONTAINERS.server,
             image: withDigest(GANESHA_IMAGE, a.digests.ganesha),
-            // The image's own start script: rpcbind, dbus, then ganesha.nfsd in the foreground.
+            // ganesha.nfsd itself in the foreground, not the image's start script: that script
+            // (set -e) first starts rpcbind and a dbus daemon, which NFSv4 does not need and
+            // whose privilege drop can fail without capabilities this container does not hold.
+            command: ["/bin/sh", "-c", GANESHA_START],
             ports: [{ name: "nfs", containerPort: NFS_PORT, protocol: "TCP" }],
             volumeMounts: [data, { name: "ganesha-config", mountPath: "/etc/ganesha/ganesha.conf", subPath: "ganesha.conf", readOnly: true }],
             // Ganesha caches inodes and dirents in user space.

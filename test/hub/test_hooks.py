@@ -172,6 +172,7 @@ class IdentityTest(unittest.TestCase):
             "no org list": auth_state(None),
             "another user": {**auth_state([]), "github_user": {**fixture("github_user.json"), "login": "someone"}},
             "uid zero": {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": 0}},
+            "uid of an early account, below the admission policy's floor": {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": 999}},
             "uid too large": {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": 2**31}},
             "uid not an int": {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": "58374121"}},
             "org without id": {**auth_state([]), "github_orgs": [{"login": "x"}]},
@@ -179,6 +180,13 @@ class IdentityTest(unittest.TestCase):
         for what, state in cases.items():
             with self.assertRaises(hooks.IdentityError, msg=what):
                 hooks.identity_from_github("jane-doe", state)
+
+    def test_the_lowest_github_id_a_lab_accepts_is_the_admission_floor(self):
+        ok = {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": hooks.MIN_LAB_UID}}
+        self.assertEqual(hooks.identity_from_github("jane-doe", ok).uid, 1000)
+        low = {**auth_state([]), "github_user": {**fixture("github_user.json"), "id": hooks.MIN_LAB_UID - 1}}
+        with self.assertRaisesRegex(hooks.IdentityError, r"GitHub user id 999 is below 1000"):
+            hooks.identity_from_github("jane-doe", low)
 
     def test_local_identity_is_stable_and_above_github_ids(self):
         a = hooks.identity_local("alice")
