@@ -128,55 +128,36 @@ export interface NetworkPolicySpec {
     readonly spec: k8s.types.input.networking.v1.NetworkPolicySpec;
 }
 
-const tcp = (port: number) => ({ port, protocol: "TCP" });
-
 /**
- * The hub: the collector on the hub's port. Policies add up, so the hub's own policy (proxy and
- * labs on the same port) still holds; this one adds the collector and nobody else.
+ * A policy admitting the managed collector, and nobody else, to one port of the pods it selects.
+ * Policies add up, so the selected pods' own policies (the hub's, the edge's default deny and
+ * what each controller needs) still hold beside it.
  */
+function collectorOnly(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, port: number): NetworkPolicySpec {
+    return {
+        name,
+        namespace,
+        spec: {
+            podSelector: { matchLabels: { ...podLabels } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [collectorPeer()], ports: [{ port, protocol: "TCP" }] }],
+        },
+    };
+}
+
+/** The hub's port (the proxy and the labs reach it through the hub's own policy). */
 export function hubMetricsPolicy(stack: string, hubNamespace: string): NetworkPolicySpec {
-    return {
-        name: "hub-metrics-collector",
-        namespace: hubNamespace,
-        spec: {
-            podSelector: { matchLabels: selectorLabels(stack, COMPONENTS.hub) },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [collectorPeer()], ports: [tcp(HUB_SERVICES.hub.containerPort)] }],
-        },
-    };
+    return collectorOnly("hub-metrics-collector", hubNamespace, selectorLabels(stack, COMPONENTS.hub), HUB_SERVICES.hub.containerPort);
 }
 
-/**
- * The ingress controller's metrics port, from the collector only. The edge owns the controller's
- * other policies (default deny, then HTTP and HTTPS from anywhere); policies add up, so this one
- * opens the metrics port to the collector and to nobody else.
- */
+/** The ingress controller's metrics port (the edge owns its HTTP and HTTPS policies). */
 export function nginxPolicy(): NetworkPolicySpec {
-    return {
-        name: "nginx-ingress-metrics-collector",
-        namespace: INGRESS_NAMESPACE,
-        spec: {
-            podSelector: { matchLabels: { ...INGRESS_CONTROLLER_POD_LABELS } },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [collectorPeer()], ports: [tcp(NGINX_METRICS_PORT)] }],
-        },
-    };
+    return collectorOnly("nginx-ingress-metrics-collector", INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, NGINX_METRICS_PORT);
 }
 
-/**
- * cert-manager's controller's metrics port, from the collector only (the edge's default deny
- * closes everything else in the namespace).
- */
+/** cert-manager's controller's metrics port (the edge's default deny closes everything else). */
 export function certManagerPolicy(): NetworkPolicySpec {
-    return {
-        name: "cert-manager-metrics-collector",
-        namespace: CERT_MANAGER_NAMESPACE,
-        spec: {
-            podSelector: { matchLabels: { ...CERT_MANAGER_CONTROLLER_POD_LABELS } },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [collectorPeer()], ports: [tcp(CERT_MANAGER_METRICS_PORT)] }],
-        },
-    };
+    return collectorOnly("cert-manager-metrics-collector", CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_METRICS_PORT);
 }
 
 /**
