@@ -42,17 +42,12 @@ import { POLICY_PACK_NAME, rules } from "../../policies/rules";
 import { PROJECT } from "../../components/config";
 import { labPodResources } from "./labPods";
 import { placeholderSources, urnName } from "./mocks";
+// The engine's unknown sentinel and proxy: the rules see exactly the objects they see under
+// `pulumi preview`. Its UnknownValueError is tested by the pack's own isUnknownValueError.
+import { UNKNOWN_STRING_VALUE, unknownCheckingProxy } from "./sdkInternals";
 import type { Render, RenderedResource } from "./render";
 import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
-// The engine's unknown sentinel and proxy (internal modules of the pinned @pulumi/policy): the
-// rules see exactly the objects they see under `pulumi preview`. Its UnknownValueError is tested
-// by the pack's own isUnknownValueError.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const proxy = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T>(o: T): T;
-    unknownStringValue: string;
-};
 
 export const POLICY_CONFIG_FILE = path.join(REPO_ROOT, "policies", "policy-config.json");
 
@@ -172,7 +167,7 @@ function toEngineValue(value: unknown, names: ReadonlySet<string>, deps: Set<str
         const sources = unknownSources(value, names);
         if (sources === undefined) return value;
         sources.forEach((s) => deps.add(s));
-        return proxy.unknownStringValue;
+        return UNKNOWN_STRING_VALUE;
     }
     if (Array.isArray(value)) return value.map((v) => toEngineValue(v, names, deps));
     if (value && typeof value === "object") {
@@ -329,7 +324,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
     };
     const providerOf = (r: EngineResource) => {
         const p = r.providerUrn ? byUrn.get(r.providerUrn) : undefined;
-        return p ? { type: p.type, props: proxy.unknownCheckingProxy(p.props), urn: p.urn, name: p.name } : undefined;
+        return p ? { type: p.type, props: unknownCheckingProxy(p.props), urn: p.urn, name: p.name } : undefined;
     };
 
     for (const p of policies) {
@@ -341,7 +336,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
         if (isStackPolicy(p)) {
             const policyResources = new Map<string, PolicyResource>();
             for (const r of engine) {
-                const props = proxy.unknownCheckingProxy(r.props);
+                const props = unknownCheckingProxy(r.props);
                 policyResources.set(r.urn, {
                     type: r.type,
                     props,
@@ -380,7 +375,7 @@ export async function checkResources(stack: string, resources: readonly Rendered
         const validations = p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
         for (const r of engine) {
             for (const validate of validations) {
-                const props = proxy.unknownCheckingProxy(r.props);
+                const props = unknownCheckingProxy(r.props);
                 const args: ResourceValidationArgs = {
                     type: r.type,
                     props,

@@ -6,23 +6,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as YAML from "yaml";
 import { PROJECT, parseSettings } from "../../components/config";
 import { LAB_PODS_FILE, labPods, labPodsYaml } from "./labPods";
 import type { Render, RenderedResource } from "./renderShape";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
+import { recordedStackOutputs, runAsStack, skipEngineStackTraces, waitForRegistrations } from "./sdkInternals";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
 // The render's shape lives in its own module so that readers of a render (labPods.ts) need not
 // import the core that calls them.
 export type { Render, RenderedResource } from "./renderShape";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settingsModule = require("@pulumi/pulumi/runtime/settings") as {
-    waitForRPCs(): Promise<void>;
-    getMonitor(): { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };
-};
 
 /** A resource's identity in a render: its type and logical name, as `type::name`. */
 export function resourceKey(r: { readonly type: string; readonly name: string }): string {
@@ -128,26 +122,12 @@ export function renderStack(
     return run;
 }
 
-/**
- * The SDK records each resource's source position for the engine, from a full stack trace taken
- * with `Error.stackTraceLimit = Infinity` (`Resource.stackTrace` in @pulumi/pulumi's resource.js):
- * about a fifth of a render's CPU. Mocks never read it and the render records no positions, so
- * the render process skips it. Never done for a real deployment: only this module calls it.
- */
-function withoutSourcePositions(): void {
-    const resource = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
-    if (typeof resource.stackTrace !== "function") {
-        throw new Error("@pulumi/pulumi no longer has Resource.stackTrace: revisit withoutSourcePositions in scripts/lib/render.ts");
-    }
-    resource.stackTrace = () => [];
-}
-
 async function renderOnce(stack: string, config: StackConfig, given?: Program): Promise<Render> {
     // Validate first: a config mistake must not reach the engine, and is reported as one line.
     parseSettings(config.values, { project: PROJECT, stack });
 
     const registrations: MockRegistration[] = [];
-    withoutSourcePositions();
+    skipEngineStackTraces();
     await pulumi.runtime.setMocks(recordingMocks(registrations), PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
@@ -155,7 +135,7 @@ async function renderOnce(stack: string, config: StackConfig, given?: Program): 
     const keys = new WeakMap<pulumi.Resource, string>();
     const options = new Map<string, RecordedOptions>();
     const program = given ?? loadProgram();
-    await runInPulumiStack(async () => {
+    await runAsStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             const key = resourceKey(args);
             if (options.has(key)) {
@@ -178,7 +158,7 @@ async function renderOnce(stack: string, config: StackConfig, given?: Program): 
         });
         return program();
     });
-    await settingsModule.waitForRPCs();
+    await waitForRegistrations();
 
     // Protect is inherited from the parent unless set, as the engine does; resolved by name now
     // that every parent is known.
@@ -218,10 +198,7 @@ async function renderOnce(stack: string, config: StackConfig, given?: Program): 
     }
     resources.sort((a, b) => (a.type === b.type ? cmp(a.name, b.name) : cmp(a.type, b.type)));
 
-    const stackState = [...settingsModule.getMonitor().getRegisteredResources().values()].find((r) =>
-        r.urn.includes("::pulumi:pulumi:Stack::"),
-    );
-    const rawOutputs = (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
+    const rawOutputs = recordedStackOutputs();
     return { stack, standIns: config.standIns, resources, outputs: redact(rawOutputs) as Record<string, unknown> };
 }
 

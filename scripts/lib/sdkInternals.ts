@@ -1,0 +1,96 @@
+/**
+ * Every use the offline tools make of the SDKs' internals, in one file: an upgrade of
+ * @pulumi/pulumi or @pulumi/policy that moves one of these breaks here, with a message naming the
+ * piece, instead of somewhere in the render or the policy check.
+ *
+ * The tools need them because they run the real program and the real policy rules without the
+ * engine: the render drives the program under mocks and reads what the mock monitor recorded; the
+ * policy check hands the rules the same unknown-checking proxy the engine's policy host uses.
+ * Nothing here is loaded by `pulumi up`: only scripts/lib imports this module.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+/** Loads `module` and checks that it still has the members the tools use. */
+function internal<T>(module: string, members: readonly string[]): T {
+    const loaded = require(module) as Record<string, unknown>;
+    for (const member of members) {
+        if (loaded[member] === undefined) {
+            throw new Error(`${module} no longer has ${member}: revisit scripts/lib/sdkInternals.ts for this SDK version`);
+        }
+    }
+    return loaded as T;
+}
+
+const stack = internal<{ runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> }>("@pulumi/pulumi/runtime/stack", ["runInPulumiStack"]);
+const settings = internal<{
+    waitForRPCs(): Promise<void>;
+    getMonitor(): { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };
+}>("@pulumi/pulumi/runtime/settings", ["waitForRPCs", "getMonitor"]);
+const debuggable = internal<{ debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> }>(
+    "@pulumi/pulumi/runtime/debuggable",
+    ["debuggablePromise"],
+);
+const policyProxy = internal<{
+    unknownCheckingProxy<T>(o: T): T;
+    unknownStringValue: string;
+}>("@pulumi/policy/proxy", ["unknownCheckingProxy", "unknownStringValue"]);
+
+/** Runs `program` as the stack's body, as the language host does with index.ts. */
+export function runAsStack(program: () => Promise<Record<string, unknown>>): Promise<unknown> {
+    return stack.runInPulumiStack(program);
+}
+
+/** Waits until every registration the program started has reached the (mock) monitor. */
+export function waitForRegistrations(): Promise<void> {
+    return settings.waitForRPCs();
+}
+
+/** The stack's outputs as the mock monitor recorded them (its state's plain value). */
+export function recordedStackOutputs(): Record<string, unknown> {
+    const stackState = [...settings.getMonitor().getRegisteredResources().values()].find((r) => r.urn.includes("::pulumi:pulumi:Stack::"));
+    return (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
+}
+
+let traceless = false;
+
+/**
+ * Drops two stack traces the SDK takes for the engine's and a debugger's benefit, which mocks
+ * never read and which cost most of a render's CPU beyond the SDK's own work:
+ * - each resource's source position, from a full stack trace taken with
+ *   `Error.stackTraceLimit = Infinity` (`Resource.stackTrace` in resource.js);
+ * - each internal promise's creation stack (`debuggablePromise` in runtime/debuggable.js), printed
+ *   only when PULUMI_DEBUG_PROMISE_LEAKS is set; kept when it is.
+ * Errors the program throws keep their stack traces. Idempotent. Only the offline render calls
+ * it, never a deployment.
+ */
+export function skipEngineStackTraces(): void {
+    if (traceless) return;
+    const resource = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
+    if (typeof resource.stackTrace !== "function") {
+        throw new Error("@pulumi/pulumi no longer has Resource.stackTrace: revisit scripts/lib/sdkInternals.ts for this SDK version");
+    }
+    resource.stackTrace = () => [];
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+        const original = debuggable.debuggablePromise;
+        debuggable.debuggablePromise = (p, ctx) => {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 0;
+            try {
+                return original(p, ctx);
+            } finally {
+                Error.stackTraceLimit = limit;
+            }
+        };
+    }
+    traceless = true;
+}
+
+/** The policy host's proxy that throws on reading a value unknown at preview. */
+export function unknownCheckingProxy<T>(o: T): T {
+    return policyProxy.unknownCheckingProxy(o);
+}
+
+/** The string the policy host reads for an unknown value. */
+export const UNKNOWN_STRING_VALUE: string = policyProxy.unknownStringValue;
