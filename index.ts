@@ -4,8 +4,8 @@
  * Reads top to bottom: validated config first, then the platform (a GKE cluster, or an existing
  * cluster on `local`), then the parts that run on it, then the stack outputs.
  */
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "./components/sdk/gcp";
+import * as k8s from "./components/sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deleteWithCluster, dependOnWhen, GkeCluster, ProjectApis } from "./components/cluster";
 import { loadSettings } from "./components/config";

@@ -13,8 +13,8 @@
  *   buffering; its certificate comes from the ClusterIssuer.
  * - The DNS A record, when a Cloud DNS managed zone is configured.
  */
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "./sdk/gcp";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     CLUSTER_DNS,

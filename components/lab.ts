@@ -17,7 +17,7 @@
  * no NFS server, no metadata server, no node. The NFS server's own policy (nodes only, on the
  * NFS port) is the storage component's, in its namespace.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
 import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";

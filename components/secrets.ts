@@ -12,7 +12,7 @@
  * Pods consume them through `secretKeyRef`s; no value ever goes to a ConfigMap, an env literal
  * or a stack output.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ANNOTATIONS, commonLabels, COMPONENTS } from "./naming";

@@ -2,7 +2,7 @@
  * gke-cluster-deletion-protection-explicit: GKE's `deletionProtection` defaults to true on the
  * server; a stack must say which it wants (true on stacks that keep data, false where CI rebuilds).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../components/sdk/gcp";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 export const gkeClusterDeletionProtectionExplicit: ResourceValidationPolicy = {

@@ -2,7 +2,7 @@
  * gke-cluster-hardened: the cluster settings of the GKE hardening guide and the CIS GKE benchmark
  * that this project promises (see components/cluster.ts).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../components/sdk/gcp";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"];

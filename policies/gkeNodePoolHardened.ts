@@ -2,7 +2,7 @@
  * gke-node-pool-hardened: node settings of the GKE hardening guide, on every node pool (and on a
  * cluster's default pool when the cluster keeps it).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../components/sdk/gcp";
 import { ReportViolation, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { peek, UNKNOWN } from "./lib/policy";
 

@@ -2,7 +2,7 @@
  * helm-chart-pinned: every Helm release names an exact chart version, so the same program always
  * installs the same chart and an upgrade is a reviewed change.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ReportViolation, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 /** An exact chart version: semver with optional v, pre-release and build; no ranges or wildcards. */

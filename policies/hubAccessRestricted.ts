@@ -16,7 +16,7 @@
  * `advisoryStacks` (default `local`), where `hub-access-restricted-local` reports the same findings
  * as advisory: a laptop cluster may use the dummy login.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { HUB_NAMES, HUB_SETTINGS_KEY } from "../components/hub/index";
 import { configOf, stackOfUrn } from "./lib/policy";

@@ -3,7 +3,7 @@
  * HTTP is redirected to HTTPS (`nginx.org/ssl-redirect` is never turned off), so logins, tokens
  * and notebooks never cross the internet in clear text.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 /** F5 NGINX Ingress Controller's per-Ingress switch for the HTTP-to-HTTPS redirect. */

@@ -4,7 +4,7 @@
  * preview sees) that break the namespace's level: `enforce` baseline or restricted, `warn` and
  * `audit` restricted, each mode pinned to a version.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { POD_SECURITY_LABEL_PREFIX } from "../components/naming";
 import { configOf } from "./lib/policy";

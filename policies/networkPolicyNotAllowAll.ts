@@ -6,7 +6,7 @@
  * no pod restriction (every pod of every namespace), or `ipBlock 0.0.0.0/0` with no exception.
  * Rules that name ports stay allowed (the ingress controller takes 80/443 from anywhere).
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 interface Selector {

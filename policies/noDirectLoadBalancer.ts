@@ -3,7 +3,7 @@
  * Service of type LoadBalancer declared anywhere else opens a public IP, and one of type NodePort
  * a port on every node's address; both bypass TLS, the ingress's limits and its logs.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf } from "./lib/policy";
 

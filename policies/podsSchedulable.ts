@@ -11,7 +11,7 @@
  * Not applicable to a stack without GKE node pools (`local`: an existing cluster whose nodes the
  * program does not know).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../components/sdk/gcp";
 import { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { HUB_NAMES, HUB_SETTINGS_KEY } from "../components/hub/index";
 import { configOf, peek, UNKNOWN, workloadOf } from "./lib/policy";

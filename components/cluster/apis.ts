@@ -7,7 +7,7 @@
  * Services are declared on first use: the set follows exactly the resource types the stack
  * declares (no `dns.googleapis.com` without a DNS resource), and no second list can drift.
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpApiOf, isGcpResourceType, PREREQUISITE_GCP_APIS, RUNTIME_GCP_APIS } from "../gcpApis";
 

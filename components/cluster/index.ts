@@ -14,8 +14,8 @@
  * reaches the cluster), apis.ts (the project's APIs), lifecycle.ts (transformations tying the
  * Kubernetes layer to the cluster).
  */
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "../sdk/gcp";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpSettings, MaintenanceExclusion, NodePoolSettings } from "../config";
 import { gcpLabels } from "../naming";

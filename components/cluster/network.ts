@@ -2,7 +2,7 @@
  * The cluster's VPC: one subnetwork with secondary ranges for pods and Services (VPC-native), and
  * Cloud NAT for private nodes' egress.
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ClusterNetworkArgs {

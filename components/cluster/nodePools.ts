@@ -2,7 +2,7 @@
  * The cluster's two node pools: `core` (hub, proxy, NFS server, ingress, and GKE's own system
  * pods) and `user` (one JupyterLab pod per user, tainted so nothing else lands there).
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolSettings } from "../config";
 import { NODE_ROLE_LABEL, NodeRole, TAINTED_NODE_ROLES } from "../naming";

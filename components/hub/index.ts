@@ -20,7 +20,7 @@
  * Labels: every object carries `commonLabels(stack, component)` (component "hub" or "proxy");
  * Deployments and Services select with `selectorLabels(stack, component)` only.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";

@@ -10,8 +10,8 @@
  * GKE stacks only: `local` has neither Cloud Monitoring nor the managed collector, and index.ts
  * records why (`monitoringNote`).
  */
-import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import * as gcp from "../sdk/gcp";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { commonLabels, COMPONENTS, GMP_COLLECTOR, HUB_METRICS_TOKEN, INGRESS_NAMESPACE } from "../naming";

@@ -19,7 +19,7 @@
  * only scope is `read:metrics` (a hub service; see jupyterhub_config.py). The token sits in a
  * Secret the collector's ServiceAccount may read, by name, and nothing else.
  */
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLER_POD_LABELS } from "../ingress";
 import { collectorPeer, COMPONENTS, HUB_METRICS_TOKEN, HUB_SERVICES, INGRESS_NAMESPACE, selectorLabels } from "../naming";
 

@@ -8,7 +8,7 @@
  * other config change can alter, and so replace, them. They use the default gcp provider and
  * depend on nothing of the cluster.
  */
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../sdk/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { DiskType } from "../config";
 import { gcpLabels, USER_DATA_LABEL } from "../naming";

@@ -27,7 +27,7 @@
  * The URNs of the GCP children include this component's type token: renaming the component or
  * the token needs an alias, or Pulumi would try to replace (and, being protected, refuse) the disks.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GCE_DISK_NAME_RE } from "../config";

@@ -3,7 +3,7 @@
  * Managed Service for Prometheus's collector on the metrics ports; out, DNS only. Used by the
  * storage component.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorPeer, commonLabels, COMPONENTS, namespaceSelector } from "../naming";
 import { NFS_PORT } from "./ganesha";

@@ -13,7 +13,7 @@
  * | quota-exporter  | node-exporter textfile collector, port 9101  | nothing: restricted                      |
  * | fs-exporter     | node-exporter filesystem collector, 9100     | nothing: restricted                      |
  */
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { RESTRICTED_CONTAINER_SECURITY } from "../naming";
 import { ganeshaConfig, NFS_PORT } from "./ganesha";

@@ -2,7 +2,7 @@
  * The homes' volumes: how the GCE disks become PersistentVolumes and claims, and the mount
  * options of the data disk and of the NFS volume the labs mount. Used by the storage component.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /**

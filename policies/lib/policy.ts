@@ -9,7 +9,7 @@
  * "can't run policy ... during preview" note, so a rule that needs such a value never fails on it.
  * `peek` lets a rule that only needs to know *that* a value is set accept an unknown one.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../../components/sdk/kubernetes";
 import type { Resource } from "@pulumi/pulumi";
 import {
     ReportViolation,
