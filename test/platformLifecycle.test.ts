@@ -4,13 +4,15 @@
  * object is deleted with the cluster instead of one by one.
  *
  * The render records neither `deletedWith` nor the values the mocks return, so this file watches
- * the same render through two hooks of its own: a stack transformation registered right after the
- * render's (it sees the options every component transformation produced), and mocks wrapped
- * around the render's (they can change what the cluster reports, as a credential rotation would).
+ * the same render through two hooks (observingRuntime in scripts/lib/sdkInternals.ts): a stack
+ * transformation registered right after the render's (it sees the options every component
+ * transformation produced), and mocks wrapped around the render's (they can change what the
+ * cluster reports, as a credential rotation would).
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { renderStack } from "../scripts/lib/render";
+import { observingRuntime } from "../scripts/lib/sdkInternals";
 import { Override } from "../scripts/lib/stackConfig";
 import { Render, set } from "./mocks";
 
@@ -29,11 +31,6 @@ interface Observed {
     readonly rawInputs: Map<string, Record<string, unknown>>;
 }
 
-type Runtime = {
-    registerStackTransformation: (t: pulumi.ResourceTransformation) => void;
-    setMocks: (mocks: pulumi.runtime.Mocks, ...rest: unknown[]) => Promise<void>;
-};
-
 function unwrapSecrets(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(unwrapSecrets);
     if (v && typeof v === "object") {
@@ -45,22 +42,16 @@ function unwrapSecrets(v: unknown): unknown {
 }
 
 async function renderObserved(stack: string, overrides: readonly Override[] = [], report?: ClusterReport): Promise<Observed> {
-    const runtime = pulumi.runtime as unknown as Runtime;
-    const { registerStackTransformation, setMocks } = runtime;
     const names = new WeakMap<pulumi.Resource, string>();
     const targets = new Map<string, pulumi.Resource | undefined>();
     const rawInputs = new Map<string, Record<string, unknown>>();
-    runtime.registerStackTransformation = (t) => {
-        registerStackTransformation(t);
-        registerStackTransformation((a) => {
-            names.set(a.resource, a.name);
-            targets.set(`${a.type}::${a.name}`, a.opts.deletedWith);
-            return undefined;
-        });
-    };
-    runtime.setMocks = (mocks, ...rest) =>
-        setMocks(
-            {
+    const render = await observingRuntime(
+        {
+            onTransformation: (a) => {
+                names.set(a.resource, a.name);
+                targets.set(`${a.type}::${a.name}`, a.opts.deletedWith);
+            },
+            wrapMocks: (mocks) => ({
                 newResource(args) {
                     rawInputs.set(`${args.type}::${args.name}`, unwrapSecrets(args.inputs) as Record<string, unknown>);
                     const result = mocks.newResource(args) as { id: string; state: Record<string, any> };
@@ -75,17 +66,12 @@ async function renderObserved(stack: string, overrides: readonly Override[] = []
                     return result;
                 },
                 call: (args) => mocks.call(args),
-            },
-            ...rest,
-        );
-    try {
-        const render = await renderStack(stack, overrides);
-        const deletedWith = new Map([...targets].map(([k, r]) => [k, r ? (names.get(r) ?? "?") : null] as const));
-        return { render, deletedWith, rawInputs };
-    } finally {
-        runtime.registerStackTransformation = registerStackTransformation;
-        runtime.setMocks = setMocks;
-    }
+            }),
+        },
+        () => renderStack(stack, overrides),
+    );
+    const deletedWith = new Map([...targets].map(([k, r]) => [k, r ? (names.get(r) ?? "?") : null] as const));
+    return { render, deletedWith, rawInputs };
 }
 
 /**

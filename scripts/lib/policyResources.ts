@@ -7,7 +7,7 @@ import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs } fr
 import type { ResourceClass } from "../../policies/lib/policy";
 import { PROJECT } from "../../components/config";
 import { placeholderSources } from "./mocks";
-import { UNKNOWN_STRING_VALUE } from "./sdkInternals";
+import { isResourceOfType, UNKNOWN_STRING_VALUE } from "./sdkInternals";
 import type { RenderedResource } from "./render";
 import { SECRET_TEXT } from "./stackConfig";
 
@@ -35,17 +35,11 @@ function toEngineValue(value: unknown, names: ReadonlySet<string>, deps: Set<str
     return value;
 }
 
-/** The engine's isTypeOf: the class's Pulumi type token, else its isInstance. */
-function isTypeOf(type: string, cls: ResourceClass): boolean {
-    if (typeof cls.__pulumiType === "string" && cls.__pulumiType.length > 0) return type === cls.__pulumiType;
-    return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
-}
-
 /** The `isType` and `asType` the engine gives a rule for a resource of `type` seen as `props`. */
 export function typeTests(type: string, props: unknown): Pick<ResourceValidationArgs & PolicyResource, "isType" | "asType"> {
     return {
-        isType: (cls: ResourceClass) => isTypeOf(type, cls),
-        asType: ((cls: ResourceClass) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
+        isType: (cls: ResourceClass) => isResourceOfType(type, cls),
+        asType: ((cls: ResourceClass) => (isResourceOfType(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
     };
 }
 
