@@ -38,7 +38,7 @@ function projectFiles(): string[] {
     return files.sort();
 }
 
-export interface Import {
+interface Import {
     /** The module specifier as written. */
     readonly specifier: string;
     /** Erased by the compiler: no edge at run time. */
@@ -46,7 +46,7 @@ export interface Import {
 }
 
 /** The imports of one file's text: static imports, re-exports and `require` calls with a literal. */
-export function importsOf(fileName: string, text: string): Import[] {
+function importsOf(fileName: string, text: string): Import[] {
     const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
     const found: Import[] = [];
     const visit = (node: ts.Node): void => {
@@ -86,9 +86,9 @@ function resolveRelative(from: string, specifier: string, files: ReadonlySet<str
 }
 
 /** file -> the project files it imports; type-only imports included only when asked. */
-export type Graph = ReadonlyMap<string, readonly string[]>;
+type Graph = ReadonlyMap<string, readonly string[]>;
 
-export function importGraph(files: readonly string[], read: (file: string) => string, withTypeOnly: boolean): Graph {
+function importGraph(files: readonly string[], read: (file: string) => string, withTypeOnly: boolean): Graph {
     const known = new Set(files);
     const graph = new Map<string, string[]>();
     for (const file of files) {
@@ -104,7 +104,7 @@ export function importGraph(files: readonly string[], read: (file: string) => st
 }
 
 /** A circle as one line, each step that exists only through type-only imports marked "(type)". */
-export function describeCycle(circle: readonly string[], runtime: Graph): string {
+function describeCycle(circle: readonly string[], runtime: Graph): string {
     return circle
         .map((file, i) => (i > 0 && !(runtime.get(circle[i - 1]) ?? []).includes(file) ? `(type) ${file}` : file))
         .join(" -> ");
@@ -115,7 +115,7 @@ export function describeCycle(circle: readonly string[], runtime: Graph): string
  * circle's least file first). One circle per strongly connected component's back edge found by a
  * depth-first walk: enough to name each tangle, and deterministic.
  */
-export function cycles(graph: Graph): string[][] {
+function cycles(graph: Graph): string[][] {
     const found = new Map<string, string[]>();
     const state = new Map<string, "open" | "done">();
     const stack: string[] = [];
@@ -142,14 +142,14 @@ export function cycles(graph: Graph): string[][] {
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 /** The longest a source file may be: past it, a file holds more than one job. */
-export const MAX_LINES = 400;
+const MAX_LINES = 400;
 
 /**
  * The source files that are longer than MAX_LINES today, each with why it still is. The list can
  * only shrink: a file not listed must stay within the limit, and a listed file that drops within
  * it must leave the list.
  */
-export const LONG_FILES: Readonly<Record<string, string>> = {
+const LONG_FILES: Readonly<Record<string, string>> = {
     "components/hub/hooks.py":
         "the identity functions, the pod settings, the menu (profile_list) and a hand-written check of settings.json in one module; the check goes when the hub validates settings.json against a shipped JSON Schema",
     "components/hub/index.ts":
@@ -171,12 +171,12 @@ export const LONG_FILES: Readonly<Record<string, string>> = {
 };
 
 /** Lines of a text, as `wc -l` counts them plus an unterminated last line. */
-export function lineCount(text: string): number {
+function lineCount(text: string): number {
     return text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
 }
 
 /** What breaks the length rule: files over `max` not listed, and listed files that are no longer over it or gone. */
-export function lengthProblems(lines: ReadonlyMap<string, number>, max: number, exceptions: Readonly<Record<string, string>>): string[] {
+function lengthProblems(lines: ReadonlyMap<string, number>, max: number, exceptions: Readonly<Record<string, string>>): string[] {
     const problems: string[] = [];
     for (const [file, n] of [...lines].sort(([a], [b]) => a.localeCompare(b))) {
         if (n > max && !(file in exceptions)) problems.push(`${file}: ${n} lines, over ${max}; split it by job`);
@@ -190,7 +190,7 @@ export function lengthProblems(lines: ReadonlyMap<string, number>, max: number, 
 }
 
 /** True for a source file the length rule covers: TypeScript, Python, JavaScript or shell, none of node_modules. */
-export function isLengthChecked(file: string): boolean {
+function isLengthChecked(file: string): boolean {
     return /\.(ts|py|js|sh)$/.test(file) && !file.split("/").includes("node_modules");
 }
 

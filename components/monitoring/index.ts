@@ -47,7 +47,7 @@ export * from "./dashboard";
 export * from "./scrape";
 
 /** Budget thresholds: shares of the monthly amount, actual spend, and the forecast reaching 100 %. */
-export const BUDGET_THRESHOLDS = [0.5, 0.9, 1.0] as const;
+const BUDGET_THRESHOLDS = [0.5, 0.9, 1.0] as const;
 
 export interface MonitoringArgs {
     /** Stack name: labels, display names. */
@@ -102,7 +102,7 @@ export function monitoringNotes(s: {
 }
 
 /** A logical-name slug of an email address. */
-export function emailSlug(email: string): string {
+function emailSlug(email: string): string {
     return email.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 

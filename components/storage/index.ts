@@ -48,8 +48,8 @@ export { GANESHA_IMAGE, HOME_NFS_IMAGE, METRICS_PORTS, NFS_CONTAINERS, NFS_SERVE
 
 
 /** Kubernetes names, fixed by the project's contracts. */
-export const NFS_SERVER_NAME = "nfs-server";
-export const NFS_DATA_CLAIM_NAME = "nfs-server-data";
+const NFS_SERVER_NAME = "nfs-server";
+const NFS_DATA_CLAIM_NAME = "nfs-server-data";
 export const HOMES_CLAIM_NAME = "homes";
 const COMPONENT = COMPONENTS.nfsServer;
 

@@ -110,7 +110,7 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
 const KUBERNETES_METADATA_FORCE_NEW = ["metadata.name", "metadata.namespace"];
 
 /** True for a Kubernetes object (not the provider, not a Helm release). */
-export function isKubernetesObject(type: string): boolean {
+function isKubernetesObject(type: string): boolean {
     return type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/");
 }
 
