@@ -173,8 +173,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     args.masterAuthorizedNetworks.length > 0
                         ? { cidrBlocks: args.masterAuthorizedNetworks.map((cidrBlock) => ({ cidrBlock })) }
                         : undefined,
-                // Posture (workload configuration audit) on; the basic vulnerability tier was
-                // retired by Google in 2025, so vulnerability scanning is explicitly off.
+                // Posture (workload configuration audit) on; Google has retired the basic
+                // vulnerability tier, so vulnerability scanning is explicitly off.
                 securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
                 // Cilium cluster-wide policies: the only way to admit the kubelet's NFS mounts
                 // (host and remote-node traffic) to the NFS server under Dataplane V2.
