@@ -177,6 +177,8 @@ export = async (): Promise<Record<string, unknown>> => {
             databaseClaimName: storage.hubDatabaseClaimName,
             placement: corePlacement,
             labSettings,
+            // The proxy's NetworkPolicy was the lab component's: the same object, updated in place.
+            proxyNetworkPolicyAliases: [{ name: "lab-netpol-proxy", parent: lab }],
         },
         k8sOpts,
     );
@@ -188,7 +190,8 @@ export = async (): Promise<Record<string, unknown>> => {
         {
             stack: settings.stack,
             hostname: settings.hostname,
-            hubNamespace: namespaceName,
+            // The hub's proxy-public Service: the Ingress routes to it, in its namespace.
+            backend: hub.proxyPublic,
             placement: corePlacement,
             issuer: platform ? `letsencrypt-${ingress.acmeServer}` : "self-signed",
             acmeEmail: ingress.acmeEmail,
@@ -241,7 +244,7 @@ export = async (): Promise<Record<string, unknown>> => {
         url: edge.url,
         oauthCallbackUrl: hub.oauthCallbackUrl,
         labImages: settings.lab.images.map((i) => i.image),
-        networkPolicies: lab.networkPolicyNames,
+        networkPolicies: [...lab.networkPolicyNames, hub.networkPolicyName],
         ...(platform
             ? {
                   clusterName: platform.clusterName,

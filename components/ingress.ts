@@ -2,7 +2,7 @@
  * The edge: how a browser reaches the hub.
  *
  *   browser ─► static IP ─► LoadBalancer Service ─► NGINX Ingress Controller (TLS, websockets)
- *           ─► Service proxy-public ─► configurable-http-proxy ─► hub / a user's lab
+ *           ─► the hub's Service (proxy-public, an argument) ─► configurable-http-proxy ─► hub / a lab
  *
  * - F5's NGINX Ingress Controller (Helm chart `nginx-ingress`; the community ingress-nginx is
  *   retired), on the core pool, its LoadBalancer on the platform's static IP with
@@ -20,14 +20,12 @@ import {
     CLUSTER_DNS,
     commonLabels,
     COMPONENTS,
-    HUB_SERVICES,
     INGRESS_NAMESPACE,
     namespaceSelector,
     NETWORK_ACCESS_LABELS,
     Placement,
     podSecurityLabels,
     publicUrl,
-    selectorLabels,
 } from "./naming";
 
 // ---------------------------------------------------------------------------------------------
@@ -57,7 +55,8 @@ export { INGRESS_NAMESPACE } from "./naming";
 export const INGRESS_RELEASE = "nginx-ingress";
 /**
  * The labels of the controller's pods: the chart's selector labels (chart name + release name).
- * The proxy's NetworkPolicy admits exactly these pods, in INGRESS_NAMESPACE.
+ * The edge's own policies select them; the proxy admits the controller by its access label
+ * (NETWORK_ACCESS_LABELS.proxyHttp, added to these), not by these.
  */
 export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
     "app.kubernetes.io/name": "nginx-ingress",
@@ -84,8 +83,6 @@ export const INGRESS_CLASS = "nginx";
 /** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */
 export const HUB_INGRESS_NAME = "hub";
 export const HUB_TLS_SECRET = "hub-tls";
-/** The proxy's public Service, declared by the hub component: the Ingress routes to it. */
-const PROXY_PUBLIC = HUB_SERVICES.proxyPublic;
 
 /** Let's Encrypt ACME directories. */
 export const ACME_DIRECTORIES = {
@@ -129,13 +126,31 @@ export type CertificateIssuer = "letsencrypt-production" | "letsencrypt-staging"
 // Args
 // ---------------------------------------------------------------------------------------------
 
+/** The Service the hub's Ingress routes to, and the container port behind it. */
+export interface EdgeBackend {
+    readonly service: k8s.core.v1.Service;
+    readonly containerPort: number;
+}
+
+/** The backend as the pure policy builder needs it: namespace, the Service's pod selector, the container port. */
+export interface BackendPods {
+    readonly namespace: string;
+    readonly podLabels: Record<string, string>;
+    readonly port: number;
+}
+
 export interface EdgeArgs {
     /** Stack name, for labels. */
     readonly stack: string;
     /** Public hostname of the hub (no trailing dot). The TLS host, the rule host and the DNS name. */
     readonly hostname: string;
-    /** Namespace of the hub, the proxy and its `proxy-public` Service; the Ingress goes there. */
-    readonly hubNamespace: pulumi.Input<string>;
+    /**
+     * Where the hub's Ingress routes: the Service the hub component declares (its `proxy-public`),
+     * and the port of the container behind it. The Ingress goes in the Service's namespace and
+     * routes to its name and first port; the controller's egress policy opens the container port
+     * towards the pods the Service selects.
+     */
+    readonly backend: EdgeBackend;
     /** Where the controllers run (the core pool: node selector and tolerations); `{}` on `local`. */
     readonly placement: Placement;
     /** Certificate authority of the hub's certificate. */
@@ -261,7 +276,7 @@ export function nginxIngressValues(
                   }
                 : { podDisruptionBudget: { enabled: false } }),
             // The access label the proxy's NetworkPolicy admits (added to the chart's pod labels).
-            pod: { extraLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
+            pod: { extraLabels: { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" } },
             ingressClass: { name: INGRESS_CLASS, create: true, setAsDefaultIngress: false },
             // Plain Ingress resources only: no VirtualServer & co., so no CRDs (skipCrds too).
             enableCustomResources: false,
@@ -334,7 +349,7 @@ export function clusterIssuerSpec(r: Pick<Resolved, "issuer" | "acmeEmail" | "pl
 }
 
 /** Annotations of the hub's Ingress. Values are strings: NIC rejects an Ingress with a bad one. */
-export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "maxBodySize" | "serviceType">): Record<string, string> {
+export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "maxBodySize" | "serviceType">, backendService: string): Record<string, string> {
     return {
         "cert-manager.io/cluster-issuer": r.issuer,
         // F5 NIC gives a host to its oldest Ingress, so cert-manager's own solver Ingress would be
@@ -348,7 +363,7 @@ export function hubIngressAnnotations(r: Pick<Resolved, "issuer" | "acme" | "max
         // cert-manager puts it back: it re-runs Present (ensureIngress) before every self-check.
         // Only this Ingress, and only with ACME: every other object still stops on a conflict.
         ...(r.acme ? { [PATCH_FORCE]: "true" } : {}),
-        "nginx.org/websocket-services": PROXY_PUBLIC.name,
+        "nginx.org/websocket-services": backendService,
         "nginx.org/proxy-read-timeout": PROXY_TIMEOUT,
         "nginx.org/proxy-send-timeout": PROXY_TIMEOUT,
         "nginx.org/client-max-body-size": r.maxBodySize,
@@ -376,7 +391,7 @@ export interface EdgeNetworkPolicy {
  *
  * | pods                    | ingress allowed                                   | egress allowed                                        |
  * |-------------------------|---------------------------------------------------|-------------------------------------------------------|
- * | nginx-ingress controller| anyone on 80/443; the nodes on its readiness port | proxy pods (public port), ACME solver pods, DNS, API server ports |
+ * | nginx-ingress controller| anyone on 80/443; the nodes on its readiness port | the backend's pods (its container port), ACME solver pods, DNS, API server ports |
  * | cert-manager (all pods) | nothing, except:                                  | DNS, API server                                       |
  * | cert-manager controller | the nodes on its liveness port                    | with ACME: any address on 80 (HTTP-01 self-check) and 443 (ACME API) |
  * | cert-manager webhook    | any address on its HTTPS port (the API server: its source depends on the platform); the nodes on its health port | |
@@ -389,7 +404,7 @@ export interface EdgeNetworkPolicy {
  */
 export function edgeNetworkPolicies(
     r: Pick<Resolved, "stack" | "acme" | "nodeCidrs" | "apiServerPorts">,
-    hubNamespace: string,
+    backend: BackendPods,
 ): EdgeNetworkPolicy[] {
     const tcp = (port: number) => ({ protocol: "TCP", port });
     const nodes = [...new Set(r.nodeCidrs)].sort().map((cidr) => ({ ipBlock: { cidr } }));
@@ -426,13 +441,13 @@ export function edgeNetworkPolicies(
                 ],
                 egress: [
                     {
-                        to: [{ namespaceSelector: namespaceSelector(hubNamespace), podSelector: { matchLabels: selectorLabels(r.stack, COMPONENTS.proxy) } }],
-                        ports: [tcp(PROXY_PUBLIC.containerPort)],
+                        to: [{ namespaceSelector: namespaceSelector(backend.namespace), podSelector: { matchLabels: { ...backend.podLabels } } }],
+                        ports: [tcp(backend.port)],
                     },
                     ...(r.acme
                         ? [
                               {
-                                  to: [{ namespaceSelector: namespaceSelector(hubNamespace), podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } } }],
+                                  to: [{ namespaceSelector: namespaceSelector(backend.namespace), podSelector: { matchLabels: { ...ACME_SOLVER_POD_LABELS } } }],
                                   ports: [tcp(ACME_SOLVER_PORT)],
                               },
                           ]
@@ -531,9 +546,17 @@ export class Edge extends pulumi.ComponentResource {
             child,
         );
 
+        // The backend as the hub declared it: its namespace (the Ingress's and the ACME solver
+        // pods'), name, first port and pod selector.
+        const service = r.backend.service;
+        const hubNamespace = service.metadata.namespace;
+        const backendPods = pulumi
+            .all([hubNamespace, service.spec.selector])
+            .apply(([namespace, podLabels]): BackendPods => ({ namespace, podLabels: podLabels ?? {}, port: r.backend.containerPort }));
+
         // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies).
-        const hubNamespace = pulumi.output(r.hubNamespace);
-        edgeNetworkPolicies(r, "").forEach((p, i) => {
+        const placeholderPods: BackendPods = { namespace: "", podLabels: {}, port: r.backend.containerPort };
+        edgeNetworkPolicies(r, placeholderPods).forEach((p, i) => {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-netpol-${p.namespace}-${p.name}`,
                 {
@@ -542,7 +565,7 @@ export class Edge extends pulumi.ComponentResource {
                         namespace: p.namespace === INGRESS_NAMESPACE ? ingressNs.metadata.name : certManagerNs.metadata.name,
                         labels: commonLabels(r.stack, COMPONENTS.networkPolicy),
                     },
-                    spec: hubNamespace.apply((hub) => edgeNetworkPolicies(r, hub)[i].spec),
+                    spec: backendPods.apply((b) => edgeNetworkPolicies(r, b)[i].spec),
                 },
                 child,
             );
@@ -596,7 +619,7 @@ export class Edge extends pulumi.ComponentResource {
                 {
                     metadata: {
                         name: "acme-http01-solver",
-                        namespace: r.hubNamespace,
+                        namespace: hubNamespace,
                         labels: commonLabels(r.stack, COMPONENTS.certManager),
                     },
                     spec: {
@@ -618,15 +641,18 @@ export class Edge extends pulumi.ComponentResource {
 
         // Depends on the controller (its IngressClass exists and it reports the address Pulumi
         // waits for) and on the issuer (the first issuance finds it; destroy removes the Ingress
-        // first). The proxy-public Service is the hub component's; referenced by name.
+        // first). The backend Service is the hub component's, passed in: its name and port here
+        // are the ones it declares.
+        const backendName = service.metadata.name;
+        const backendPort = service.spec.ports.apply((ports) => ports[0].name);
         this.ingress = new k8s.networking.v1.Ingress(
             `${name}-hub-ingress`,
             {
                 metadata: {
                     name: HUB_INGRESS_NAME,
-                    namespace: r.hubNamespace,
+                    namespace: hubNamespace,
                     labels: commonLabels(r.stack, COMPONENTS.ingress),
-                    annotations: hubIngressAnnotations(r),
+                    annotations: backendName.apply((n) => hubIngressAnnotations(r, n)),
                 },
                 spec: {
                     ingressClassName: INGRESS_CLASS,
@@ -640,7 +666,7 @@ export class Edge extends pulumi.ComponentResource {
                                         path: "/",
                                         pathType: "Prefix",
                                         backend: {
-                                            service: { name: PROXY_PUBLIC.name, port: { name: PROXY_PUBLIC.portName } },
+                                            service: { name: backendName, port: { name: backendPort } },
                                         },
                                     },
                                 ],

@@ -1,5 +1,6 @@
 /**
- * The lab pods' Kubernetes side: the image pre-puller and every NetworkPolicy of the platform,
+ * The lab pods' Kubernetes side: the image pre-puller and the NetworkPolicies of the labs, the
+ * hub and the pre-puller (the proxy's is the hub component's, the NFS server's the storage's),
  * plus `buildLabSettings`, the "lab" settings the hub's jupyterhub_config.py reads (the lab pods
  * themselves are created by KubeSpawner from those settings; see components/hub/hooks.py).
  *
@@ -9,7 +10,6 @@
  * |-------------|---------------------------------------------------|-------------------------------------------------|
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
  * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
- * | proxy       | hub pods on 8001; on 8000 pods of the ingress namespace carrying NETWORK_ACCESS_LABELS.proxy | (unrestricted) |
  * | image-puller| nothing                                           | nothing                                         |
  *
  * "Public internet" is 0.0.0.0/0 except every private, link-local (the metadata server
@@ -20,7 +20,7 @@
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage, LabSize, quantityBytes } from "./config";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
 // The quota module itself, not the storage component: it is pure and imports nothing.
 import type { QuotaSettings } from "./storage/quota";
@@ -522,23 +522,6 @@ export class Lab extends pulumi.ComponentResource {
             policy(COMPONENTS.hub, {
                 policyTypes: ["Ingress"],
                 ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [tcp(hubPort)] }],
-            }),
-            policy(COMPONENTS.proxy, {
-                policyTypes: ["Ingress"],
-                ingress: [
-                    { from: [pods(COMPONENTS.hub)], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
-                    {
-                        from: [
-                            {
-                                // The edge labels its controller's pods with the access label; the
-                                // proxy needs to know nothing else about them.
-                                namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
-                                podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
-                            },
-                        ],
-                        ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],
-                    },
-                ],
             }),
             policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],

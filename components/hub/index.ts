@@ -8,7 +8,9 @@
  * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded) and `settings.json`;
  * - Deployment `hub` (one replica, `Recreate`) and Service `hub` (8081);
  * - Deployment `proxy` (configurable-http-proxy, `Recreate`), Services `proxy-api` (8001, for
- *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it).
+ *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it);
+ * - NetworkPolicy `proxy`: the API (8001) only from the hub's pods, the public port (8000) only
+ *   from pods labelled `hub.jupyter.org/network-access-proxy-http: "true"` (the edge's controller).
  *
  * The ConfigMap contract (the lab component builds on it):
  * - it is mounted read-only at `/usr/local/etc/jupyterhub/`; jupyterhub_config.py puts that
@@ -25,7 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
+import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, NETWORK_ACCESS_LABELS, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 import type { LabSettings } from "../lab";
 
@@ -114,6 +116,32 @@ export interface HubArgs {
     readonly hubResources?: ContainerResources;
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
     readonly proxyResources?: ContainerResources;
+    /**
+     * Earlier identities of the proxy's NetworkPolicy (the lab component declared it before), so
+     * Pulumi updates it in place instead of creating the new one and then deleting the same object.
+     * @default none
+     */
+    readonly proxyNetworkPolicyAliases?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+}
+
+/**
+ * The proxy's NetworkPolicy `spec`: its API port only from the hub's pods; its public port only
+ * from pods carrying NETWORK_ACCESS_LABELS.proxyHttp, in any namespace (z2jh's access-label
+ * pattern: the proxy knows nothing of the ingress controller). Egress is unrestricted.
+ */
+export function proxyNetworkPolicySpec(stack: string): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const tcp = (port: number) => ({ port, protocol: "TCP" });
+    return {
+        podSelector: { matchLabels: selectorLabels(stack, COMPONENTS.proxy) },
+        policyTypes: ["Ingress"],
+        ingress: [
+            { from: [{ podSelector: { matchLabels: selectorLabels(stack, COMPONENTS.hub) } }], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
+            {
+                from: [{ namespaceSelector: {}, podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" } } }],
+                ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],
+            },
+        ],
+    };
 }
 
 /** The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name. */
@@ -172,8 +200,13 @@ export class Hub extends pulumi.ComponentResource {
     public readonly url: string;
     /** The OAuth callback URL to register in the GitHub OAuth app. */
     public readonly oauthCallbackUrl: string;
-    /** Name of the public proxy Service the ingress routes to (`proxy-public`, port "http"). */
-    public readonly proxyServiceName: pulumi.Output<string>;
+    /**
+     * The proxy's public Service (`proxy-public`, port "http"), the one the edge's Ingress routes
+     * to, and the container port behind it (the edge's egress policy opens it).
+     */
+    public readonly proxyPublic: { readonly service: k8s.core.v1.Service; readonly containerPort: number };
+    /** Name of the proxy's NetworkPolicy (`proxy`). */
+    public readonly networkPolicyName: pulumi.Output<string>;
     /** Name of the hub ConfigMap (`hub-config`). */
     public readonly configMapName: pulumi.Output<string>;
     /** sha256 of the ConfigMap data (the hub pod's checksum annotation). */
@@ -485,12 +518,23 @@ export class Hub extends pulumi.ComponentResource {
             },
             child,
         );
-        this.proxyServiceName = publicService.metadata.name;
+        this.proxyPublic = { service: publicService, containerPort: HUB_SERVICES.proxyPublic.containerPort };
+
+        // The proxy's NetworkPolicy: the API only from the hub, the public port only from pods
+        // carrying the access label (the edge puts it on its ingress controller's pods).
+        this.networkPolicyName = new k8s.networking.v1.NetworkPolicy(
+            `${name}-netpol-proxy`,
+            {
+                metadata: { name: COMPONENTS.proxy, namespace: ns, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
+                spec: proxyNetworkPolicySpec(a.stack),
+            },
+            { parent: this, aliases: a.proxyNetworkPolicyAliases },
+        ).metadata.name;
 
         this.registerOutputs({
             url: this.url,
             oauthCallbackUrl: this.oauthCallbackUrl,
-            proxyServiceName: this.proxyServiceName,
+            proxyServiceName: publicService.metadata.name,
             configMapName: this.configMapName,
             configChecksum: this.configChecksum,
         });
