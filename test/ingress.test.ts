@@ -1,5 +1,5 @@
 /**
- * The edge (components/ingress.ts) as the real stacks render it: releases and their pins, the
+ * The edge (components/ingress/) as the real stacks render it: releases and their pins, the
  * static IP in the controller's values, the issuer after the CRDs, the hub's Ingress (route, TLS,
  * annotations), DNS and outputs.
  */
