@@ -53,14 +53,6 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
 ];
 
 /**
- * `local` stacks: the node range is not known, so the NFS server admits the address pools where
- * Docker-based clusters put their nodes (kind, k3d and minikube networks in 172.16.0.0/12; Docker
- * Desktop and minikube's docker driver in 192.168.0.0/16). Their pod ranges (10.244.0.0/16,
- * 10.42.0.0/16, 10.1.0.0/16) lie outside, so labs still cannot reach the NFS server.
- */
-export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.0/16"];
-
-/**
  * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
  * component whose pods it selects (`COMPONENTS` in naming.ts).
  */
