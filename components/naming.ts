@@ -157,6 +157,19 @@ export const NETWORK_ACCESS_LABELS = {
     proxyHttp: "hub.jupyter.org/network-access-proxy-http",
 } as const;
 
+/**
+ * Load balancers a component has a chart create: Services of type LoadBalancer that no object of
+ * the program declares one by one (a helm.v3.Release's objects are not). The component registers
+ * them among its own inputs under this key, so what reads the rendered program (the cost model:
+ * one forwarding rule each) finds them without knowing the chart or its values.
+ */
+export const CHART_LOAD_BALANCERS_KEY = "chartLoadBalancers";
+/** One such Service: its namespace and name, as the chart names it. */
+export interface ChartLoadBalancer {
+    readonly namespace: string;
+    readonly name: string;
+}
+
 /** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
 export const CLUSTER_DNS = {
     namespace: "kube-system",

@@ -18,7 +18,7 @@ import {
     nginxIngressValues,
     oauthCallbackUrl,
 } from "../components/ingress";
-import { NETWORK_ACCESS_LABELS, NODE_ROLE_LABEL, scheduleOn, selectorLabels } from "../components/naming";
+import { CHART_LOAD_BALANCERS_KEY, NETWORK_ACCESS_LABELS, NODE_ROLE_LABEL, scheduleOn, selectorLabels } from "../components/naming";
 import { allowed, Endpoint } from "./netpol";
 import { k8s, k8sOf, Manifest, placeholder, render, Render, resource, resourcesOf, set } from "./mocks";
 
@@ -344,6 +344,22 @@ describe("edge: the hub's Ingress", () => {
         }
         assert.ok(found.size > 0, "the hub writes its callback URL into its settings");
         assert.deepStrictEqual([...found], [oauthCallbackUrl(hostname(r))]);
+    });
+});
+
+describe("edge: the load balancer it has its chart create", () => {
+    const declared = (r: Render) => resource(r, "jupyterlabdemo:components:Edge", "edge").inputs[CHART_LOAD_BALANCERS_KEY];
+
+    it("records the controller's LoadBalancer Service exactly when its values ask the chart for one", async () => {
+        const controllerService = [{ namespace: INGRESS_NAMESPACE, name: "nginx-ingress-controller" }];
+        const sandbox = await render("sandbox");
+        assert.strictEqual(values(sandbox, "edge-nginx-ingress").controller.service.type, "LoadBalancer");
+        assert.deepStrictEqual(declared(sandbox), controllerService);
+        const nodePort = await render("local", set({ "ingress.localServiceType": "NodePort" }));
+        assert.strictEqual(values(nodePort, "edge-nginx-ingress").controller.service.type, "NodePort");
+        assert.deepStrictEqual(declared(nodePort), []);
+        const lb = await render("local", set({ "ingress.localServiceType": "LoadBalancer" }));
+        assert.deepStrictEqual(declared(lb), controllerService);
     });
 });
 

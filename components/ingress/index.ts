@@ -16,7 +16,7 @@
 import * as gcp from "../sdk/gcp";
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { commonLabels, COMPONENTS, namespaceSelector, podSecurityLabels, publicUrl } from "../naming";
+import { CHART_LOAD_BALANCERS_KEY, commonLabels, COMPONENTS, namespaceSelector, podSecurityLabels, publicUrl } from "../naming";
 import { BackendPods, EdgeArgs, resolve } from "./args";
 import { edgeNetworkPolicies } from "./netpol";
 import {
@@ -32,11 +32,11 @@ import {
     INGRESS_RELEASE,
     NGINX_INGRESS_CHART,
 } from "./names";
-import { certManagerValues, clusterIssuerSpec, hubIngressAnnotations, nginxIngressValues } from "./values";
+import { certManagerValues, clusterIssuerSpec, edgeLoadBalancers, hubIngressAnnotations, nginxIngressValues } from "./values";
 
 export * from "./names";
 export type { BackendPods, EdgeArgs, EdgeBackend } from "./args";
-export { certManagerValues, clusterIssuerSpec, hubIngressAnnotations, nginxIngressValues } from "./values";
+export { certManagerValues, clusterIssuerSpec, edgeLoadBalancers, hubIngressAnnotations, nginxIngressValues } from "./values";
 export { edgeNetworkPolicies } from "./netpol";
 export type { EdgeNetworkPolicy } from "./netpol";
 export { oauthCallbackUrl, publicUrl } from "../naming";
@@ -55,7 +55,9 @@ export class Edge extends pulumi.ComponentResource {
     public readonly ingress: k8s.networking.v1.Ingress;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("jupyterlabdemo:components:Edge", name, {}, opts);
+        // The LoadBalancer Service the chart creates is recorded with the component, so that what
+        // reads the program (the cost model) finds it without knowing the chart.
+        super("jupyterlabdemo:components:Edge", name, { [CHART_LOAD_BALANCERS_KEY]: edgeLoadBalancers(args) }, opts);
         const r = resolve(args, this);
         const child = { parent: this };
 

@@ -36,6 +36,12 @@ export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
     "app.kubernetes.io/instance": INGRESS_RELEASE,
 };
 /**
+ * The controller's Service as the chart names it: `nginx-ingress.controller.service.name`, that is
+ * `<fullname>-<controller.name>`, with the fullname the release name (it contains the chart's
+ * name) and `controller.name` left at "controller".
+ */
+export const INGRESS_CONTROLLER_SERVICE = `${INGRESS_RELEASE}-controller`;
+/**
  * The controller's ports: http and https (the chart's `controller.containerPort`) and the
  * readiness probe (`controller.readyStatus.port`), all chart defaults.
  */

@@ -3,8 +3,8 @@
  * Ingress's annotations. Plain functions: the tests validate their results against the charts'
  * schemas.
  */
-import type { Placement } from "../naming";
-import { NETWORK_ACCESS_LABELS } from "../naming";
+import type { ChartLoadBalancer, Placement } from "../naming";
+import { INGRESS_NAMESPACE, NETWORK_ACCESS_LABELS } from "../naming";
 import type { EdgeArgs, Resolved } from "./args";
 import {
     ACME_DIRECTORIES,
@@ -12,6 +12,7 @@ import {
     HSTS_MAX_AGE_SECONDS,
     INGRESS_CLASS,
     INGRESS_CONTROLLER_POD_LABELS,
+    INGRESS_CONTROLLER_SERVICE,
     PATCH_FORCE,
     PROXY_TIMEOUT,
 } from "./names";
@@ -79,6 +80,15 @@ export function nginxIngressValues(
         // NetworkPolicy admits only the collector to the port (components/monitoring).
         prometheus: { create: true, port: 9113, scheme: "http" },
     };
+}
+
+/**
+ * The load balancers the edge has its charts create: the controller's Service when
+ * `nginxIngressValues` asks for type LoadBalancer (`controller.service`), none otherwise. The
+ * Edge registers them under CHART_LOAD_BALANCERS_KEY.
+ */
+export function edgeLoadBalancers(a: Pick<EdgeArgs, "serviceType">): ChartLoadBalancer[] {
+    return a.serviceType === "LoadBalancer" ? [{ namespace: INGRESS_NAMESPACE, name: INGRESS_CONTROLLER_SERVICE }] : [];
 }
 
 /** Values of the cert-manager release: CRDs from the chart, every pod on the given placement. */

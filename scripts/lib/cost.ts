@@ -24,9 +24,10 @@
  *   multi-regional price.
  * - Static IP (gcp:compute/address:Address, EXTERNAL): the in-use price when a load balancer
  *   uses it, the unused-reservation price when none does.
- * - Load balancer: one forwarding rule per LoadBalancer Service the stack declares, and one for
- *   the NGINX ingress controller's Helm release (its controller Service is a LoadBalancer unless
- *   its values say otherwise). Data processing is not estimated.
+ * - Load balancer: one forwarding rule per LoadBalancer Service the stack declares, and one per
+ *   LoadBalancer Service a component records that it has a chart create (its inputs'
+ *   `chartLoadBalancers`, CHART_LOAD_BALANCERS_KEY in components/naming.ts: the edge's ingress
+ *   controller Service). Data processing is not estimated.
  * - Cloud NAT (gcp:compute/routerNat:RouterNat): the gateway's per-VM-hour price for every node
  *   (capped at 32 VMs), plus one auto-allocated NAT IP. Data processing ($/GiB) is not estimated.
  * - Nodes without `privateClusterConfig.enablePrivateNodes` each hold an ephemeral external IP.
@@ -34,7 +35,7 @@
  *   here; any other GCP resource type is an error until it is priced or listed as free.
  */
 import { quantityBytes } from "../../components/config";
-import { USER_DATA_LABEL } from "../../components/naming";
+import { CHART_LOAD_BALANCERS_KEY, ChartLoadBalancer, USER_DATA_LABEL } from "../../components/naming";
 import { monitoringLines } from "./costMonitoring";
 import { CostEstimate, CostLine, Inputs, line, num, obj, PriceTable, priceOf, UnpricedError } from "./costPrices";
 import { CostChange, costChangeTable, CostDelta } from "./costReport";
@@ -111,12 +112,16 @@ export function quantityGb(q: string): number {
     }
 }
 
-/** Whether a Helm release is the NGINX ingress controller whose Service is a LoadBalancer. */
-function isLoadBalancedIngress(r: RenderedResource): boolean {
-    if (r.type !== "kubernetes:helm.sh/v3:Release" || !String(r.inputs.chart ?? "").includes("nginx-ingress")) return false;
-    const service = obj(obj(obj(r.inputs.values).controller).service);
-    if (service.create === false) return false;
-    return service.type === undefined || service.type === "LoadBalancer";
+/**
+ * The LoadBalancer Services that components have a chart create, as they record them (the edge:
+ * its ingress controller's): the chart's name and values are not read, so a renamed or replaced
+ * chart keeps its load balancer in the estimate as long as the component declares it.
+ */
+function chartLoadBalancers(render: Render): ChartLoadBalancer[] {
+    return render.resources.flatMap((r) => {
+        const declared = r.inputs[CHART_LOAD_BALANCERS_KEY];
+        return Array.isArray(declared) ? (declared as ChartLoadBalancer[]) : [];
+    });
 }
 
 /**
@@ -240,8 +245,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     const lbServices = render.resources.filter(
         (r) => r.custom && r.type === "kubernetes:core/v1:Service" && obj(r.inputs.spec).type === "LoadBalancer",
     ).length;
-    const lbReleases = render.resources.filter((r) => r.custom && isLoadBalancedIngress(r)).length;
-    const forwardingRules = clusters.length > 0 ? lbServices + lbReleases : 0;
+    const forwardingRules = clusters.length > 0 ? lbServices + chartLoadBalancers(render).length : 0;
     if (forwardingRules > 0) {
         lines.push(line("load balancer forwarding rules (ingress controller Service)", "rule", forwardingRules, forwardingRules, priceOf(prices, "network", "forwarding-rule", "network item") * H, "data processing not estimated"));
     }
