@@ -119,8 +119,8 @@ export = async (): Promise<Record<string, unknown>> => {
             databaseClaimName: storage.hubDatabaseClaimName,
             placement: platform.corePlacement,
             labSettings,
-            // The proxy's NetworkPolicy was the lab component's: the same object, updated in place.
-            proxyNetworkPolicyAliases: [{ name: "lab-netpol-proxy", parent: lab }],
+            // The hub's and the proxy's NetworkPolicies were the lab component's: the same objects, updated in place.
+            networkPolicyAliases: { hub: [{ name: "lab-netpol-hub", parent: lab }], proxy: [{ name: "lab-netpol-proxy", parent: lab }] },
         },
         k8sOpts,
     );
@@ -178,7 +178,7 @@ export = async (): Promise<Record<string, unknown>> => {
         url: edge.url,
         oauthCallbackUrl: hub.oauthCallbackUrl,
         labImages: settings.lab.images.map((i) => i.image),
-        networkPolicies: [...lab.networkPolicyNames, hub.networkPolicyName],
+        networkPolicies: [...lab.networkPolicyNames, ...hub.networkPolicyNames],
         ...platform.outputs,
         ...(platform.gke ? { homesDiskName: storage.diskName, hubDatabaseDiskName: storage.hubDatabaseDiskName } : {}),
         nfsServerIp: storage.nfsServerIp,

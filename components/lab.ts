@@ -1,6 +1,6 @@
 /**
- * The lab pods' Kubernetes side: the image pre-puller and the NetworkPolicies of the labs, the
- * hub and the pre-puller (the proxy's is the hub component's, the NFS server's the storage's),
+ * The lab pods' Kubernetes side: the image pre-puller and the NetworkPolicies of the labs and the
+ * pre-puller (the hub's and the proxy's are the hub component's, the NFS server's the storage's),
  * plus `buildLabSettings`, the "lab" settings the hub's jupyterhub_config.py reads (the lab pods
  * themselves are created by KubeSpawner from those settings; see components/hub/hooks.py).
  *
@@ -9,7 +9,6 @@
  * | pods        | ingress allowed                                   | egress allowed                                  |
  * |-------------|---------------------------------------------------|-------------------------------------------------|
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
- * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
  * | image-puller| nothing                                           | nothing                                         |
  *
  * "Public internet" is 0.0.0.0/0 except every private, link-local (the metadata server
@@ -364,10 +363,6 @@ export class Lab extends pulumi.ComponentResource {
                     { to: [pods(COMPONENTS.hub)], ports: [tcp(hubPort)] },
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],
-            }),
-            policy(COMPONENTS.hub, {
-                policyTypes: ["Ingress"],
-                ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [tcp(hubPort)] }],
             }),
             policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],

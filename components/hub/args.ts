@@ -63,11 +63,14 @@ export interface HubArgs {
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
     readonly proxyResources?: ContainerResources;
     /**
-     * Earlier identities of the proxy's NetworkPolicy (the lab component declared it before), so
-     * Pulumi updates it in place instead of creating the new one and then deleting the same object.
-     * @default none
+     * Earlier identities of the hub's and the proxy's NetworkPolicies (the lab component declared
+     * them before), so Pulumi updates each in place instead of creating the new one and then
+     * deleting the same Kubernetes object. @default none
      */
-    readonly proxyNetworkPolicyAliases?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    readonly networkPolicyAliases?: {
+        readonly hub?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+        readonly proxy?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    };
 }
 
 /** The arguments with every default resolved: what the builders (rbac, database, config, deployment, proxy) read. */

@@ -117,6 +117,19 @@ export function hubDeploymentArgs(a: ResolvedHubArgs, hubLabels: Record<string, 
     });
 }
 
+/**
+ * The hub's NetworkPolicy `spec`: its port only from the proxy's and the labs' pods (both in its
+ * namespace). Egress is unrestricted (the Kubernetes API, GitHub).
+ */
+export function hubNetworkPolicySpec(stack: string): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const pods = (component: string) => ({ podSelector: { matchLabels: selectorLabels(stack, component) } });
+    return {
+        ...pods(COMPONENTS.hub),
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [{ port: HUB_SERVICES.hub.containerPort, protocol: "TCP" }] }],
+    };
+}
+
 /** A ClusterIP Service of one port, selecting one component's pods. */
 export function clusterIpServiceArgs(
     a: Pick<ResolvedHubArgs, "stack" | "namespace">,

@@ -9,6 +9,7 @@
  * - Deployment `hub` (one replica, `Recreate`) and Service `hub` (8081);
  * - Deployment `proxy` (configurable-http-proxy, `Recreate`), Services `proxy-api` (8001, for
  *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it);
+ * - NetworkPolicy `hub`: the hub's port (8081) only from the proxy's and the labs' pods;
  * - NetworkPolicy `proxy`: the API (8001) only from the hub's pods, the public port (8000) only
  *   from pods labelled `hub.jupyter.org/network-access-proxy-http: "true"` (the edge's controller).
  *
@@ -28,7 +29,7 @@ import { commonLabels, COMPONENTS, HUB_SERVICES, oauthCallbackUrl, publicUrl } f
 import { HubArgs, resolveHubArgs } from "./args";
 import { configChecksum, declareHubConfig } from "./config";
 import { declareDatabaseClaim } from "./database";
-import { clusterIpServiceArgs, hubDeploymentArgs } from "./deployment";
+import { clusterIpServiceArgs, hubDeploymentArgs, hubNetworkPolicySpec } from "./deployment";
 import { proxyApiServiceArgs, proxyDeploymentArgs, proxyNetworkPolicySpec, proxyPublicServiceArgs } from "./proxy";
 import { declareHubRbac } from "./rbac";
 
@@ -38,6 +39,7 @@ import { declareHubRbac } from "./rbac";
 export { HUB_NAMES, HUB_SERVICES } from "../naming";
 export type { ContainerResources, HubArgs } from "./args";
 export { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_DATA_DIR, HUB_PYTHON_DIR, HUB_SETTINGS_KEY, hubPythonFiles } from "./config";
+export { hubNetworkPolicySpec } from "./deployment";
 export { proxyNetworkPolicySpec } from "./proxy";
 export { KUBESPAWNER_RULES } from "./rbac";
 
@@ -51,8 +53,8 @@ export class Hub extends pulumi.ComponentResource {
      * to, and the container port behind it (the edge's egress policy opens it).
      */
     public readonly proxyPublic: { readonly service: k8s.core.v1.Service; readonly containerPort: number };
-    /** Name of the proxy's NetworkPolicy (`proxy`). */
-    public readonly networkPolicyName: pulumi.Output<string>;
+    /** Names of the NetworkPolicies of the hub's and the proxy's pods (`hub`, `proxy`). */
+    public readonly networkPolicyNames: pulumi.Output<string>[];
     /** Name of the hub ConfigMap (`hub-config`). */
     public readonly configMapName: pulumi.Output<string>;
     /** sha256 of the ConfigMap data (the hub pod's checksum annotation). */
@@ -101,20 +103,24 @@ export class Hub extends pulumi.ComponentResource {
         );
         new k8s.core.v1.Service(`${name}-service`, clusterIpServiceArgs(a, COMPONENTS.hub, hubLabels, HUB_SERVICES.hub, "http"), child);
 
-        // The proxy Deployment, its two Services and its NetworkPolicy: the API only from the hub,
-        // the public port only from pods carrying the access label (the edge's controller).
+        // The proxy Deployment and its two Services.
         this.proxyDeployment = new k8s.apps.v1.Deployment(`${name}-proxy-deployment`, proxyDeploymentArgs(a, proxyLabels), child);
         new k8s.core.v1.Service(`${name}-proxy-api-service`, proxyApiServiceArgs(a, proxyLabels), child);
         const publicService = new k8s.core.v1.Service(`${name}-proxy-public-service`, proxyPublicServiceArgs(a, proxyLabels), child);
         this.proxyPublic = { service: publicService, containerPort: HUB_SERVICES.proxyPublic.containerPort };
-        this.networkPolicyName = new k8s.networking.v1.NetworkPolicy(
-            `${name}-netpol-proxy`,
-            {
-                metadata: { name: COMPONENTS.proxy, namespace: a.namespace, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) },
-                spec: proxyNetworkPolicySpec(a.stack),
-            },
-            { parent: this, aliases: a.proxyNetworkPolicyAliases },
-        ).metadata.name;
+        // One NetworkPolicy per component, named after it: the hub's port only from the proxy and
+        // the labs; the proxy's API only from the hub, its public port only from pods carrying the
+        // access label (the edge's controller).
+        const policy = (component: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec, aliases?: pulumi.Input<pulumi.URN | pulumi.Alias>[]) =>
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-netpol-${component}`,
+                { metadata: { name: component, namespace: a.namespace, labels: commonLabels(a.stack, COMPONENTS.networkPolicy) }, spec },
+                { parent: this, aliases },
+            ).metadata.name;
+        this.networkPolicyNames = [
+            policy(COMPONENTS.hub, hubNetworkPolicySpec(a.stack), a.networkPolicyAliases?.hub),
+            policy(COMPONENTS.proxy, proxyNetworkPolicySpec(a.stack), a.networkPolicyAliases?.proxy),
+        ];
 
         this.registerOutputs({
             url: this.url,

@@ -1,6 +1,6 @@
 /**
- * The proxy's NetworkPolicy, declared by the hub component (components/hub/proxy.ts): it admits the
- * edge's controller by z2jh's access label, and names nothing else of the edge.
+ * The hub's and the proxy's NetworkPolicies, declared by the hub component (components/hub/): the
+ * proxy admits the edge's controller by z2jh's access label, and names nothing else of the edge.
  */
 import * as assert from "assert";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE, INGRESS_RELEASE } from "../components/ingress";
@@ -23,7 +23,9 @@ describe("hub: the proxy's NetworkPolicy", () => {
 
     it("is the hub component's: API only from the hub, the public port only from pods with the access label", async () => {
         const r = await render("sandbox");
-        assert.strictEqual(resource(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "hub-netpol-proxy").parent, "hub");
+        for (const policy of ["hub-netpol-hub", "hub-netpol-proxy"]) {
+            assert.strictEqual(resource(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy", policy).parent, "hub", policy);
+        }
         const policies = k8sOf(r, "NetworkPolicy");
         assert.ok(allowed(policies, hub, proxy, 8001));
         assert.ok(allowed(policies, controller, proxy, 8000));
