@@ -12,6 +12,11 @@
  * - The hub's Ingress: HTTPS only, HSTS, websockets, hour-long timeouts, large uploads, no
  *   buffering; its certificate comes from the ClusterIssuer.
  * - The DNS A record, when a Cloud DNS managed zone is configured.
+ * - z2jh's access label `hub.jupyter.org/network-access-proxy-http: "true"` on the controller's
+ *   pods: the proxy's own NetworkPolicy (the hub component's) admits the pods carrying it, so
+ *   another controller needs this component and that label, nothing on the hub's side.
+ * - The controller's LoadBalancer Service, recorded among the component's inputs
+ *   (`chartLoadBalancers`) for what reads the program (the cost model).
  */
 import * as gcp from "../sdk/gcp";
 import * as k8s from "../sdk/kubernetes";
