@@ -30,7 +30,7 @@ export = async (): Promise<Record<string, unknown>> => {
     // The namespace of the hub, the proxy, the NFS server and the labs. Pod Security enforces
     // baseline, not restricted: a lab's home init container runs as root with CAP_CHOWN (it hands
     // a new home to the user's uid), which restricted forbids (runAsNonRoot, no added capability
-    // but NET_BIND_SERVICE). The lab admission policy (components/lab.ts) holds labs to more.
+    // but NET_BIND_SERVICE). The lab admission policy (components/labAdmission.ts) holds labs to more.
     const namespace = new k8s.core.v1.Namespace(
         "namespace",
         {
