@@ -152,22 +152,10 @@ const MAX_LINES = 400;
 const LONG_FILES: Readonly<Record<string, string>> = {
     "components/hub/hooks.py":
         "the identity functions, the pod settings, the menu (profile_list) and a hand-written check of settings.json in one module; the check goes when the hub validates settings.json against a shipped JSON Schema",
-    "components/hub/index.ts":
-        "the Hub constructor builds RBAC, the database claim, the ConfigMap, the hub Deployment and the proxy in one body; it becomes named builders",
-    "components/ingress.ts":
-        "the edge's pinned names, its chart values functions, its NetworkPolicies and the Edge component in one file; they become components/ingress/ files",
-    "components/lab.ts":
-        "buildLabSettings with the settings.json types, the admission policy and the Lab component in one file; the settings move to the typed settings.json contract",
-    "scripts/lib/cost.ts":
-        "the cost model's every line item (nodes, cluster, disks, snapshots, IPs, load balancer, NAT) and the report's formatting in one module; it splits by line item",
     "test/hub/realstack.py":
         "the real-stack harness runs the hub, the proxy, a fake GitHub and a fake Kubernetes API in one module; it splits by fake",
     "test/hub/test_hooks.py":
         "tests of every hook of hooks.py in one file; it splits with hooks.py",
-    "test/ingress.test.ts":
-        "the edge's values, NetworkPolicies and Ingress tests in one file; it splits with components/ingress.ts",
-    "test/lab.test.ts":
-        "the lab settings, the admission policy and the Lab component's tests in one file; it splits with components/lab.ts",
 };
 
 /** Lines of a text, as `wc -l` counts them plus an unterminated last line. */

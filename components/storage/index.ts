@@ -32,6 +32,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { GCE_DISK_NAME_RE } from "../config";
 import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_NAMES, Placement, podSecurityLabels, selectorLabels } from "../naming";
+import { singletonDeployment } from "../workload";
 import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, snapshotSchedule } from "./disk";
 import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
@@ -265,35 +266,29 @@ export class HomeStorage extends pulumi.ComponentResource {
         });
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-nfs-deployment`,
-            {
-                metadata: { name: NFS_SERVER_NAME, namespace: ns, labels, annotations: { ...NFS_SERVER_CHECKOV_SKIPS } },
-                spec: {
-                    // One server: the data volume is ReadWriteOnce, and two servers on one
-                    // filesystem would corrupt it. Recreate: the old pod releases the disk before
-                    // the new one needs it (a rolling update would deadlock on the attachment).
-                    replicas: 1,
-                    strategy: { type: "Recreate" },
-                    selector: { matchLabels: podLabels },
-                    template: {
-                        metadata: {
-                            labels: { ...labels },
-                            annotations: {
-                                // Moving the server stalls every lab's file I/O while the disk
-                                // re-attaches: the autoscaler must not do it to shrink the pool.
-                                [ANNOTATIONS.safeToEvict]: "false",
-                                // A Ganesha config change restarts the server (Recreate).
-                                [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
-                            },
-                        },
-                        spec: {
-                            ...podSpec,
-                            nodeSelector: args.placement.nodeSelector,
-                            tolerations: args.placement.tolerations,
-                            affinity: zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: zoneTerms(ZONE_LABEL, zone) } } : undefined,
-                        },
-                    },
+            // One server: the data volume is ReadWriteOnce, and two servers on one filesystem
+            // would corrupt it. Recreate: the old pod releases the disk before the new one needs
+            // it (a rolling update would deadlock on the attachment).
+            singletonDeployment({
+                name: NFS_SERVER_NAME,
+                namespace: ns,
+                labels,
+                selector: podLabels,
+                annotations: { ...NFS_SERVER_CHECKOV_SKIPS },
+                podAnnotations: {
+                    // Moving the server stalls every lab's file I/O while the disk re-attaches:
+                    // the autoscaler must not do it to shrink the pool.
+                    [ANNOTATIONS.safeToEvict]: "false",
+                    // A Ganesha config change restarts the server (Recreate).
+                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
                 },
-            },
+                podSpec: {
+                    ...podSpec,
+                    nodeSelector: args.placement.nodeSelector,
+                    tolerations: args.placement.tolerations,
+                    affinity: zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: zoneTerms(ZONE_LABEL, zone) } } : undefined,
+                },
+            }),
             { ...k8sOpts, dependsOn: [namespace, ganeshaConf, ...(quotaConf ? [quotaConf] : [])] },
         );
         const service = new k8s.core.v1.Service(
