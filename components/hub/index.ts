@@ -25,6 +25,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { hubAuthEnv, hubAuthSettings } from "../authenticators";
+import type { AuthenticatorArgs } from "../authenticators";
 import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 import type { LabSettings } from "../lab";
@@ -76,14 +78,12 @@ export interface HubArgs {
     readonly namespace: pulumi.Input<string>;
     /** Public hostname; the OAuth callback is `https://<hostname>/hub/oauth_callback`. */
     readonly hostname: string;
-    /** `github`: organization login. `dummy`: one shared password (`local` stacks only). */
-    readonly authenticator: "github" | "dummy";
-    /** GitHub OAuth app and who may log in. `clientId` and one organization at least are required with `github`. */
-    readonly github: {
-        readonly clientId?: string;
-        readonly allowedOrganizations: readonly string[];
-        readonly adminUsers: readonly string[];
-    };
+    /**
+     * The login and its settings (components/authenticators.ts): `{kind: "github", clientId,
+     * allowedOrganizations, adminUsers}` (organization login) or `{kind: "dummy"}` (one shared
+     * password, `local` stacks only).
+     */
+    readonly authenticator: AuthenticatorArgs;
     /** Name of the Secret holding `HUB_SECRET_KEYS` (from `HubSecrets`); its output orders the pods after it. */
     readonly secretName: pulumi.Input<string>;
     /** The rotation label of the generated secrets: put on both pods so a rotation restarts them. */
@@ -185,15 +185,7 @@ export class Hub extends pulumi.ComponentResource {
     constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:Hub", name, {}, opts);
 
-        // Validate, then resolve every default once.
-        if (args.authenticator === "github") {
-            if (!args.github.clientId) {
-                throw new pulumi.ResourceError("Hub: github.clientId is required with the github authenticator", this);
-            }
-            if (args.github.allowedOrganizations.length === 0) {
-                throw new pulumi.ResourceError("Hub: github.allowedOrganizations must not be empty (nobody could log in)", this);
-            }
-        }
+        // Resolve every default once.
         const a = {
             ...args,
             labSettings: args.labSettings ?? {},
@@ -252,12 +244,8 @@ export class Hub extends pulumi.ComponentResource {
             hostname: a.hostname,
             url: this.url,
             oauthCallbackUrl: this.oauthCallbackUrl,
-            authenticator: a.authenticator,
-            github: {
-                clientId: a.github.clientId ?? null,
-                allowedOrganizations: [...a.github.allowedOrganizations],
-                adminUsers: [...a.github.adminUsers],
-            },
+            // `authenticator` and the authenticator's own settings (github: `github`).
+            ...hubAuthSettings(a.authenticator),
             shutdownOnLogout: true,
             databasePath: `${HUB_DATA_DIR}/jupyterhub.sqlite`,
             services: {
@@ -279,10 +267,7 @@ export class Hub extends pulumi.ComponentResource {
         this.configChecksum = configData.apply(configChecksum);
 
         // --- The hub Deployment and Service ----------------------------------------------------
-        const authEnv =
-            a.authenticator === "github"
-                ? [secretEnv("GITHUB_CLIENT_SECRET", a.secretName, HUB_SECRET_KEYS.githubClientSecret)]
-                : [secretEnv("DUMMY_PASSWORD", a.secretName, HUB_SECRET_KEYS.dummyPassword)];
+        const authEnv = hubAuthEnv(a.authenticator.kind).map((e) => secretEnv(e.env, a.secretName, e.hubSecretKey));
         const healthProbe = { httpGet: { path: "/hub/health", port: "http" } };
         this.hubDeployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
