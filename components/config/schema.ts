@@ -321,7 +321,10 @@ export interface GcpSettings {
     readonly zone: string;
 }
 
-export interface Settings {
+/** The authenticators' config sections (e.g. `github`), as validated. */
+type AuthSectionSettings = { readonly [K in keyof AuthConfigSections]: ProjectConfig[K] };
+
+export interface Settings extends AuthSectionSettings {
     readonly project: string;
     readonly stack: string;
     readonly platform: "gke" | "local";
@@ -331,7 +334,6 @@ export interface Settings {
     readonly hostname: string;
     readonly cluster: ProjectConfig["cluster"] & { readonly name: string };
     readonly storage: ProjectConfig["storage"] & { readonly diskName: string; readonly hubDatabaseDiskName: string };
-    readonly github: ProjectConfig["github"];
     readonly hub: ProjectConfig["hub"];
     readonly lab: ProjectConfig["lab"];
     readonly ingress: ProjectConfig["ingress"];

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { AUTHENTICATOR_NAMES, AUTHENTICATORS, authenticatorArgs, hubAuthSettings } from "../../components/authenticators";
+import type { AuthConfigSections, SectionValues } from "../../components/authenticators";
 import { hubAccessRestricted, hubAccessRestrictedLocal } from "../../policies/hubAccessRestricted";
 import { messages, res, run } from "./harness";
 
@@ -19,7 +20,8 @@ describe("policy hub-access-restricted", () => {
     });
 
     it("follows the registry: the settings of each authenticator that restricts to organizations pass, every other's fail", async () => {
-        const config = { github: { clientId: "Ov23liExample0000", allowedOrganizations: ["jupyterlabdemo"], adminUsers: [] } };
+        // One valid example per authenticator's config section (a new section: the compiler asks for its example).
+        const config: SectionValues<AuthConfigSections> = { github: { clientId: "Ov23liExample0000", allowedOrganizations: ["jupyterlabdemo"], adminUsers: [] } };
         for (const name of AUTHENTICATOR_NAMES) {
             const hub = hubAuthSettings(authenticatorArgs({ ...config, hub: { authenticator: name } }));
             const found = messages(await run(hubAccessRestricted, [hubConfig({ hub })], { stack: "demo" }));
