@@ -253,7 +253,8 @@ export const projectSchema = z.strictObject({
 
 /** The authenticators' config sections, each defaulting to its defaults when absent. */
 function authConfigSections(): { [K in keyof AuthConfigSections]: z.ZodPrefault<AuthConfigSections[K]> } {
-    return Object.fromEntries(Object.entries(AUTH_CONFIG_SECTIONS).map(([key, schema]) => [key, schema.prefault({})])) as never;
+    const sections: Record<string, z.ZodObject> = AUTH_CONFIG_SECTIONS;
+    return Object.fromEntries(Object.entries(sections).map(([key, schema]) => [key, schema.prefault({})])) as never;
 }
 
 /** The authenticators' secret keys: optional strings, described for the config reference. */
