@@ -48,8 +48,11 @@ export type Fail = (key: string, message: string) => never;
 /** The validated values of a set of config sections. */
 export type SectionValues<C> = { readonly [K in keyof C]: C[K] extends z.ZodType ? z.output<C[K]> : never };
 
-/** One authenticator. `C`: its config sections, `S`: its secret keys, `A`: its non-secret arguments. */
-export interface Authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object> {
+/**
+ * One authenticator. `C`: its config sections, `S`: its secret keys, `A`: its non-secret
+ * arguments, `H`: what it adds to settings.json "hub".
+ */
+export interface Authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object, H extends z.ZodObject = z.ZodObject> {
     /** What it is, for `hub.authenticator`'s description in the config reference. */
     readonly summary: string;
     /** The platforms that allow it. */
@@ -71,13 +74,16 @@ export interface Authenticator<C extends Record<string, z.ZodType>, S extends st
     readonly rules?: { readonly needs: readonly string[]; check(values: SectionValues<C>, fail: Fail): void };
     /** Its arguments to the components, from validated config (the rules above hold). */
     args(values: SectionValues<C>): A;
-    /** What it adds to settings.json "hub" (beside `authenticator`); never a secret. */
-    hubSettings(args: A): Record<string, unknown>;
+    /**
+     * What it adds to settings.json "hub" beside `authenticator`, never a secret: the keys' schema
+     * (its part of the hub's settings contract) and their values from its arguments.
+     */
+    readonly hubSettings: { readonly schema: H; of(args: A): z.input<H> };
 }
 
-function authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object>(
-    entry: Authenticator<C, S, A>,
-): Authenticator<C, S, A> {
+function authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object, H extends z.ZodObject>(
+    entry: Authenticator<C, S, A, H>,
+): Authenticator<C, S, A, H> {
     return entry;
 }
 
@@ -130,7 +136,17 @@ const github = authenticator({
         allowedOrganizations: [...gh.allowedOrganizations],
         adminUsers: [...gh.adminUsers],
     }),
-    hubSettings: (a) => ({ github: { clientId: a.clientId, allowedOrganizations: [...a.allowedOrganizations], adminUsers: [...a.adminUsers] } }),
+    hubSettings: {
+        // What configure_github in jupyterhub_config.py reads.
+        schema: z.strictObject({
+            github: z.strictObject({
+                clientId: z.string().min(1),
+                allowedOrganizations: z.array(z.string()).min(1),
+                adminUsers: z.array(z.string()),
+            }),
+        }),
+        of: (a) => ({ github: { clientId: a.clientId, allowedOrganizations: [...a.allowedOrganizations], adminUsers: [...a.adminUsers] } }),
+    },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +170,7 @@ const dummy = authenticator({
         },
     },
     args: () => ({}),
-    hubSettings: () => ({}),
+    hubSettings: { schema: z.strictObject({}), of: () => ({}) },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +202,7 @@ export const AUTH_SECRETS = Object.assign({}, ...Object.values(AUTHENTICATORS).m
 export const AUTH_SECRET_KEYS = Object.keys(AUTH_SECRETS) as AuthSecretKey[];
 
 /** Any authenticator's entry, seen through what every entry has (for code that serves them all). */
-type AnyAuthenticator = Authenticator<Record<string, z.ZodType>, string, object>;
+type AnyAuthenticator = Authenticator<Record<string, z.ZodType>, string, object, z.ZodObject>;
 export function authenticatorEntry(name: AuthenticatorName): AnyAuthenticator {
     return AUTHENTICATORS[name] as AnyAuthenticator;
 }
@@ -224,9 +240,20 @@ export function authenticatorSecrets(name: AuthenticatorName, read: (key: AuthSe
     return { kind: name, values } as AuthenticatorSecrets;
 }
 
-/** settings.json "hub" entries of the authenticator: its name and its own settings. */
+/**
+ * The authenticator's part of settings.json "hub", one strict schema per authenticator:
+ * `authenticator` (its name) and its own keys (github: `github`). The hub's settings contract
+ * is the rest of "hub" together with one of these.
+ */
+export const HUB_AUTH_SETTINGS_SCHEMAS = {} as Record<AuthenticatorName, z.ZodObject>;
+for (const n of AUTHENTICATOR_NAMES) {
+    HUB_AUTH_SETTINGS_SCHEMAS[n] = authenticatorEntry(n).hubSettings.schema.extend({ authenticator: z.literal(n) });
+}
+
+/** settings.json "hub" entries of the authenticator, checked against its schema: its name and its own settings. */
 export function hubAuthSettings(args: AuthenticatorArgs): Record<string, unknown> {
-    return { authenticator: args.kind, ...authenticatorEntry(args.kind).hubSettings(args) };
+    const value = { authenticator: args.kind, ...authenticatorEntry(args.kind).hubSettings.of(args) };
+    return HUB_AUTH_SETTINGS_SCHEMAS[args.kind].parse(value);
 }
 
 /** The hub container's environment for the authenticator's secrets: env name and `hub-secrets` key. */

@@ -6,7 +6,8 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, secretKeysOf } from "../components/authenticators";
+import { AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, HUB_AUTH_SETTINGS_SCHEMAS, hubAuthSettings, secretKeysOf } from "../components/authenticators";
+import type { AuthenticatorArgs } from "../components/authenticators";
 import { HUB_PYTHON_DIR } from "../components/hub";
 import { buildLabSettings } from "../components/lab";
 
@@ -62,5 +63,17 @@ describe("authenticators: the registry and the hub's Python", () => {
             assert.ok(entry.platforms.length > 0, name);
             assert.strictEqual("allowedOrganizationsSetting" in entry && entry.allowedOrganizationsSetting !== undefined, entry.restrictsToOrganizations, name);
         }
+    });
+
+    it("checks the hub settings each authenticator writes against its own strict schema", () => {
+        const github: AuthenticatorArgs = { kind: "github", clientId: "Ov23liExample0000", allowedOrganizations: ["jupyterlabdemo"], adminUsers: [] };
+        assert.deepStrictEqual(hubAuthSettings(github), { authenticator: "github", github: { clientId: "Ov23liExample0000", allowedOrganizations: ["jupyterlabdemo"], adminUsers: [] } });
+        assert.deepStrictEqual(hubAuthSettings({ kind: "dummy" }), { authenticator: "dummy" });
+        // A value that breaks the contract stops the render instead of reaching the hub.
+        assert.throws(() => hubAuthSettings({ ...github, allowedOrganizations: [] }), /allowedOrganizations/);
+        for (const name of AUTHENTICATOR_NAMES) {
+            assert.ok(!HUB_AUTH_SETTINGS_SCHEMAS[name].safeParse({ authenticator: name, unknownKey: 1 }).success, `${name}: strict`);
+        }
+        assert.ok(!HUB_AUTH_SETTINGS_SCHEMAS.dummy.safeParse({ authenticator: "dummy", github: {} }).success, "no other authenticator's keys");
     });
 });
