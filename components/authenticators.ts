@@ -19,17 +19,17 @@ import { z } from "zod";
 import { githubName } from "./config/common";
 
 /** Where the program deploys (the `platform` key). */
-export type Platform = "gke" | "local";
+type Platform = "gke" | "local";
 
 /**
  * The Unix identity a lab user gets (settings.json `lab.identity`, hooks.identity_for):
  * `github`: uid = GitHub user id, gids = the user's GitHub organizations' ids.
  * `local`: uid derived from the login, no supplementary groups.
  */
-export type LabIdentity = "github" | "local";
+type LabIdentity = "github" | "local";
 
 /** A secret config key of an authenticator, and how its value reaches the hub. */
-export interface AuthSecret {
+interface AuthSecret {
     /** Its key in the hub's Kubernetes Secret `hub-secrets`. */
     readonly hubSecretKey: string;
     /** The hub container's environment variable that carries it (jupyterhub_config.py reads it). */
@@ -43,7 +43,7 @@ export interface AuthSecret {
 }
 
 /** Reports a broken rule on `key` (relative to the jupyterlabdemo namespace); does not return. */
-export type Fail = (key: string, message: string) => never;
+type Fail = (key: string, message: string) => never;
 
 /** The validated values of a set of config sections. */
 export type SectionValues<C> = { readonly [K in keyof C]: C[K] extends z.ZodType ? z.output<C[K]> : never };
@@ -52,7 +52,7 @@ export type SectionValues<C> = { readonly [K in keyof C]: C[K] extends z.ZodType
  * One authenticator. `C`: its config sections, `S`: its secret keys, `A`: its non-secret
  * arguments, `H`: what it adds to settings.json "hub".
  */
-export interface Authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object, H extends z.ZodObject = z.ZodObject> {
+interface Authenticator<C extends Record<string, z.ZodType>, S extends string, A extends object, H extends z.ZodObject = z.ZodObject> {
     /** What it is, for `hub.authenticator`'s description in the config reference. */
     readonly summary: string;
     /** The platforms that allow it. */
@@ -181,7 +181,7 @@ const dummy = authenticator({
 export const AUTHENTICATORS = { github, dummy } as const;
 
 type Table = typeof AUTHENTICATORS;
-export type AuthenticatorName = keyof Table;
+type AuthenticatorName = keyof Table;
 type SecretsOf<N extends AuthenticatorName> = keyof Table[N]["secrets"] & string;
 type ArgsOf<N extends AuthenticatorName> = ReturnType<Table[N]["args"]>;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
@@ -242,8 +242,8 @@ export function authenticatorSecrets(name: AuthenticatorName, read: (key: AuthSe
 
 /**
  * The authenticator's part of settings.json "hub", one strict schema per authenticator:
- * `authenticator` (its name) and its own keys (github: `github`). The hub's settings contract
- * is the rest of "hub" together with one of these.
+ * `authenticator` (its name) and its own keys (github: `github`). settings.json "hub" is the
+ * hub's own keys together with the chosen one of these.
  */
 export const HUB_AUTH_SETTINGS_SCHEMAS = {} as Record<AuthenticatorName, z.ZodObject>;
 for (const n of AUTHENTICATOR_NAMES) {
