@@ -6,6 +6,7 @@
  */
 import * as k8s from "./components/sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { authenticatorArgs } from "./components/authenticators";
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { Edge } from "./components/ingress";
@@ -96,9 +97,7 @@ export = async (): Promise<Record<string, unknown>> => {
             stack: settings.stack,
             namespace: namespaceName,
             rotation: settings.secrets.rotation,
-            authenticator: settings.hub.authenticator,
-            githubClientSecret: secrets.githubClientSecret,
-            dummyPassword: secrets.dummyPassword,
+            authenticator: secrets,
         },
         k8sOpts,
     );
@@ -108,8 +107,7 @@ export = async (): Promise<Record<string, unknown>> => {
             stack: settings.stack,
             namespace: namespaceName,
             hostname: settings.hostname,
-            authenticator: settings.hub.authenticator,
-            github: settings.github,
+            authenticator: authenticatorArgs(settings),
             secretName: hubSecrets.secretName,
             secretsRotation: settings.secrets.rotation,
             image: settings.hub.image,

@@ -100,6 +100,7 @@ set("a shared password under 8 characters", "local", { "!dummyPassword": "short7
 set("an empty shared password", "local", { "!dummyPassword": "" }, `${NS}:dummyPassword`);
 set("a shared password on a github stack", "sandbox", { "!githubClientSecret": "hunter2-secret", "!dummyPassword": "hunter3-secret" }, `${NS}:dummyPassword`);
 set("the dummy authenticator on a GCP stack", "sandbox", { "hub.authenticator": "dummy" }, `${NS}:hub.authenticator`);
+set("a GitHub client secret on a dummy stack", "local", { "!dummyPassword": "hunter2-secret", "!githubClientSecret": "hunter3-secret" }, `${NS}:githubClientSecret`);
 cli("a missing client secret with --require-secrets", "render", ["--stack", "sandbox", "--require-secrets"], `${NS}:githubClientSecret`);
 cli("a missing shared password with --require-secrets", "render", ["--stack", "local", "--require-secrets"], `${NS}:dummyPassword`);
 stackFile("a client secret committed in plaintext", GOOD_GKE + `  ${NS}:githubClientSecret: hunter2-plain\n`, `${NS}:githubClientSecret`);

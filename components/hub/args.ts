@@ -2,6 +2,7 @@
  * The Hub component's arguments, and the resolved form its builders read (defaults applied once).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AuthenticatorArgs } from "../authenticators";
 import type { Placement } from "../naming";
 import type { LabSettings } from "../lab";
 
@@ -24,14 +25,12 @@ export interface HubArgs {
     readonly namespace: pulumi.Input<string>;
     /** Public hostname; the OAuth callback is `https://<hostname>/hub/oauth_callback`. */
     readonly hostname: string;
-    /** `github`: organization login. `dummy`: one shared password (`local` stacks only). */
-    readonly authenticator: "github" | "dummy";
-    /** GitHub OAuth app and who may log in. `clientId` and one organization at least are required with `github`. */
-    readonly github: {
-        readonly clientId?: string;
-        readonly allowedOrganizations: readonly string[];
-        readonly adminUsers: readonly string[];
-    };
+    /**
+     * The login and its settings (components/authenticators.ts): `{kind: "github", clientId,
+     * allowedOrganizations, adminUsers}` (organization login) or `{kind: "dummy"}` (one shared
+     * password, `local` stacks only).
+     */
+    readonly authenticator: AuthenticatorArgs;
     /** Name of the Secret holding `HUB_SECRET_KEYS` (from `HubSecrets`); its output orders the pods after it. */
     readonly secretName: pulumi.Input<string>;
     /** The rotation label of the generated secrets: put on both pods so a rotation restarts them. */

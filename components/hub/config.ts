@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { hubAuthSettings } from "../authenticators";
 import { HUB_NAMES, HUB_SERVICES } from "../naming";
 import type { HubScope, ResolvedHubArgs } from "./args";
 
@@ -79,12 +80,8 @@ export function declareHubConfig(
         hostname: a.hostname,
         url: urls.url,
         oauthCallbackUrl: urls.oauthCallbackUrl,
-        authenticator: a.authenticator,
-        github: {
-            clientId: a.github.clientId ?? null,
-            allowedOrganizations: [...a.github.allowedOrganizations],
-            adminUsers: [...a.github.adminUsers],
-        },
+        // `authenticator` and the authenticator's own settings (github: `github`).
+        ...hubAuthSettings(a.authenticator),
         shutdownOnLogout: true,
         databasePath: `${HUB_DATA_DIR}/jupyterhub.sqlite`,
         services: {

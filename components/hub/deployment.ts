@@ -5,6 +5,7 @@
  */
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { hubAuthEnv } from "../authenticators";
 import { ANNOTATIONS, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
 import { singletonDeployment } from "../workload";
@@ -37,10 +38,7 @@ export interface HubPodRefs {
 
 /** The arguments of Deployment `hub`. */
 export function hubDeploymentArgs(a: ResolvedHubArgs, hubLabels: Record<string, string>, refs: HubPodRefs): k8s.apps.v1.DeploymentArgs {
-    const authEnv =
-        a.authenticator === "github"
-            ? [secretEnv("GITHUB_CLIENT_SECRET", a.secretName, HUB_SECRET_KEYS.githubClientSecret)]
-            : [secretEnv("DUMMY_PASSWORD", a.secretName, HUB_SECRET_KEYS.dummyPassword)];
+    const authEnv = hubAuthEnv(a.authenticator.kind).map((e) => secretEnv(e.env, a.secretName, e.hubSecretKey));
     const healthProbe = { httpGet: { path: "/hub/health", port: "http" } };
     // sqlite on a ReadWriteOnce claim: one hub, and the old pod gone before the new one starts.
     return singletonDeployment({

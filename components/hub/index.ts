@@ -66,15 +66,7 @@ export class Hub extends pulumi.ComponentResource {
     constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:Hub", name, {}, opts);
 
-        // Validate, then resolve every default once.
-        if (args.authenticator === "github") {
-            if (!args.github.clientId) {
-                throw new pulumi.ResourceError("Hub: github.clientId is required with the github authenticator", this);
-            }
-            if (args.github.allowedOrganizations.length === 0) {
-                throw new pulumi.ResourceError("Hub: github.allowedOrganizations must not be empty (nobody could log in)", this);
-            }
-        }
+        // Resolve every default once.
         const a = resolveHubArgs(args);
         this.url = publicUrl(a.hostname);
         this.oauthCallbackUrl = oauthCallbackUrl(a.hostname);

@@ -30,7 +30,6 @@
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { GCE_DISK_NAME_RE } from "../config";
 import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_NAMES, Placement, podSecurityLabels, selectorLabels } from "../naming";
 import { singletonDeployment } from "../workload";
 import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, snapshotSchedule } from "./disk";
@@ -131,21 +130,8 @@ export class HomeStorage extends pulumi.ComponentResource {
     constructor(name: string, args: HomeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HomeStorage", name, {}, opts);
         const backing = args.backing;
-        // components/config validates these for stacks; checked again because GCE would only reject them
-        // mid-deployment, after the disk exists.
-        if (backing.kind === "gcePersistentDisk") {
-            for (const diskName of [backing.diskName, backing.hubDatabase?.diskName]) {
-                if (diskName !== undefined && !GCE_DISK_NAME_RE.test(diskName)) {
-                    throw new pulumi.ResourceError(`diskName must be a GCE disk name of at most 57 characters, got "${diskName}"`, this);
-                }
-            }
-            if (!/^([01][0-9]|2[0-3]):00$/.test(backing.snapshotStartTime)) {
-                throw new pulumi.ResourceError(`snapshotStartTime must be "HH:00" (UTC), got "${backing.snapshotStartTime}"`, this);
-            }
-        }
-        if (args.namespace === args.hubNamespace) {
-            throw new pulumi.ResourceError(`namespace must differ from hubNamespace ("${args.hubNamespace}")`, this);
-        }
+        // The disk names, the snapshot time and the two namespaces are validated once, by
+        // components/config (storage.diskName, hubDatabaseDiskName, snapshotStartTime, namespace).
         if (args.nodeCidrs.length === 0) {
             throw new pulumi.ResourceError("nodeCidrs must not be empty (the NFS server would admit nobody)", this);
         }

@@ -72,6 +72,13 @@ class DummyConfigTest(unittest.TestCase):
         self.assertIs(c.Authenticator.allow_all, True)
         self.assertNotIn("GitHubOAuthenticator", c)
 
+    def test_needs_no_github_settings(self):
+        # The program writes only the chosen authenticator's settings: no "github" block here.
+        s = dummy_settings()
+        del s["hub"]["github"]
+        c = run_config(settings=s, env={**BASE_ENV, "DUMMY_PASSWORD": "local-pass"})
+        self.assertEqual(c.JupyterHub.authenticator_class, "shared-password")
+
     def test_missing_password_is_a_clear_error(self):
         with self.assertRaises(Exception) as e:
             run_config(settings=dummy_settings())
@@ -110,6 +117,15 @@ class FailureTest(unittest.TestCase):
         s = json.loads(json.dumps(GITHUB_SETTINGS))
         s["hub"]["authenticator"] = "pam"
         self.assert_settings_error("'pam'", settings=s)
+        # The message lists the dispatch table's names.
+        self.assert_settings_error("must be github or dummy", settings=s)
+
+    def test_only_the_chosen_authenticator_is_configured(self):
+        # Dispatch runs one function: github's settings do not leak into the dummy hub, nor back.
+        github = run_config(settings=GITHUB_SETTINGS, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x", "DUMMY_PASSWORD": "local-pass"})
+        self.assertNotIn("SharedPasswordAuthenticator", github)
+        dummy = run_config(settings=dummy_settings(), env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x", "DUMMY_PASSWORD": "local-pass"})
+        self.assertNotIn("admin_users", dummy.Authenticator)
 
 
 class RenderedConfigTest(unittest.TestCase):
