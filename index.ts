@@ -11,7 +11,8 @@ import { deleteWithCluster, dependOnWhen, GkeCluster, ProjectApis } from "./comp
 import { loadSettings } from "./components/config";
 import { Hub } from "./components/hub";
 import { API_SERVER_PORTS, Edge, LOCAL_NODE_PORTS } from "./components/ingress";
-import { buildLabSettings, Lab, LOCAL_NODE_CIDRS } from "./components/lab";
+import { Lab, LOCAL_NODE_CIDRS } from "./components/lab";
+import { buildLabSettings } from "./components/hub/settingsContract";
 import { Monitoring, monitoringNotes } from "./components/monitoring";
 import { commonLabels, COMPONENTS, gcpLabels, podSecurityLabels, scheduleOn } from "./components/naming";
 import { HubSecrets } from "./components/secrets";

@@ -149,14 +149,12 @@ export const MAX_LINES = 400;
  * drops within it must leave the list.
  */
 export const LONG_FILES: Readonly<Record<string, string>> = {
-    "components/hub/hooks.py":
-        "the identity functions, the pod settings, the menu (profile_list) and a hand-written check of settings.json in one module; the check goes when the hub validates settings.json against a shipped JSON Schema",
     "components/hub/index.ts":
         "the Hub constructor builds RBAC, the database claim, the ConfigMap, the hub Deployment and the proxy in one body; it becomes named builders",
     "components/ingress.ts":
         "the edge's pinned names, its chart values functions, its NetworkPolicies and the Edge component in one file; they become components/ingress/ files",
     "components/lab.ts":
-        "buildLabSettings with the settings.json types, the admission policy and the Lab component in one file; the settings move to the typed settings.json contract",
+        "the admission policy, the NetworkPolicies and the Lab component in one file; the NetworkPolicies move to the components whose pods they select",
 };
 
 /** Lines of a text, as `wc -l` counts them plus an unterminated last line. */

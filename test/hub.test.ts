@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_PYTHON_DIR, hubPythonFiles, KUBESPAWNER_RULES } from "../components/hub";
+import { HUB_SETTINGS_KEY, HUB_SETTINGS_SCHEMA_KEY } from "../components/hub/settingsContract";
 import { NODE_ROLE_LABEL, selectorLabels } from "../components/naming";
 import { HUB_SECRET_NAME } from "../components/secrets";
 import { renderFiles, renderStack } from "../scripts/lib/render";
@@ -355,6 +356,37 @@ describe("hub: settings.json", () => {
         const a = renderFiles(await render("sandbox"));
         const b = renderFiles(await renderStack("sandbox"));
         assert.deepStrictEqual(a, b);
+    });
+});
+
+/**
+ * The hub's Python tests read settings.json and its schema from test/hub/fixtures/rendered/, a copy
+ * of what the render writes into the hub ConfigMap (sandbox: GitHub; local: the dummy login).
+ * `UPDATE_HUB_FIXTURES=1` rewrites the copy from a fresh render; without it, a stale copy fails here.
+ */
+const RENDERED_FIXTURES = path.join(REPO, "test", "hub", "fixtures", "rendered");
+const FIXTURE_STACKS = ["sandbox", "local"];
+
+describe("hub: the Python fixtures come from the render", () => {
+    it("test/hub/fixtures/rendered equals the ConfigMap's settings.json and schema of a fresh render", async () => {
+        const expected: Record<string, string> = {};
+        for (const stack of FIXTURE_STACKS) {
+            const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
+            expected[`${stack}.settings.json`] = data[HUB_SETTINGS_KEY];
+            expected[HUB_SETTINGS_SCHEMA_KEY] = data[HUB_SETTINGS_SCHEMA_KEY];
+        }
+        if (process.env.UPDATE_HUB_FIXTURES === "1") {
+            fs.mkdirSync(RENDERED_FIXTURES, { recursive: true });
+            for (const [file, text] of Object.entries(expected)) fs.writeFileSync(path.join(RENDERED_FIXTURES, file), text);
+        }
+        const actual = Object.fromEntries(
+            fs.readdirSync(RENDERED_FIXTURES).sort().map((f) => [f, fs.readFileSync(path.join(RENDERED_FIXTURES, f), "utf8")]),
+        );
+        assert.deepStrictEqual(
+            actual,
+            Object.fromEntries(Object.keys(expected).sort().map((f) => [f, expected[f]])),
+            "test/hub/fixtures/rendered is stale: UPDATE_HUB_FIXTURES=1 npx mocha --no-config -r ./scripts/register.js test/hub.test.ts -g fixtures",
+        );
     });
 });
 

@@ -6,7 +6,8 @@ import * as path from "path";
 import { parseSettings } from "../components/config";
 import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
-import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, LAB_MIN_UID, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
+import { HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, LAB_MIN_UID, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
+import { buildLabSettings } from "../components/hub/settingsContract";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
 import { labPods } from "../scripts/lib/labPods";
@@ -47,18 +48,38 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
     const settings = stackSettings("demo");
     const lab = buildLabSettings({ stack: "demo", lab: settings.lab, authenticator: "github", userPlacement: scheduleOn("user") });
 
-    it("lists exactly the configured images and sizes, in order, memory in bytes", () => {
-        assert.deepStrictEqual(lab.images, settings.lab.images.map((i) => ({ ...i })));
-        assert.deepStrictEqual(lab.sizes.map((s) => s.name), ["small", "medium", "large"]);
-        assert.deepStrictEqual(lab.sizes[2], {
-            name: "large",
-            displayName: "Large (4 CPU, 16 GiB)",
-            cpuGuarantee: 3,
-            cpuLimit: 4,
-            memoryGuaranteeBytes: 12 * 2 ** 30,
-            memoryLimitBytes: 16 * 2 ** 30,
+    it("builds KubeSpawner's profile_list: exactly the configured images and sizes, in order, each choice's kubespawner_override, memory in bytes", () => {
+        assert.strictEqual(lab.profileList.length, 1);
+        const [profile] = lab.profileList;
+        assert.deepStrictEqual([profile.slug, profile.default, profile.description], ["lab", true, "Choose an image and a size."]);
+        const { image, size } = profile.profile_options;
+        assert.deepStrictEqual(Object.keys(image.choices), settings.lab.images.map((i) => i.name));
+        for (const i of settings.lab.images) {
+            assert.deepStrictEqual(image.choices[i.name], {
+                display_name: i.displayName,
+                default: i.default,
+                kubespawner_override: { image: i.image, ...(i.command ? { cmd: [...i.command] } : {}) },
+            });
+        }
+        assert.deepStrictEqual(Object.keys(size.choices), ["small", "medium", "large"]);
+        assert.deepStrictEqual(size.choices.large, {
+            display_name: "Large (4 CPU, 16 GiB)",
             default: false,
+            kubespawner_override: { cpu_guarantee: 3, cpu_limit: 4, mem_guarantee: 12 * 2 ** 30, mem_limit: 16 * 2 ** 30 },
         });
+        assert.deepStrictEqual([image.unlisted_choice, size.unlisted_choice], [{ enabled: false }, { enabled: false }]);
+    });
+
+    it("refuses, naming the key, settings the contract does not allow (a program-side mismatch fails the render)", () => {
+        const input = { stack: "demo", lab: settings.lab, authenticator: "github" as const, userPlacement: {} };
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, startTimeoutSeconds: 1.5 } }),
+            /^Error: settings\.json contract: lab\.startTimeoutSeconds: /,
+        );
+        assert.throws(
+            () => buildLabSettings({ ...input, homeQuota: { defaultGiB: 0, overridesGiB: {}, excluded: [] } }),
+            /settings\.json contract: lab\.homeQuota\.defaultGiB: /,
+        );
     });
 
     it("labels lab pods with the lab selector labels and places them on the user pool", () => {
@@ -94,7 +115,7 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         assert.strictEqual(JSON.stringify(a), JSON.stringify(b));
     });
 
-    it("hooks.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
+    it("lab_quota.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
         const table = JSON.parse(fs.readFileSync(path.join(__dirname, "hub", "fixtures", "home_quota_cases.json"), "utf8")) as {
             settings: { quota: { defaultGiB: number; overridesGiB: Record<string, number>; excluded: string[] }; cases: { login: string }[] }[];
         };
@@ -105,8 +126,8 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         const script = [
             "import json, sys",
             "sys.path.insert(0, 'components/hub')",
-            "import hooks",
-            "print(json.dumps([[hooks.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
+            "import lab_quota",
+            "print(json.dumps([[lab_quota.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
         ].join("\n");
         const python = JSON.parse(execFileSync("python3", ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
         const typescript = table.settings.map(({ quota, cases }) => cases.map((c) => quotaGiBFor(c.login, quota)));
@@ -532,13 +553,13 @@ describe("lab: admission policy (its CEL evaluated against lab pods)", function 
     });
 
     it("refuses below the uid floor the hub's Python refuses below, so no spawn ends in a rejected pod", () => {
-        const hooks = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "hooks.py"), "utf8");
-        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(hooks)?.[1]), LAB_MIN_UID);
+        const identity = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "lab_identity.py"), "utf8");
+        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(identity)?.[1]), LAB_MIN_UID);
     });
 
-    it("exempts exactly the home init container hooks.py builds, with exactly its capability", () => {
+    it("exempts exactly the home init container lab_pod.py builds, with exactly its capability", () => {
         const home = init(good, HOME_INIT_CONTAINER);
-        assert.ok(home, `hooks.py builds no init container named ${HOME_INIT_CONTAINER}`);
+        assert.ok(home, `lab_pod.py builds no init container named ${HOME_INIT_CONTAINER}`);
         assert.deepStrictEqual(home.securityContext.capabilities.add, [...HOME_INIT_CAPABILITIES]);
         assert.strictEqual(home.securityContext.runAsUser, 0);
     });

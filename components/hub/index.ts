@@ -5,7 +5,8 @@
  * - ServiceAccount `hub`, Role and RoleBinding `hub`: what KubeSpawner needs in this namespace
  *   (`KUBESPAWNER_RULES`), nothing cluster-wide;
  * - PersistentVolumeClaim `hub-db`: ReadWriteOnce, for the sqlite database (never on NFS);
- * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded) and `settings.json`;
+ * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded), `settings.json` and
+ *   its JSON Schema `settings.schema.json` (the contract, components/hub/settingsContract.ts);
  * - Deployment `hub` (one replica, `Recreate`) and Service `hub` (8081);
  * - Deployment `proxy` (configurable-http-proxy, `Recreate`), Services `proxy-api` (8001, for
  *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it).
@@ -13,7 +14,8 @@
  * The ConfigMap contract (the lab component builds on it):
  * - it is mounted read-only at `/usr/local/etc/jupyterhub/`; jupyterhub_config.py puts that
  *   directory on `sys.path`, so `import settings` and `import hooks` work;
- * - `settings.json` is `{"hub": <hubSettings>, "lab": <args.labSettings>}`, non-secret only;
+ * - `settings.json` is `{"hub": <hubSettings>, "lab": <args.labSettings>}`, non-secret only,
+ *   checked against the contract when rendered and again by the hub at start-up;
  * - the hub pod carries the annotation `jupyterlabdemo.io/config-checksum`, the sha256 of the
  *   whole ConfigMap data: any change to a file or a setting restarts the hub.
  *
@@ -27,7 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_METRICS_TOKEN, HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, Placement, publicUrl, selectorLabels } from "../naming";
 import { HUB_SECRET_KEYS } from "../secrets";
-import type { LabSettings } from "../lab";
+import { HUB_SETTINGS_KEY, HubSettings, LabSettings, settingsFiles } from "./settingsContract";
 
 // The hub's object names and Service ports are facts other components build on (the lab's
 // NetworkPolicy, the edge's Ingress, the scrape targets, the storage's database volume): they
@@ -35,7 +37,7 @@ import type { LabSettings } from "../lab";
 export { HUB_NAMES, HUB_SERVICES } from "../naming";
 
 /** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
-export const HUB_SETTINGS_KEY = "settings.json";
+export { HUB_SETTINGS_KEY };
 
 /** Where the ConfigMap is mounted in the hub container. */
 export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
@@ -105,11 +107,10 @@ export interface HubArgs {
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
     /**
-     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in lab.ts), written
-     * to `settings.json` under "lab". Never secrets.
-     * @default {}
+     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in
+     * settingsContract.ts), written to `settings.json` under "lab". Never secrets.
      */
-    readonly labSettings?: pulumi.Input<LabSettings>;
+    readonly labSettings: pulumi.Input<LabSettings>;
     /** Hub container resources. @default 200m / 512Mi requested, 1Gi limit */
     readonly hubResources?: ContainerResources;
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
@@ -196,7 +197,6 @@ export class Hub extends pulumi.ComponentResource {
         }
         const a = {
             ...args,
-            labSettings: args.labSettings ?? {},
             hubResources: args.hubResources ?? { cpuRequest: "200m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
             proxyResources: args.proxyResources ?? { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "512Mi" },
         };
@@ -247,7 +247,7 @@ export class Hub extends pulumi.ComponentResource {
 
         // --- Configuration: the Python files and settings.json -------------------------------
         // The homes claim is the labs' business: it travels in `labSettings`.
-        const hubSettings = {
+        const hubSettings: HubSettings = {
             stack: a.stack,
             hostname: a.hostname,
             url: this.url,
@@ -268,7 +268,7 @@ export class Hub extends pulumi.ComponentResource {
         };
         const configData = pulumi.output(a.labSettings).apply((lab) => ({
             ...hubPythonFiles(),
-            [HUB_SETTINGS_KEY]: canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
+            ...settingsFiles(hubSettings, lab),
         }));
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
