@@ -360,37 +360,26 @@ describe("hub: settings.json", () => {
 });
 
 /**
- * The hub's Python tests read settings.json and its schema from test/hub/fixtures/rendered/, a copy
- * of what the render writes into the hub ConfigMap (sandbox: GitHub; local: the dummy login).
- * `UPDATE_HUB_FIXTURES=1` rewrites the copy from a fresh render; without it, a stale copy fails here.
+ * The settings.json and schema the hub's Python tests use (test/hub/fakes.py): written from this
+ * run's renders of sandbox (GitHub login) and local (the dummy login) into a temporary directory,
+ * named by HUB_RENDERED_SETTINGS. No hand-kept copy: the tests see what the program renders.
  */
-const RENDERED_FIXTURES = path.join(REPO, "test", "hub", "fixtures", "rendered");
-const FIXTURE_STACKS = ["sandbox", "local"];
-
-describe("hub: the Python fixtures come from the render", () => {
-    it("test/hub/fixtures/rendered equals the ConfigMap's settings.json and schema of a fresh render", async () => {
-        const expected: Record<string, string> = {};
-        for (const stack of FIXTURE_STACKS) {
-            const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
-            expected[`${stack}.settings.json`] = data[HUB_SETTINGS_KEY];
-            expected[HUB_SETTINGS_SCHEMA_KEY] = data[HUB_SETTINGS_SCHEMA_KEY];
-        }
-        if (process.env.UPDATE_HUB_FIXTURES === "1") {
-            fs.mkdirSync(RENDERED_FIXTURES, { recursive: true });
-            for (const [file, text] of Object.entries(expected)) fs.writeFileSync(path.join(RENDERED_FIXTURES, file), text);
-        }
-        const actual = Object.fromEntries(
-            fs.readdirSync(RENDERED_FIXTURES).sort().map((f) => [f, fs.readFileSync(path.join(RENDERED_FIXTURES, f), "utf8")]),
-        );
-        assert.deepStrictEqual(
-            actual,
-            Object.fromEntries(Object.keys(expected).sort().map((f) => [f, expected[f]])),
-            "test/hub/fixtures/rendered is stale: UPDATE_HUB_FIXTURES=1 npx mocha --no-config -r ./scripts/register.js test/hub.test.ts -g fixtures",
-        );
-    });
-});
+async function renderedSettingsDir(): Promise<string> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-rendered-"));
+    for (const stack of ["sandbox", "local"]) {
+        const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
+        fs.writeFileSync(path.join(dir, `${stack}.settings.json`), data[HUB_SETTINGS_KEY]);
+        fs.writeFileSync(path.join(dir, HUB_SETTINGS_SCHEMA_KEY), data[HUB_SETTINGS_SCHEMA_KEY]);
+    }
+    return dir;
+}
 
 describe("hub: Python", () => {
+    let rendered = "";
+    before(async () => {
+        rendered = await renderedSettingsDir();
+    });
+    after(() => fs.rmSync(rendered, { recursive: true, force: true }));
     it("every Python file compiles", () => {
         const files = [
             ...fs.readdirSync(HUB_PYTHON_DIR).filter((f) => f.endsWith(".py")).map((f) => path.join(HUB_PYTHON_DIR, f)),
@@ -406,7 +395,7 @@ describe("hub: Python", () => {
     });
 
     it("unit tests pass (stdlib unittest, fakes for JupyterHub)", () => {
-        python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub"]);
+        python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub"], { HUB_RENDERED_SETTINGS: rendered });
     });
 
     for (const stack of STACKS) {
@@ -417,6 +406,7 @@ describe("hub: Python", () => {
                 for (const [file, text] of Object.entries(data)) fs.writeFileSync(path.join(dir, file), text);
                 python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub", "-k", "RenderedConfigTest"], {
                     HUB_RENDERED_CONFIG: dir,
+                    HUB_RENDERED_SETTINGS: rendered,
                 });
             } finally {
                 fs.rmSync(dir, { recursive: true });

@@ -8,11 +8,13 @@ rendered schema). Nothing of JupyterHub, KubeSpawner or OAuthenticator is import
 configuration refers to them by name only.
 """
 
+import atexit
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
-import shutil
 from contextlib import contextmanager
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -41,16 +43,41 @@ class FakeConfig(dict):
         return self.setdefault(name, Section())
 
 
-#: settings.json and its schema as the program renders them into the hub ConfigMap: sandbox (GitHub
-#: login) and local (the dummy login). test/hub.test.ts checks this copy equals a fresh render and
-#: rewrites it with UPDATE_HUB_FIXTURES=1.
-RENDERED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "rendered")
+#: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox
+#: (GitHub login) and local (the dummy login): a directory holding sandbox.settings.json,
+#: local.settings.json and settings.schema.json. test/hub.test.ts writes it from its renders and
+#: names it here; run alone, the tests render both stacks themselves (`rendered_dir`).
+RENDERED_ENV = "HUB_RENDERED_SETTINGS"
 SCHEMA_FILE = "settings.schema.json"
+FIXTURE_STACKS = ("sandbox", "local")
+
+
+def _render_fixtures():
+    """Renders the fixture stacks with `npm run render` into a temporary directory; returns it."""
+    work = tempfile.mkdtemp(prefix="hub-rendered-")
+    atexit.register(shutil.rmtree, work, True)
+    for stack in FIXTURE_STACKS:
+        out = os.path.join(work, "render", stack)
+        subprocess.run(["npm", "run", "-s", "render", "--", "--stack", stack, "--out", out], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(out, "resources.json"), encoding="utf-8") as f:
+            config = next(r for r in json.load(f) if r["type"] == "kubernetes:core/v1:ConfigMap" and r["inputs"]["metadata"]["name"] == "hub-config")
+        for name, key in ((f"{stack}.settings.json", "settings.json"), (SCHEMA_FILE, SCHEMA_FILE)):
+            with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+                f.write(config["inputs"]["data"][key])
+    return work
+
+
+def rendered_dir():
+    """The directory of the rendered settings: $HUB_RENDERED_SETTINGS, else a fresh render of the
+    fixture stacks, named in the environment so the subprocesses of the tests reuse it."""
+    if not os.environ.get(RENDERED_ENV):
+        os.environ[RENDERED_ENV] = _render_fixtures()
+    return os.environ[RENDERED_ENV]
 
 
 def rendered(name):
-    """A fresh copy of a rendered fixture: "sandbox.settings.json", "local.settings.json", the schema."""
-    with open(os.path.join(RENDERED_DIR, name), encoding="utf-8") as f:
+    """A fresh copy of a rendered file: "sandbox.settings.json", "local.settings.json", the schema."""
+    with open(os.path.join(rendered_dir(), name), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -115,7 +142,7 @@ def run_config(config_dir=None, settings=None, env=None):
         if settings is not None:
             with open(os.path.join(work, "settings.json"), "w", encoding="utf-8") as f:
                 json.dump(settings, f)
-            shutil.copy(os.path.join(RENDERED_DIR, SCHEMA_FILE), work)
+            shutil.copy(os.path.join(rendered_dir(), SCHEMA_FILE), work)
         path = os.path.join(work, "jupyterhub_config.py")
         c = FakeConfig()
         namespace = {"get_config": lambda: c, "__file__": path, "__name__": "__config__"}
