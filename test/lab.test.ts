@@ -80,6 +80,10 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
             () => buildLabSettings({ ...input, homeQuota: { defaultGiB: 0, overridesGiB: {}, excluded: [] } }),
             /settings\.json contract: lab\.homeQuota\.defaultGiB: /,
         );
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, sizes: settings.lab.sizes.map((s) => ({ ...s, default: true })) } }),
+            /settings\.json contract: lab\.profileList\.0\.profile_options\.size\.choices: exactly one choice must be the default$/,
+        );
     });
 
     it("labels lab pods with the lab selector labels and places them on the user pool", () => {

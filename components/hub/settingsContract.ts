@@ -50,13 +50,22 @@ export const hubSettingsSchema = z.strictObject({
 /** One choice of a profile option: KubeSpawner's shape, `kubespawner_override` built here. */
 const choice = <T extends z.ZodType>(override: T) =>
     z.strictObject({ display_name: name, default: z.boolean(), kubespawner_override: override });
-/** A profile option; nothing off the list is accepted. Choices in menu order. */
+/**
+ * A profile option; nothing off the list is accepted. Choices in menu order, exactly one the
+ * default (checked when the program builds the file; JSON Schema cannot say it of an object's
+ * values, so the shipped schema leaves it out).
+ */
 const option = <T extends z.ZodType>(override: T) =>
-    z.strictObject({
-        display_name: name,
-        choices: z.record(name, choice(override)),
-        unlisted_choice: z.strictObject({ enabled: z.literal(false) }),
-    });
+    z
+        .strictObject({
+            display_name: name,
+            choices: z.record(name, choice(override)),
+            unlisted_choice: z.strictObject({ enabled: z.literal(false) }),
+        })
+        .refine((o) => Object.values(o.choices).filter((c) => c.default).length === 1, {
+            message: "exactly one choice must be the default",
+            path: ["choices"],
+        });
 
 /** KubeSpawner traits an image choice sets. */
 export const imageOverrideSchema = z.strictObject({
