@@ -8,6 +8,7 @@ import { HUB_SETTINGS_KEY, HUB_SETTINGS_SCHEMA_KEY } from "../components/hub/set
 import { NODE_ROLE_LABEL, selectorLabels } from "../components/naming";
 import { HUB_SECRET_NAME } from "../components/secrets";
 import { renderFiles, renderStack } from "../scripts/lib/render";
+import { hubPython } from "./hubPython";
 import { k8s, k8sOf, Render, render, resource, set } from "./mocks";
 
 const STACKS = ["sandbox", "demo", "local"];
@@ -29,9 +30,9 @@ const containersOf = (spec: Any): Any[] => [...(spec.initContainers ?? []), ...(
 const settingsOf = (r: Render): Any => JSON.parse(k8s(r, "ConfigMap", "hub-config").data["settings.json"]);
 
 function python(args: string[], env: Record<string, string> = {}): void {
-    const out = spawnSync("python3", args, { cwd: REPO, env: { ...process.env, ...env }, encoding: "utf8" });
-    assert.ok(!out.error, `python3 could not run: ${out.error}`);
-    assert.strictEqual(out.status, 0, `python3 ${args.join(" ")} failed:\n${out.stdout}\n${out.stderr}`);
+    const out = spawnSync(hubPython(), args, { cwd: REPO, env: { ...process.env, ...env }, encoding: "utf8" });
+    assert.ok(!out.error, `${hubPython()} could not run: ${out.error}`);
+    assert.strictEqual(out.status, 0, `${hubPython()} ${args.join(" ")} failed:\n${out.stdout}\n${out.stderr}`);
 }
 
 describe("hub: objects", () => {

@@ -11,6 +11,7 @@ import { buildLabSettings } from "../components/hub/settingsContract";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
 import { labPods } from "../scripts/lib/labPods";
+import { hubPython } from "./hubPython";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
 
@@ -37,7 +38,7 @@ function probeHubConfig(cm: Manifest): any {
         for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
             fs.writeFileSync(path.join(dir, file), text);
         }
-        const out = execFileSync("python3", [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
+        const out = execFileSync(hubPython(), [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
         return JSON.parse(out);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
