@@ -181,7 +181,7 @@ const dummy = authenticator({
 export const AUTHENTICATORS = { github, dummy } as const;
 
 type Table = typeof AUTHENTICATORS;
-type AuthenticatorName = keyof Table;
+export type AuthenticatorName = keyof Table;
 type SecretsOf<N extends AuthenticatorName> = keyof Table[N]["secrets"] & string;
 type ArgsOf<N extends AuthenticatorName> = ReturnType<Table[N]["args"]>;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -1,8 +1,8 @@
 /**
  * The lab pods' Kubernetes side: the image pre-puller and the NetworkPolicies of the labs and the
- * pre-puller (the hub's and the proxy's are the hub component's, the NFS server's the storage's),
- * plus `buildLabSettings`, the "lab" settings the hub's jupyterhub_config.py reads (the lab pods
- * themselves are created by KubeSpawner from those settings; see components/hub/hooks.py).
+ * pre-puller (the hub's and the proxy's are the hub component's, the NFS server's the storage's).
+ * The lab pods themselves are created by KubeSpawner from the "lab" settings of the hub's
+ * settings.json (`buildLabSettings` in components/hub/settingsContract.ts).
  *
  * Network isolation (the cluster enforces it: Dataplane V2 on GKE):
  *
@@ -18,15 +18,11 @@
  */
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LabImage, LabSize, quantityBytes } from "./config";
+import { LabImage } from "./config";
 import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
+import { LAB_PORT } from "./hub/settingsContract";
 import { declareLabAdmission } from "./labAdmission";
-// The quota module itself, not the storage component: it is pure and imports nothing.
-import type { QuotaSettings } from "./storage/quota";
-
-/** Port of the single-user server in a lab pod (KubeSpawner's default). */
-export const LAB_PORT = 8888;
 
 /** Image of the pre-puller's long-running container. registry.k8s.io/pause 3.10: the version z2jh 4.x uses. */
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
@@ -58,138 +54,6 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
 export const LAB_NAMES = {
     imagePuller: "image-puller",
 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// The "lab" settings of the hub configuration
-// ---------------------------------------------------------------------------------------------
-
-/** What jupyterhub_config.py's lab section reads from settings.json "lab" (see hooks.py). */
-export interface LabSettings {
-    /** "github": uid = GitHub user id, gids = org ids. "local": uid derived from the login (dummy login). */
-    readonly identity: "github" | "local";
-    /** Claim holding every home; each lab mounts the subPath `<login>`. */
-    readonly homesClaimName: string;
-    /** Labels of lab pods (KubeSpawner extra_labels); NetworkPolicies select on them. */
-    readonly podLabels: Record<string, string>;
-    /** Labels KubeSpawner puts on everything it creates (its common_labels). */
-    readonly commonLabels: Record<string, string>;
-    /** Annotations of lab pods (KubeSpawner extra_annotations): the scanner findings accepted, each with its reason. */
-    readonly podAnnotations: Record<string, string>;
-    /** KubeSpawner component_label: also the value of `app.kubernetes.io/component`. */
-    readonly componentLabel: string;
-    /** Node selector and tolerations of lab pods (the user pool). */
-    readonly nodeSelector: Record<string, string>;
-    readonly tolerations: ReadonlyArray<Record<string, string>>;
-    /** The image menu, in menu order. */
-    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean; command?: readonly string[] }>;
-    /** The size menu, in menu order; memory in bytes. */
-    readonly sizes: ReadonlyArray<{
-        name: string;
-        displayName: string;
-        cpuGuarantee: number;
-        cpuLimit: number;
-        memoryGuaranteeBytes: number;
-        memoryLimitBytes: number;
-        default: boolean;
-    }>;
-    readonly startTimeoutSeconds: number;
-    readonly httpTimeoutSeconds: number;
-    readonly culler: { timeoutSeconds: number; everySeconds: number; maxAgeSeconds: number; concurrency: number };
-    /** KubeSpawner 7 slug scheme and pod name template, pinned (see docs/lab.md). */
-    readonly slugScheme: "safe";
-    readonly podNameTemplate: string;
-    /** The single-user server: command and port. */
-    readonly cmd: readonly string[];
-    readonly port: number;
-    /**
-     * The homes' quotas, for the spawn page, the lab's HOME_QUOTA_GIB and the terminals' notice
-     * (hooks.home_quota_gib applies quotaGiBFor's rule). Absent where homes have no quotas (`local`).
-     */
-    readonly homeQuota?: QuotaSettings;
-}
-
-export interface LabSettingsInput {
-    readonly stack: string;
-    readonly lab: {
-        readonly images: readonly LabImage[];
-        readonly sizes: readonly LabSize[];
-        readonly startTimeoutSeconds: number;
-        readonly httpTimeoutSeconds: number;
-        readonly cullIdleSeconds: number;
-        readonly cullEverySeconds: number;
-        readonly cullMaxAgeSeconds: number;
-    };
-    /** The hub's authenticator: "github" gives GitHub identities, "dummy" local ones. */
-    readonly authenticator: "github" | "dummy";
-    /** @default "homes" (the storage component's claim) */
-    readonly homesClaimName?: string;
-    /** Where labs run (the user pool); empty on `local`. */
-    readonly userPlacement: Placement;
-    /** The storage component's quotas, where homes have them (GKE); absent on `local`. */
-    readonly homeQuota?: QuotaSettings;
-}
-
-/**
- * Checkov findings accepted on every lab pod, each with its reason, in the form Checkov reads
- * (test/real/validators.test.ts). Everything else Checkov checks, the lab pods pass.
- */
-export const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
-    "checkov.io/skip1": "CKV_K8S_8=KubeSpawner polls the single-user server's HTTP port until it answers (http_timeout), and the idle culler stops a dead one",
-    "checkov.io/skip2": "CKV_K8S_9=a lab is one user's pod behind the hub's proxy route, never a Service endpoint: readiness would gate nothing",
-    "checkov.io/skip3": "CKV_K8S_15=menu images are pinned by exact tags; IfNotPresent uses the pre-puller's copy, so a lab starts without the registry",
-    "checkov.io/skip4": "CKV_K8S_22=users install packages and write caches under / (pip, conda, /tmp): the lab's root filesystem stays writable",
-    "checkov.io/skip5": "CKV_K8S_25=only the lab-home init container adds CHOWN, to hand a new home to its user; the admission policy allows nothing else",
-    "checkov.io/skip6": "CKV_K8S_43=menu images are pinned by exact tags in lab.images (k8s-image-pinned); a digest may be given there instead",
-};
-
-/** The "lab" settings for the hub, from typed settings. Pure and deterministic. */
-export function buildLabSettings(input: LabSettingsInput): LabSettings {
-    const { lab } = input;
-    const labels = selectorLabels(input.stack, COMPONENTS.lab);
-    const { ["app.kubernetes.io/component"]: component, ...rest } = labels;
-    return {
-        identity: input.authenticator === "github" ? "github" : "local",
-        homesClaimName: input.homesClaimName ?? "homes",
-        podLabels: labels,
-        commonLabels: { ...rest, "app.kubernetes.io/managed-by": "kubespawner" },
-        podAnnotations: { ...LAB_POD_CHECKOV_SKIPS },
-        componentLabel: component,
-        nodeSelector: { ...(input.userPlacement.nodeSelector ?? {}) },
-        tolerations: (input.userPlacement.tolerations ?? []).map((t) => ({ ...t })),
-        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default, ...(i.command ? { command: [...i.command] } : {}) })),
-        sizes: lab.sizes.map((s) => ({
-            name: s.name,
-            displayName: s.displayName,
-            cpuGuarantee: s.cpuGuarantee,
-            cpuLimit: s.cpuLimit,
-            memoryGuaranteeBytes: Math.round(quantityBytes(s.memoryGuarantee)),
-            memoryLimitBytes: Math.round(quantityBytes(s.memoryLimit)),
-            default: s.default,
-        })),
-        startTimeoutSeconds: lab.startTimeoutSeconds,
-        httpTimeoutSeconds: lab.httpTimeoutSeconds,
-        culler: {
-            timeoutSeconds: lab.cullIdleSeconds,
-            everySeconds: lab.cullEverySeconds,
-            maxAgeSeconds: lab.cullMaxAgeSeconds,
-            concurrency: 10,
-        },
-        slugScheme: "safe",
-        podNameTemplate: "jupyter-{user_server}",
-        cmd: ["jupyterhub-singleuser"],
-        port: LAB_PORT,
-        // Sorted like the enforcer's config, so the same quotas give the same settings bytes.
-        ...(input.homeQuota
-            ? {
-                  homeQuota: {
-                      defaultGiB: input.homeQuota.defaultGiB,
-                      overridesGiB: Object.fromEntries(Object.keys(input.homeQuota.overridesGiB).sort().map((k) => [k, input.homeQuota!.overridesGiB[k]])),
-                      excluded: [...new Set(input.homeQuota.excluded)].sort(),
-                  },
-              }
-            : {}),
-    };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The component

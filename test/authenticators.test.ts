@@ -9,7 +9,7 @@ import * as path from "path";
 import { AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, HUB_AUTH_SETTINGS_SCHEMAS, hubAuthSettings, secretKeysOf } from "../components/authenticators";
 import type { AuthenticatorArgs } from "../components/authenticators";
 import { HUB_PYTHON_DIR } from "../components/hub";
-import { buildLabSettings } from "../components/lab";
+import { buildLabSettings } from "../components/hub/settingsContract";
 
 /**
  * The dispatch table of jupyterhub_config.py, read with Python's own parser: each name with the

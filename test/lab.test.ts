@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
-import { buildLabSettings, internetExcept, pullContainerName } from "../components/lab";
+import { buildLabSettings } from "../components/hub/settingsContract";
+import { internetExcept, pullContainerName } from "../components/lab";
 import { LOCAL_NODE_CIDRS } from "../components/platform";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
@@ -18,18 +19,42 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
     const settings = stackSettings("demo");
     const lab = buildLabSettings({ stack: "demo", lab: settings.lab, authenticator: "github", userPlacement: scheduleOn("user") });
 
-    it("lists exactly the configured images and sizes, in order, memory in bytes", () => {
-        assert.deepStrictEqual(lab.images, settings.lab.images.map((i) => ({ ...i })));
-        assert.deepStrictEqual(lab.sizes.map((s) => s.name), ["small", "medium", "large"]);
-        assert.deepStrictEqual(lab.sizes[2], {
-            name: "large",
-            displayName: "Large (4 CPU, 16 GiB)",
-            cpuGuarantee: 3,
-            cpuLimit: 4,
-            memoryGuaranteeBytes: 12 * 2 ** 30,
-            memoryLimitBytes: 16 * 2 ** 30,
+    it("builds KubeSpawner's profile_list: exactly the configured images and sizes, in order, each choice's kubespawner_override, memory in bytes", () => {
+        assert.strictEqual(lab.profileList.length, 1);
+        const [profile] = lab.profileList;
+        assert.deepStrictEqual([profile.slug, profile.default, profile.description], ["lab", true, "Choose an image and a size."]);
+        const { image, size } = profile.profile_options;
+        assert.deepStrictEqual(Object.keys(image.choices), settings.lab.images.map((i) => i.name));
+        for (const i of settings.lab.images) {
+            assert.deepStrictEqual(image.choices[i.name], {
+                display_name: i.displayName,
+                default: i.default,
+                kubespawner_override: { image: i.image, ...(i.command ? { cmd: [...i.command] } : {}) },
+            });
+        }
+        assert.deepStrictEqual(Object.keys(size.choices), ["small", "medium", "large"]);
+        assert.deepStrictEqual(size.choices.large, {
+            display_name: "Large (4 CPU, 16 GiB)",
             default: false,
+            kubespawner_override: { cpu_guarantee: 3, cpu_limit: 4, mem_guarantee: 12 * 2 ** 30, mem_limit: 16 * 2 ** 30 },
         });
+        assert.deepStrictEqual([image.unlisted_choice, size.unlisted_choice], [{ enabled: false }, { enabled: false }]);
+    });
+
+    it("refuses, naming the key, settings the contract does not allow (a program-side mismatch fails the render)", () => {
+        const input = { stack: "demo", lab: settings.lab, authenticator: "github" as const, userPlacement: {} };
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, startTimeoutSeconds: 1.5 } }),
+            /^Error: settings\.json contract: lab\.startTimeoutSeconds: /,
+        );
+        assert.throws(
+            () => buildLabSettings({ ...input, homeQuota: { defaultGiB: 0, overridesGiB: {}, excluded: [] } }),
+            /settings\.json contract: lab\.homeQuota\.defaultGiB: /,
+        );
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, sizes: settings.lab.sizes.map((s) => ({ ...s, default: true })) } }),
+            /settings\.json contract: lab\.profileList\.0\.profile_options\.size\.choices: exactly one choice must be the default$/,
+        );
     });
 
     it("labels lab pods with the lab selector labels and places them on the user pool", () => {
@@ -65,7 +90,7 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         assert.strictEqual(JSON.stringify(a), JSON.stringify(b));
     });
 
-    it("hooks.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
+    it("lab_quota.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
         const table = JSON.parse(fs.readFileSync(path.join(__dirname, "hub", "fixtures", "home_quota_cases.json"), "utf8")) as {
             settings: { quota: { defaultGiB: number; overridesGiB: Record<string, number>; excluded: string[] }; cases: { login: string }[] }[];
         };
@@ -76,8 +101,8 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         const script = [
             "import json, sys",
             "sys.path.insert(0, 'components/hub')",
-            "import hooks",
-            "print(json.dumps([[hooks.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
+            "import lab_quota",
+            "print(json.dumps([[lab_quota.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
         ].join("\n");
         const python = JSON.parse(execFileSync("python3", ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
         const typescript = table.settings.map(({ quota, cases }) => cases.map((c) => quotaGiBFor(c.login, quota)));

@@ -139,13 +139,13 @@ describe("lab: admission policy (its CEL evaluated against lab pods)", function 
     });
 
     it("refuses below the uid floor the hub's Python refuses below, so no spawn ends in a rejected pod", () => {
-        const hooks = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "hooks.py"), "utf8");
-        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(hooks)?.[1]), LAB_MIN_UID);
+        const identity = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "lab_identity.py"), "utf8");
+        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(identity)?.[1]), LAB_MIN_UID);
     });
 
-    it("exempts exactly the home init container hooks.py builds, with exactly its capability", () => {
+    it("exempts exactly the home init container lab_pod.py builds, with exactly its capability", () => {
         const home = init(good, HOME_INIT_CONTAINER);
-        assert.ok(home, `hooks.py builds no init container named ${HOME_INIT_CONTAINER}`);
+        assert.ok(home, `lab_pod.py builds no init container named ${HOME_INIT_CONTAINER}`);
         assert.deepStrictEqual(home.securityContext.capabilities.add, [...HOME_INIT_CAPABILITIES]);
         assert.strictEqual(home.securityContext.runAsUser, 0);
     });

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthenticatorArgs } from "../authenticators";
 import type { Placement } from "../naming";
-import type { LabSettings } from "../lab";
+import type { LabSettings } from "./settingsContract";
 
 /** Cpu/memory requests and memory limit of a container. */
 export interface ContainerResources {
@@ -52,11 +52,10 @@ export interface HubArgs {
     /** Node selector and tolerations of hub and proxy (the core pool); empty on `local`. */
     readonly placement: Placement;
     /**
-     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in lab.ts), written
-     * to `settings.json` under "lab". Never secrets.
-     * @default {}
+     * Settings of the lab section of jupyterhub_config.py (`buildLabSettings` in
+     * settingsContract.ts), written to `settings.json` under "lab". Never secrets.
      */
-    readonly labSettings?: pulumi.Input<LabSettings>;
+    readonly labSettings: pulumi.Input<LabSettings>;
     /** Hub container resources. @default 200m / 512Mi requested, 1Gi limit */
     readonly hubResources?: ContainerResources;
     /** Proxy container resources. @default 100m / 128Mi requested, 512Mi limit */
@@ -73,8 +72,7 @@ export interface HubArgs {
 }
 
 /** The arguments with every default resolved: what the builders (rbac, database, config, deployment, proxy) read. */
-export interface ResolvedHubArgs extends Omit<HubArgs, "labSettings" | "hubResources" | "proxyResources"> {
-    readonly labSettings: pulumi.Input<LabSettings | Record<string, never>>;
+export interface ResolvedHubArgs extends Omit<HubArgs, "hubResources" | "proxyResources"> {
     readonly hubResources: ContainerResources;
     readonly proxyResources: ContainerResources;
 }
@@ -83,7 +81,6 @@ export interface ResolvedHubArgs extends Omit<HubArgs, "labSettings" | "hubResou
 export function resolveHubArgs(args: HubArgs): ResolvedHubArgs {
     return {
         ...args,
-        labSettings: args.labSettings ?? {},
         hubResources: args.hubResources ?? { cpuRequest: "200m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
         proxyResources: args.proxyResources ?? { cpuRequest: "100m", memoryRequest: "128Mi", memoryLimit: "512Mi" },
     };

@@ -1,7 +1,8 @@
 /**
  * The hub's configuration: ConfigMap `hub-config`, holding every `components/hub/*.py` file
- * (tests excluded) and `settings.json` (`{"hub": <hub settings>, "lab": <lab settings>}`,
- * non-secret only), and the checksum of its data that restarts the hub on any change.
+ * (tests excluded), `settings.json` (`{"hub": <hub settings>, "lab": <lab settings>}`,
+ * non-secret only) and its JSON Schema `settings.schema.json` (the contract,
+ * settingsContract.ts), and the checksum of its data that restarts the hub on any change.
  */
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,9 +12,10 @@ import * as path from "path";
 import { hubAuthSettings } from "../authenticators";
 import { HUB_NAMES, HUB_SERVICES } from "../naming";
 import type { HubScope, ResolvedHubArgs } from "./args";
+import { HUB_SETTINGS_KEY, settingsFiles } from "./settingsContract";
 
 /** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
-export const HUB_SETTINGS_KEY = "settings.json";
+export { HUB_SETTINGS_KEY };
 
 /** Where the ConfigMap is mounted in the hub container. */
 export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
@@ -92,7 +94,7 @@ export function declareHubConfig(
     };
     const configData = pulumi.output(a.labSettings).apply((lab) => ({
         ...hubPythonFiles(),
-        [HUB_SETTINGS_KEY]: canonicalJson({ hub: hubSettings, lab }, 2) + "\n",
+        ...settingsFiles(hubSettings, lab),
     }));
     const configMap = new k8s.core.v1.ConfigMap(
         `${name}-config`,

@@ -5,7 +5,8 @@
  * - ServiceAccount `hub`, Role and RoleBinding `hub`: what KubeSpawner needs in this namespace
  *   (`KUBESPAWNER_RULES`), nothing cluster-wide;
  * - PersistentVolumeClaim `hub-db`: ReadWriteOnce, for the sqlite database (never on NFS);
- * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded) and `settings.json`;
+ * - ConfigMap `hub-config`: every `components/hub/*.py` file (tests excluded), `settings.json` and
+ *   its JSON Schema `settings.schema.json` (the contract, components/hub/settingsContract.ts);
  * - Deployment `hub` (one replica, `Recreate`) and Service `hub` (8081);
  * - Deployment `proxy` (configurable-http-proxy, `Recreate`), Services `proxy-api` (8001, for
  *   the hub) and `proxy-public` (80 "http" -> 8000, ClusterIP: the ingress routes to it);
@@ -16,7 +17,8 @@
  * The ConfigMap contract (the lab component builds on it):
  * - it is mounted read-only at `/usr/local/etc/jupyterhub/`; jupyterhub_config.py puts that
  *   directory on `sys.path`, so `import settings` and `import hooks` work;
- * - `settings.json` is `{"hub": <hubSettings>, "lab": <args.labSettings>}`, non-secret only;
+ * - `settings.json` is `{"hub": <hubSettings>, "lab": <args.labSettings>}`, non-secret only,
+ *   checked against the contract when rendered and again by the hub at start-up;
  * - the hub pod carries the annotation `jupyterlabdemo.io/config-checksum`, the sha256 of the
  *   whole ConfigMap data: any change to a file or a setting restarts the hub.
  *

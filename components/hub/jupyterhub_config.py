@@ -24,6 +24,10 @@ if CONFIG_DIR not in sys.path:
 
 import settings  # noqa: E402
 
+# The whole settings.json against the schema the program shipped beside it: a mismatch stops the
+# hub here with one line naming the key.
+settings.validate()
+
 # --- Hub and proxy networking ----------------------------------------------------------------
 # The hub listens on every interface of its pod; labs and the proxy reach it through the `hub`
 # Service. The proxy runs in its own Deployment: the hub must not start one, and talks to it
@@ -109,7 +113,7 @@ c.KubeSpawner.namespace = settings.env("POD_NAMESPACE")
 # components/lab.ts): see docs/lab.md for the identity model and the naming rules.
 import hooks  # noqa: E402
 
-lab = hooks.validate_lab_settings(settings.get("lab"))
+lab = settings.get("lab")
 
 # Identity: uid = GitHub user id, private group gid = uid, supplementary groups = the user's
 # GitHub organizations (gid = org id). The org list is read with the user's token on every login
