@@ -49,7 +49,16 @@ describe("authenticators: the registry and the hub's Python", () => {
         for (const name of AUTHENTICATOR_NAMES) {
             const lab = buildLabSettings({
                 stack: "x",
-                lab: { images: [], sizes: [], startTimeoutSeconds: 900, httpTimeoutSeconds: 300, cullIdleSeconds: 3600, cullEverySeconds: 300, cullMaxAgeSeconds: 0 },
+                // The smallest menu the contract takes: one image and one size, each the default.
+                lab: {
+                    images: [{ name: "lab", displayName: "Lab", image: "quay.io/jupyter/minimal-notebook:2025-12-01", default: true }],
+                    sizes: [{ name: "small", displayName: "Small", cpuGuarantee: 0.5, cpuLimit: 1, memoryGuarantee: "1Gi", memoryLimit: "2Gi", default: true }],
+                    startTimeoutSeconds: 900,
+                    httpTimeoutSeconds: 300,
+                    cullIdleSeconds: 3600,
+                    cullEverySeconds: 300,
+                    cullMaxAgeSeconds: 0,
+                },
                 authenticator: name,
                 userPlacement: {},
             });
