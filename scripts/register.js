@@ -78,24 +78,27 @@ require.extensions[".ts"] = (module, filename) => {
 };
 
 /**
- * Modules the root of @pulumi/pulumi loads on every start only for serialising JavaScript
- * functions into a deployment (`pulumi.runtime.serializeFunction`, dynamic providers,
- * `computeCodePaths`) or analysing a component provider's source: the TypeScript compiler (through
- * the SDK's typescript-shim.js) and npm's dependency-tree reader with its registry client
- * (arborist, pacote, sigstore). Together they are about half of what loading the four SDKs costs.
- * This program serialises no function, and the offline render runs under mocks: each module is
- * loaded on first use instead. Each entry is the SDK file that requires it and the request there;
- * only that file's require changes, anyone else requiring the same module gets it as usual.
+ * Modules the root of @pulumi/pulumi loads on every start for features a Pulumi program does not
+ * use when it runs: serialising JavaScript functions into a deployment
+ * (`pulumi.runtime.serializeFunction`, dynamic providers, `computeCodePaths`), which loads the
+ * TypeScript compiler (through the SDK's typescript-shim.js) and npm's dependency-tree reader with
+ * its registry client (arborist, pacote, sigstore); and the Automation API (`pulumi.automation`,
+ * which drives the CLI from a program of its own). Together they are more than half of what
+ * loading the four SDKs costs. This program serialises no function and drives no CLI, and the
+ * offline render runs under mocks: each module is loaded on first use instead. Each entry is the
+ * SDK file that requires it and the request there; only that file's require changes, anyone else
+ * requiring the same module gets it as usual.
  */
 const DEFERRED_SDK_MODULES = [
     { from: "@pulumi/pulumi/typescript-shim.js", request: "typescript" },
     { from: "@pulumi/pulumi/runtime/closure/codePaths.js", request: "@npmcli/arborist" },
     { from: "@pulumi/pulumi/runtime/closure/codePaths.js", request: "normalize-package-data" },
+    { from: "@pulumi/pulumi/index.js", request: "./automation" },
 ];
 
 /**
  * A stand-in for a module that `load` loads on first use. It answers `__esModule` itself, so
- * TypeScript's `__importStar`/`__importDefault` (how codePaths.js imports) pass it through
+ * TypeScript's `__importStar`/`__importDefault` (how the SDK's files import) pass it through
  * instead of copying every member (which would load it); its `default` is then the module, as
  * those helpers make it. Every other read, `in`, key listing and write goes to the module.
  */

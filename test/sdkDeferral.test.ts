@@ -1,6 +1,7 @@
 /**
  * scripts/register.js defers what the root of @pulumi/pulumi loads only for serialising functions
- * (the TypeScript compiler, npm's arborist): not loaded at start, loaded and working on first use.
+ * (the TypeScript compiler, npm's arborist) and for the Automation API: not loaded at start,
+ * loaded and working on first use.
  * Each case runs in a child process, since this mocha process may have loaded them already.
  */
 import * as assert from "assert";
@@ -9,7 +10,7 @@ import * as path from "path";
 import { REPO_ROOT } from "../scripts/lib/stackConfig";
 
 /** The deferred modules' main files, as they appear in require.cache. */
-const DEFERRED_FILES = ["typescript/lib/typescript.js", "@npmcli/arborist/lib/index.js", "normalize-package-data/lib/normalize.js"];
+const DEFERRED_FILES = ["typescript/lib/typescript.js", "@npmcli/arborist/lib/index.js", "normalize-package-data/lib/normalize.js", "@pulumi/pulumi/automation/index.js"];
 
 /** Runs `code` in Node through the loader, the SDK root loaded first; returns its JSON output. */
 function probe(code: string, env: Record<string, string> = {}): Record<string, unknown> {
@@ -28,15 +29,16 @@ const atStart = loaded();`;
 describe("scripts/register.js: SDK modules loaded on first use", function () {
     this.timeout(60000);
 
-    it("loading @pulumi/pulumi loads neither the TypeScript compiler nor arborist; serializeFunction and computeCodePaths still work, loading them when called", () => {
+    it("loading @pulumi/pulumi loads neither the TypeScript compiler, arborist nor the Automation API; serializeFunction, computeCodePaths and pulumi.automation still work, loading them when used", () => {
         const out = probe(`
 const x = 42;
 (async () => {
     const fn = await pulumi.runtime.serializeFunction(() => x + 1);
     const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: ["yaml"] });
-    console.log(JSON.stringify({ atStart, captured: fn.text.includes("42"), yaml: [...paths.keys()].some((p) => p.endsWith("node_modules/yaml")), after: loaded() }));
+    const automation = typeof pulumi.automation.LocalWorkspace.create === "function" && "automation" in pulumi;
+    console.log(JSON.stringify({ atStart, captured: fn.text.includes("42"), yaml: [...paths.keys()].some((p) => p.endsWith("node_modules/yaml")), automation, after: loaded() }));
 })().catch((e) => { console.error(e); process.exit(1); });`);
-        assert.deepStrictEqual(out, { atStart: [], captured: true, yaml: true, after: DEFERRED_FILES });
+        assert.deepStrictEqual(out, { atStart: [], captured: true, yaml: true, automation: true, after: DEFERRED_FILES });
     });
 
     it("with JLD_EAGER_SDK set, the SDK loads them at start as published; others requiring them get the real modules either way", () => {
