@@ -139,4 +139,4 @@ if (!process.env.JLD_EAGER_SDK) {
     };
 }
 
-module.exports = { CACHE_DIR, compiled, DEFERRED_SDK_MODULES };
+module.exports = { CACHE_DIR, compiled };
