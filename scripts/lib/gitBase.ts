@@ -122,17 +122,27 @@ export function baseCacheKey(a: { root: string; tree: string; stack: string; ove
 /** The cached base render under `key`, or undefined (a missing or unreadable entry is a miss). */
 export function readCachedBase(dir: string, key: string, stack: string): Render | undefined {
     const entry = path.join(dir, key);
+    let render: Render;
     try {
-        const render = readRenderDir(entry, stack);
+        render = readRenderDir(entry, stack);
+    } catch {
+        // Missing, or unreadable (cut short by a full disk, say): removed, so that this diff's
+        // render replaces it.
+        try {
+            fs.rmSync(entry, { recursive: true, force: true });
+        } catch {
+            // A read-only cache: the base renders again each time.
+        }
+        return undefined;
+    }
+    try {
         // Mark it used, so pruning keeps what is in use.
         const now = new Date();
         fs.utimesSync(entry, now, now);
-        return render;
     } catch {
-        // Unreadable (cut short by a full disk, say): removed, so that this diff's render replaces it.
-        fs.rmSync(entry, { recursive: true, force: true });
-        return undefined;
+        // A read-only cache still serves.
     }
+    return render;
 }
 
 /**
