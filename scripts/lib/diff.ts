@@ -315,7 +315,7 @@ export function diffRenders(
         const b = before.get(resourceKey(h));
         if (!b) continue;
         // Equal resources give equal texts: the texts (YAML for a manifest) are made only where they may differ.
-        if (same(b, h)) {
+        if (JSON.stringify(canonical(b)) === JSON.stringify(canonical(h))) {
             unchanged++;
             continue;
         }
