@@ -20,7 +20,7 @@ export const HOME_INIT_CAPABILITIES: readonly string[] = ["CHOWN"];
 export const LAB_MIN_UID = 1000;
 
 /** KubeSpawner's own label on every user pod it creates (the escaped user name). */
-export const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
+const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
 
 export interface LabAdmissionInput {
     /** Namespace of the hub and the labs. */
