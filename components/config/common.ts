@@ -82,7 +82,7 @@ export const diskType = z.enum(DISK_TYPES).default("pd-balanced");
 export const GCE_DISK_NAME_RE = /^[a-z]([a-z0-9-]{0,55}[a-z0-9])?$/;
 const GCE_DISK_NAME_RULE = "must be a GCE disk name: a lowercase letter, then a-z, 0-9 or -, at most 57 characters";
 export const gceDiskName = z.string().regex(GCE_DISK_NAME_RE, GCE_DISK_NAME_RULE);
-/** A lowercased GitHub login: the name of a user's home directory (components/hub/hooks.py). */
+/** A lowercased GitHub login: the name of a user's home directory (components/hub/lab_identity.py). */
 export const LOWERCASE_LOGIN_RE = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/;
 export const lowercaseLogin = z.string().regex(LOWERCASE_LOGIN_RE, "must be a lowercase GitHub login (the name of the user's home)");
 /** An image digest as `sha256:<64 hex>`. */

@@ -9,8 +9,9 @@
  * KubeSpawner's `profile_list`, each choice with its `kubespawner_override`, built here from the
  * config. What depends on the user (identity, ids, the home's quota) stays in the hub's Python.
  *
- * Users: components/hub/index.ts (writes both files), index.ts (`buildLabSettings`), the hub's
- * settings.py and hooks_*.py (read them), test/hub (fixtures written from a render).
+ * Users: components/hub/config.ts (writes both files into the ConfigMap), index.ts
+ * (`buildLabSettings`), the hub's settings.py, hooks.py and lab_*.py (read them), test/hub
+ * (fixtures written from a render).
  */
 import { z } from "zod";
 import { AUTHENTICATOR_NAMES, AUTHENTICATORS, HUB_AUTH_SETTINGS_SCHEMAS } from "../authenticators";
