@@ -164,12 +164,11 @@ c.KubeSpawner.image_pull_policy = "IfNotPresent"
 # A callable: the spawn page states the quota of the user's own home.
 c.KubeSpawner.profile_list = hooks.make_profile_list(lab)
 c.KubeSpawner.apply_user_options = hooks.make_apply_user_options(lab)
+# Before a choice is applied, the spawner has the default image and the default size's
+# resources: the size's kubespawner_override already uses KubeSpawner's trait names.
 c.KubeSpawner.image = hooks.default_image(lab)
-size = hooks.default_size(lab)
-c.KubeSpawner.cpu_guarantee = size["cpuGuarantee"]
-c.KubeSpawner.cpu_limit = size["cpuLimit"]
-c.KubeSpawner.mem_guarantee = size["memoryGuaranteeBytes"]
-c.KubeSpawner.mem_limit = size["memoryLimitBytes"]
+for trait, value in hooks.default_choice(lab, "size").items():
+    setattr(c.KubeSpawner, trait, value)
 
 # Multi-gigabyte images: a spawn may wait for a pull on a cold node.
 c.KubeSpawner.start_timeout = lab["startTimeoutSeconds"]
