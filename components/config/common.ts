@@ -10,7 +10,6 @@ export const PROJECT = "jupyterlabdemo";
 
 /** A config mistake: a single line naming the key and what is allowed. */
 export class ConfigError extends pulumi.RunError {
-    public readonly isConfigError = true;
     constructor(message: string) {
         super(message);
         this.name = "ConfigError";
