@@ -25,19 +25,16 @@ import { LAB_PORT } from "./hub/settingsContract";
 import { declareLabAdmission } from "./labAdmission";
 
 /** Image of the pre-puller's long-running container. registry.k8s.io/pause 3.10: the version z2jh 4.x uses. */
-export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
 // The admission policy's builders, for the policy pack's tests.
 export { labAdmissionBindingSpec, labAdmissionPolicySpec } from "./labAdmission";
-
-/** Cluster DNS pods: defined beside the other names, since the edge's policies reach them too. */
-export { CLUSTER_DNS } from "./naming";
 
 /**
  * Ranges a lab never reaches: RFC 1918, shared address space (RFC 6598), link-local (the cloud
  * metadata server 169.254.169.254 and node-local DNS caches), loopback, "this network".
  */
-export const NON_PUBLIC_RANGES: readonly string[] = [
+const NON_PUBLIC_RANGES: readonly string[] = [
     "0.0.0.0/8",
     "10.0.0.0/8",
     "100.64.0.0/10",
@@ -51,7 +48,7 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
  * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
  * component whose pods it selects (`COMPONENTS` in naming.ts).
  */
-export const LAB_NAMES = {
+const LAB_NAMES = {
     imagePuller: "image-puller",
 } as const;
 

@@ -8,10 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, COMPONENTS, namespaceSelector, selectorLabels } from "./naming";
 
 /**
- * The home init container of a lab pod (hooks.HOME_INIT) and the only capability it adds
- * (hooks.HOME_INIT_CAPABILITIES): it runs as root to hand a new home to the user's uid. The
- * admission policy exempts exactly this init container from runAsNonRoot and lets it add exactly
- * these capabilities; test/lab.test.ts checks both against hooks.py.
+ * The home init container of a lab pod (HOME_INIT in components/hub/lab_pod.py) and the only
+ * capability it adds (HOME_INIT_CAPABILITIES there): it runs as root to hand a new home to the
+ * user's uid. The admission policy exempts exactly this init container from runAsNonRoot and lets
+ * it add exactly these capabilities; test/labAdmission.test.ts checks both against lab_pod.py.
  */
 export const HOME_INIT_CONTAINER = "lab-home";
 export const HOME_INIT_CAPABILITIES: readonly string[] = ["CHOWN"];
@@ -20,7 +20,7 @@ export const HOME_INIT_CAPABILITIES: readonly string[] = ["CHOWN"];
 export const LAB_MIN_UID = 1000;
 
 /** KubeSpawner's own label on every user pod it creates (the escaped user name). */
-export const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
+const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
 
 export interface LabAdmissionInput {
     /** Namespace of the hub and the labs. */

@@ -16,7 +16,7 @@
  * component "lab", set by KubeSpawner from the hub's configuration.
  */
 
-export const APP = "jupyterlabdemo";
+const APP = "jupyterlabdemo";
 
 /** Values of `app.kubernetes.io/component`: selectors in one component match labels set by another. */
 export const COMPONENTS = {
@@ -129,7 +129,7 @@ export const POD_SECURITY_LABEL_PREFIX = "pod-security.kubernetes.io/";
  * program supports (ValidatingAdmissionPolicy v1 is GA there). Pinned rather than `latest`, so a
  * cluster upgrade never starts rejecting pods under a changed standard without a reviewed change.
  */
-export const POD_SECURITY_VERSION = "v1.30";
+const POD_SECURITY_VERSION = "v1.30";
 
 /**
  * Pod Security Admission labels of a namespace: `enforce` at the given level, `warn` and `audit`

@@ -36,7 +36,7 @@ export interface HubAccessConfig {
     readonly advisoryStacks: string[];
 }
 
-export const HUB_ACCESS_DEFAULTS: HubAccessConfig = {
+const HUB_ACCESS_DEFAULTS: HubAccessConfig = {
     configMap: HUB_NAMES.configMap,
     settingsKey: HUB_SETTINGS_KEY,
     authenticatorPath: "hub.authenticator",

@@ -43,7 +43,7 @@ export const labAdmissionPolicy: StackValidationPolicy = {
         const pods = policies.filter((p) => peek(() => judgesPodCreation(p.props.spec)) !== false);
         if (pods.length === 0) {
             reportViolation(
-                "no ValidatingAdmissionPolicy judges pod creation (resourceRules over pods with CREATE, failurePolicy Fail, at least one validation): declare the lab admission policy (components/lab.ts).",
+                "no ValidatingAdmissionPolicy judges pod creation (resourceRules over pods with CREATE, failurePolicy Fail, at least one validation): declare the lab admission policy (components/labAdmission.ts).",
                 policies[0]?.urn ?? hub.urn,
             );
             return;
@@ -61,7 +61,7 @@ export const labAdmissionPolicy: StackValidationPolicy = {
         });
         if (!bound) {
             reportViolation(
-                `no ValidatingAdmissionPolicyBinding binds the pod admission policy with validationActions Deny in the hub's namespace ${hubNamespace === UNKNOWN ? "" : (hubNamespace ?? "default")}: declare the binding (components/lab.ts).`,
+                `no ValidatingAdmissionPolicyBinding binds the pod admission policy with validationActions Deny in the hub's namespace ${hubNamespace === UNKNOWN ? "" : (hubNamespace ?? "default")}: declare the binding (components/labAdmission.ts).`,
                 pods[0].urn,
             );
         }

@@ -204,7 +204,7 @@ describe("storage: the NFS server", () => {
         // What owner a directory created by a root client gets, as this export maps it: root kept
         // unless the export squashes (then the anonymous uid, 1000 in 2i2c's chart).
         const ownerOfRootCreated = (c: string) => (/Squash = (No_Root_Squash|None|No_Squash);/i.test(c) ? 0 : Number(/Anonymous_uid = (\d+)/.exec(c)?.[1] ?? 65534));
-        // The hub's real home init script and its security context, from hooks.py.
+        // The hub's real home init script and its security context, from lab_pod.py (through hooks.py).
         const hooks = JSON.parse(
             spawnSync("python3", ["-c", "import json, sys; sys.path.insert(0, 'components/hub'); import hooks; print(json.dumps({'script': hooks.HOME_SCRIPT, 'mount': hooks.HOME_INIT_MOUNT, 'sc': hooks.home_init_security_context()}))"], { encoding: "utf8" }).stdout,
         ) as { script: string; mount: string; sc: Manifest };

@@ -23,9 +23,9 @@ import { clusterIdentifier, gkeKubeconfig } from "./kubeconfig";
 import { clusterNetwork, SECONDARY_RANGES } from "./network";
 import { CLOUD_PLATFORM_SCOPE, nodePool } from "./nodePools";
 
-export { clusterIdentifier, gkeKubeconfig } from "./kubeconfig";
+export { gkeKubeconfig } from "./kubeconfig";
 export { ProjectApis } from "./apis";
-export { deleteWithCluster, dependOnWhen, ownsCloudLoadBalancer } from "./lifecycle";
+export { deleteWithCluster, dependOnWhen } from "./lifecycle";
 
 export interface GkeClusterArgs {
     /** Stack name, for labels. */

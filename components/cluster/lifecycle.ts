@@ -14,7 +14,7 @@ function isKubernetesObject(type: string): boolean {
  * leave behind: a LoadBalancer Service (a forwarding rule holding the static IP), directly or as
  * the ingress controller's Helm release. Those are deleted for real before the cluster goes.
  */
-export function ownsCloudLoadBalancer(type: string, props: Record<string, unknown>): boolean {
+function ownsCloudLoadBalancer(type: string, props: Record<string, unknown>): boolean {
     const get = (o: unknown, ...path: string[]): unknown =>
         path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
     if (type === "kubernetes:core/v1:Service") return get(props, "spec", "type") === "LoadBalancer";

@@ -10,7 +10,6 @@ export const PROJECT = "jupyterlabdemo";
 
 /** A config mistake: a single line naming the key and what is allowed. */
 export class ConfigError extends pulumi.RunError {
-    public readonly isConfigError = true;
     constructor(message: string) {
         super(message);
         this.name = "ConfigError";
@@ -25,14 +24,14 @@ export class ConfigError extends pulumi.RunError {
 export const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 export const HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`);
 /** Kubernetes object names (RFC 1123 labels). */
-export const K8S_NAME_RE = new RegExp(`^${DNS_LABEL}$`);
+const K8S_NAME_RE = new RegExp(`^${DNS_LABEL}$`);
 /** GCP project ids: a letter first, 6 to 30 of a-z, 0-9 and -, no trailing -. */
-export const GCP_PROJECT_RE = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const GCP_PROJECT_RE = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** GitHub logins and organization names: alphanumerics and single inner hyphens, at most 39. */
-export const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const GITHUB_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** Kubernetes resource quantities as used for memory and disk sizes. */
-export const QUANTITY_RE = /^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-export const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const QUANTITY_RE = /^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const HHMM_RE = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /**
  * True when an image reference pins a version: a tag other than `latest`, or a digest.
@@ -72,7 +71,7 @@ export const k8sName = z.string().regex(K8S_NAME_RE, "must be a lowercase RFC 11
 export const gcpProjectId = z.string().regex(GCP_PROJECT_RE, "must be a GCP project id");
 
 /** GCE persistent disk types a node boot disk or the homes disk may use. */
-export const DISK_TYPES = ["pd-balanced", "pd-standard", "pd-ssd"] as const;
+const DISK_TYPES = ["pd-balanced", "pd-standard", "pd-ssd"] as const;
 export type DiskType = (typeof DISK_TYPES)[number];
 export const diskType = z.enum(DISK_TYPES).default("pd-balanced");
 /**
@@ -82,17 +81,17 @@ export const diskType = z.enum(DISK_TYPES).default("pd-balanced");
 export const GCE_DISK_NAME_RE = /^[a-z]([a-z0-9-]{0,55}[a-z0-9])?$/;
 const GCE_DISK_NAME_RULE = "must be a GCE disk name: a lowercase letter, then a-z, 0-9 or -, at most 57 characters";
 export const gceDiskName = z.string().regex(GCE_DISK_NAME_RE, GCE_DISK_NAME_RULE);
-/** A lowercased GitHub login: the name of a user's home directory (components/hub/hooks.py). */
+/** A lowercased GitHub login: the name of a user's home directory (components/hub/lab_identity.py). */
 export const LOWERCASE_LOGIN_RE = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/;
 export const lowercaseLogin = z.string().regex(LOWERCASE_LOGIN_RE, "must be a lowercase GitHub login (the name of the user's home)");
 /** An image digest as `sha256:<64 hex>`. */
-export const IMAGE_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const IMAGE_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 export const imageDigest = z.string().regex(IMAGE_DIGEST_RE, "must be a digest such as sha256:<64 lowercase hex digits>");
 
 /**
- * Namespaces the program declares for the edge (INGRESS_NAMESPACE and CERT_MANAGER_NAMESPACE in
- * components/ingress.ts, which a test keeps equal): another component there would be a second
- * Namespace object of the same name.
+ * Namespaces the program declares for the edge (INGRESS_NAMESPACE in components/naming.ts and
+ * CERT_MANAGER_NAMESPACE in components/ingress/names.ts, which a test keeps equal): another
+ * component there would be a second Namespace object of the same name.
  */
 export const EDGE_NAMESPACES = ["nginx-ingress", "cert-manager"] as const;
 
@@ -101,7 +100,7 @@ export const EDGE_NAMESPACES = ["nginx-ingress", "cert-manager"] as const;
  * `default` and the `kube-` prefix (kube-system, kube-public, kube-node-lease); GKE installs its
  * own components in `gke-*` and `gmp-*` (Managed Service for Prometheus: gmp-system, gmp-public).
  */
-export function reservedNamespace(name: string): string | undefined {
+function reservedNamespace(name: string): string | undefined {
     if (name === "default" || /^(kube|gke|gmp)-/.test(name)) {
         return `a system namespace (default, kube-*, gke-*, gmp-* belong to Kubernetes and GKE)`;
     }

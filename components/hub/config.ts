@@ -12,10 +12,7 @@ import * as path from "path";
 import { hubAuthSettings } from "../authenticators";
 import { HUB_NAMES, HUB_SERVICES } from "../naming";
 import type { HubScope, ResolvedHubArgs } from "./args";
-import { HUB_SETTINGS_KEY, settingsFiles } from "./settingsContract";
-
-/** The key of the hub ConfigMap that holds the settings JSON (`{"hub": ..., "lab": ...}`). */
-export { HUB_SETTINGS_KEY };
+import { settingsFiles } from "./settingsContract";
 
 /** Where the ConfigMap is mounted in the hub container. */
 export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";

@@ -37,12 +37,11 @@ import { declareHubRbac } from "./rbac";
 
 // The hub's object names and Service ports are facts other components build on (the lab's
 // NetworkPolicy, the edge's Ingress, the scrape targets, the storage's database volume): they
-// live in the import-free contract module, re-exported here for the hub's own readers.
-export { HUB_NAMES, HUB_SERVICES } from "../naming";
+// live in the import-free contract module; the names are re-exported here for the policies.
+export { HUB_NAMES } from "../naming";
 export type { ContainerResources, HubArgs } from "./args";
-export { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_DATA_DIR, HUB_PYTHON_DIR, HUB_SETTINGS_KEY, hubPythonFiles } from "./config";
-export { hubNetworkPolicySpec } from "./deployment";
-export { proxyNetworkPolicySpec } from "./proxy";
+export { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_PYTHON_DIR, hubPythonFiles } from "./config";
+export { HUB_SETTINGS_KEY } from "./settingsContract";
 export { KUBESPAWNER_RULES } from "./rbac";
 
 export class Hub extends pulumi.ComponentResource {

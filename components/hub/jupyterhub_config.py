@@ -5,7 +5,7 @@ by `jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py`. It runs
 short sections, one per concern. Values come from two places only:
 
 - `settings.get("hub.<key>")`: non-secret settings the Pulumi program wrote to settings.json
-  (see settings.py and components/hub/index.ts);
+  (see settings.py and components/hub/settingsContract.ts);
 - `settings.env("<NAME>")`: secrets, as environment variables from the `hub-secrets` Secret.
 
 A missing setting stops the hub at startup with one line naming it.
@@ -17,7 +17,8 @@ import sys
 c = get_config()  # noqa: F821 (provided by traitlets when it runs this file)
 
 # --- Module path ------------------------------------------------------------------------------
-# The ConfigMap directory holds this file, settings.py and hooks.py: make them importable.
+# The ConfigMap directory holds this file, settings.py, hooks.py and the lab_*.py modules: make
+# them importable.
 CONFIG_DIR = os.path.dirname(os.path.abspath(__file__))
 if CONFIG_DIR not in sys.path:
     sys.path.insert(0, CONFIG_DIR)
@@ -108,9 +109,10 @@ c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
 c.KubeSpawner.namespace = settings.env("POD_NAMESPACE")
 
 # --- Lab pods (see hooks.py) ---
-# The lab section follows (issue 5): identity, volumes, profile list, init container, culler.
-# Everything a user's lab gets is computed by hooks.py from settings.json "lab" (built by
-# components/lab.ts): see docs/lab.md for the identity model and the naming rules.
+# The lab section follows: identity, volumes, profile list, init container, culler. Everything a
+# user's lab gets is computed by hooks.py (over the lab_*.py modules) from settings.json "lab"
+# (built by components/hub/settingsContract.ts): see docs/lab.md for the identity model and the
+# naming rules.
 import hooks  # noqa: E402
 
 lab = settings.get("lab")
@@ -162,12 +164,11 @@ c.KubeSpawner.image_pull_policy = "IfNotPresent"
 # A callable: the spawn page states the quota of the user's own home.
 c.KubeSpawner.profile_list = hooks.make_profile_list(lab)
 c.KubeSpawner.apply_user_options = hooks.make_apply_user_options(lab)
+# Before a choice is applied, the spawner has the default image and the default size's
+# resources: the size's kubespawner_override already uses KubeSpawner's trait names.
 c.KubeSpawner.image = hooks.default_image(lab)
-size = hooks.default_size(lab)
-c.KubeSpawner.cpu_guarantee = size["cpuGuarantee"]
-c.KubeSpawner.cpu_limit = size["cpuLimit"]
-c.KubeSpawner.mem_guarantee = size["memoryGuaranteeBytes"]
-c.KubeSpawner.mem_limit = size["memoryLimitBytes"]
+for trait, value in hooks.default_choice(lab, "size").items():
+    setattr(c.KubeSpawner, trait, value)
 
 # Multi-gigabyte images: a spawn may wait for a pull on a cold node.
 c.KubeSpawner.start_timeout = lab["startTimeoutSeconds"]

@@ -31,9 +31,9 @@ MIN_ID = 1
 MAX_ID = 2**31 - 2
 
 #: The lowest uid a lab may run as: the cluster's admission policy refuses lab pods below it
-#: (LAB_MIN_UID in components/lab.ts; a test keeps the two equal), since ids below 1000 are the
-#: images' system users. The first GitHub accounts have such ids: they get a clear refusal at
-#: spawn instead of a pod the cluster rejects.
+#: (LAB_MIN_UID in components/labAdmission.ts; a test keeps the two equal), since ids below 1000
+#: are the images' system users. The first GitHub accounts have such ids: they get a clear refusal
+#: at spawn instead of a pod the cluster rejects.
 MIN_LAB_UID = 1000
 
 #: Identity source "local" (the dummy authenticator, local stacks): uids in this range, derived

@@ -36,12 +36,6 @@ def default_image(lab):
     return default_choice(lab, "image")["image"]
 
 
-def default_size(lab):
-    """The default size, in the keys jupyterhub_config.py reads for the spawner's own defaults."""
-    o = default_choice(lab, "size")
-    return {"cpuGuarantee": o["cpu_guarantee"], "cpuLimit": o["cpu_limit"], "memoryGuaranteeBytes": o["mem_guarantee"], "memoryLimitBytes": o["mem_limit"]}
-
-
 #: The keys KubeSpawner's form parser gives `user_options` for the one profile (slug "lab").
 USER_OPTION_KEYS = ("profile", "image", "size")
 

@@ -9,8 +9,9 @@
  * KubeSpawner's `profile_list`, each choice with its `kubespawner_override`, built here from the
  * config. What depends on the user (identity, ids, the home's quota) stays in the hub's Python.
  *
- * Users: components/hub/index.ts (writes both files), index.ts (`buildLabSettings`), the hub's
- * settings.py and hooks_*.py (read them), test/hub (fixtures written from a render).
+ * Users: components/hub/config.ts (writes both files into the ConfigMap), index.ts
+ * (`buildLabSettings`), the hub's settings.py, hooks.py and lab_*.py (read them), test/hub
+ * (fixtures written from a render).
  */
 import { z } from "zod";
 import { AUTHENTICATOR_NAMES, AUTHENTICATORS, HUB_AUTH_SETTINGS_SCHEMAS } from "../authenticators";
@@ -49,7 +50,7 @@ const hubOwnShape = {
  * one strict object per authenticator.
  */
 const [firstHubSettings, ...otherHubSettings] = AUTHENTICATOR_NAMES.map((n) => z.strictObject({ ...hubOwnShape, ...HUB_AUTH_SETTINGS_SCHEMAS[n].shape }));
-export const hubSettingsSchema = z.discriminatedUnion("authenticator", [firstHubSettings, ...otherHubSettings]);
+const hubSettingsSchema = z.discriminatedUnion("authenticator", [firstHubSettings, ...otherHubSettings]);
 
 /** One choice of a profile option: KubeSpawner's shape, `kubespawner_override` built here. */
 const choice = <T extends z.ZodType>(override: T) =>
@@ -72,13 +73,13 @@ const option = <T extends z.ZodType>(override: T) =>
         });
 
 /** KubeSpawner traits an image choice sets. */
-export const imageOverrideSchema = z.strictObject({
+const imageOverrideSchema = z.strictObject({
     image: name,
     /** An image that does not start with jupyterhub-singleuser names its own command. */
     cmd: z.array(name).min(1).optional(),
 });
 /** KubeSpawner traits a size choice sets (memory in bytes). */
-export const sizeOverrideSchema = z.strictObject({
+const sizeOverrideSchema = z.strictObject({
     cpu_guarantee: z.number().positive(),
     cpu_limit: z.number().positive(),
     mem_guarantee: z.number().int().positive(),
@@ -86,7 +87,7 @@ export const sizeOverrideSchema = z.strictObject({
 });
 
 /** KubeSpawner's `profile_list`: one profile, slug "lab", an image and a size option. */
-export const profileListSchema = z
+const profileListSchema = z
     .array(
         z.strictObject({
             display_name: name,
@@ -107,7 +108,7 @@ const homeQuotaSchema = z.strictObject({
 });
 
 /** The lab pods' settings: what KubeSpawner makes of each user (hooks_*.py, jupyterhub_config.py). */
-export const labSettingsSchema = z.strictObject({
+const labSettingsSchema = z.strictObject({
     /** "github": uid = GitHub user id, gids = org ids. "local": uid derived from the login (dummy login). */
     identity: z.enum(["github", "local"]),
     /** Claim holding every home; each lab mounts the subPath `<login>`. */
@@ -142,7 +143,7 @@ export const labSettingsSchema = z.strictObject({
 });
 
 /** The whole of settings.json. */
-export const settingsSchema = z.strictObject({ hub: hubSettingsSchema, lab: labSettingsSchema });
+const settingsSchema = z.strictObject({ hub: hubSettingsSchema, lab: labSettingsSchema });
 
 export type HubSettings = z.infer<typeof hubSettingsSchema>;
 export type LabSettings = z.infer<typeof labSettingsSchema>;
@@ -172,7 +173,7 @@ export function settingsFiles(hub: HubSettings, lab: LabSettings): Record<string
 }
 
 /** The JSON Schema of settings.json (draft 2020-12), as shipped: keys sorted at every level. */
-export function settingsJsonSchemaText(): string {
+function settingsJsonSchemaText(): string {
     return sortedJson(z.toJSONSchema(settingsSchema), 2) + "\n";
 }
 
@@ -215,7 +216,7 @@ export interface LabSettingsInput {
  * Checkov findings accepted on every lab pod, each with its reason, in the form Checkov reads
  * (test/real/validators.test.ts). Everything else Checkov checks, the lab pods pass.
  */
-export const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
+const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
     "checkov.io/skip1": "CKV_K8S_8=KubeSpawner polls the single-user server's HTTP port until it answers (http_timeout), and the idle culler stops a dead one",
     "checkov.io/skip2": "CKV_K8S_9=a lab is one user's pod behind the hub's proxy route, never a Service endpoint: readiness would gate nothing",
     "checkov.io/skip3": "CKV_K8S_15=menu images are pinned by exact tags; IfNotPresent uses the pre-puller's copy, so a lab starts without the registry",
@@ -225,7 +226,7 @@ export const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
 };
 
 /** The menu as KubeSpawner's profile_list: the config's images and sizes, in menu order. */
-export function buildProfileList(images: readonly LabImage[], sizes: readonly LabSize[]): LabSettings["profileList"] {
+function buildProfileList(images: readonly LabImage[], sizes: readonly LabSize[]): LabSettings["profileList"] {
     const choices = <T extends { name: string; displayName: string; default: boolean }, O>(items: readonly T[], override: (i: T) => O) =>
         Object.fromEntries(items.map((i) => [i.name, { display_name: i.displayName, default: i.default, kubespawner_override: override(i) }]));
     return [

@@ -39,12 +39,25 @@ import {
 } from "./names";
 import { certManagerValues, clusterIssuerSpec, edgeLoadBalancers, hubIngressAnnotations, nginxIngressValues } from "./values";
 
-export * from "./names";
+export {
+    ACME_DIRECTORIES,
+    ACME_SOLVER_PORT,
+    API_SERVER_PORTS,
+    CERT_MANAGER_CHART,
+    CERT_MANAGER_NAMESPACE,
+    CERT_MANAGER_RELEASE,
+    HUB_TLS_SECRET,
+    INGRESS_CONTROLLER_POD_LABELS,
+    INGRESS_NAMESPACE,
+    INGRESS_RELEASE,
+    LOCAL_NODE_PORTS,
+    NGINX_INGRESS_CHART,
+} from "./names";
+export type { CertificateIssuer } from "./names";
 export type { BackendPods, EdgeArgs, EdgeBackend } from "./args";
-export { certManagerValues, clusterIssuerSpec, edgeLoadBalancers, hubIngressAnnotations, nginxIngressValues } from "./values";
-export { edgeNetworkPolicies } from "./netpol";
+export { nginxIngressValues } from "./values";
 export type { EdgeNetworkPolicy } from "./netpol";
-export { oauthCallbackUrl, publicUrl } from "../naming";
+export { oauthCallbackUrl } from "../naming";
 
 export class Edge extends pulumi.ComponentResource {
     /** The hub's public URL, `https://<hostname>/`. */

@@ -6,7 +6,7 @@
 import { INGRESS_NAMESPACE } from "../naming";
 
 /**
- * F5 NGINX Ingress Controller chart 2.6.4 (controller 5.5.4), the newest release in November 2026.
+ * F5 NGINX Ingress Controller chart 2.6.4 (controller 5.5.4), the newest release when pinned.
  * Pulled from F5's OCI registry (its release workflow pushes there); `helm.v3.Release` has
  * supported `oci://` charts since pulumi-kubernetes#1892. The controller image is the chart's
  * appVersion (`nginx/nginx-ingress:5.5.4`), so this pin also pins the image.
@@ -14,7 +14,7 @@ import { INGRESS_NAMESPACE } from "../naming";
 export const NGINX_INGRESS_CHART = { chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.6.4" } as const;
 
 /**
- * cert-manager v1.21.1, the newest release in November 2026 (CRDs through `crds.enabled`). The
+ * cert-manager v1.21.1, the newest release when pinned (CRDs through `crds.enabled`). The
  * OCI chart at quay.io is the one cert-manager's install docs lead with; like the nginx chart it
  * needs no repository index (`repositoryOpts`), and the same form for both charts keeps one way of
  * pinning. Images default to the chart's appVersion (v1.21.1).

@@ -42,9 +42,14 @@ import {
     tokenReaderRules,
 } from "./scrape";
 
-export * from "./alerts";
-export * from "./dashboard";
-export * from "./scrape";
+export { uptimeConditionFilter } from "./alerts";
+export {
+    CERT_MANAGER_CONTROLLER_POD_LABELS,
+    CERT_MANAGER_METRICS_PORT,
+    NGINX_METRICS_PORT,
+    nfsServerPodMonitoring,
+    SCRAPE_INTERVAL,
+} from "./scrape";
 
 /** Budget thresholds: shares of the monthly amount, actual spend, and the forecast reaching 100 %. */
 const BUDGET_THRESHOLDS = [0.5, 0.9, 1.0] as const;

@@ -30,7 +30,7 @@ export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind
 export const SCRAPE_INTERVAL = "60s";
 
 
-/** Metrics ports of the charts (their defaults, set explicitly in the values in ingress.ts). */
+/** Metrics ports of the charts (their defaults, set explicitly in components/ingress/values.ts). */
 export const NGINX_METRICS_PORT = 9113;
 export const CERT_MANAGER_METRICS_PORT = 9402;
 /** cert-manager's controller pods: the chart's selector labels for the controller component. */

@@ -40,7 +40,7 @@ export interface ProtectedDiskSpec {
 }
 
 /** The id Pulumi's gcp provider gives a zonal disk (and accepts for `import`). */
-export function diskId(project: string, zone: string, diskName: string): string {
+function diskId(project: string, zone: string, diskName: string): string {
     return `projects/${project}/zones/${zone}/disks/${diskName}`;
 }
 

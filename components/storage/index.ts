@@ -39,12 +39,10 @@ import { nfsServerNetworkPolicies } from "./network";
 import { ImageDigests, METRICS_PORTS, NFS_SERVER_CHECKOV_SKIPS, nfsServerPodSpec, serverGaneshaConfig } from "./server";
 import { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY, preBoundDisk, ZONE_LABEL, zoneTerms } from "./volumes";
 
-export { diskId, snapshotPolicyName } from "./disk";
 export { GRACE_SECONDS, LEASE_SECONDS, NFS_PORT } from "./ganesha";
-export { quotaGiBFor } from "./quota";
 export type { QuotaSettings } from "./quota";
-export { DATA_FS_TYPE, DATA_MOUNT_OPTIONS, HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY } from "./volumes";
-export { GANESHA_IMAGE, HOME_NFS_IMAGE, METRICS_PORTS, NFS_CONTAINERS, NFS_SERVER_PRIVILEGES, NODE_EXPORTER_IMAGE } from "./server";
+export { HOMES_MOUNT_OPTIONS, INFORMATIONAL_CAPACITY } from "./volumes";
+export { NFS_SERVER_PRIVILEGES } from "./server";
 
 
 /** Kubernetes names, fixed by the project's contracts. */

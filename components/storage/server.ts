@@ -33,11 +33,11 @@ import {
  * nfs-ganesha PPA, VFS FSAL, their start script). 1.2.0 is the project's newest release tag;
  * later builds carry chartpress dev tags that name no release.
  */
-export const GANESHA_IMAGE = "ghcr.io/2i2c-org/nfs-ganesha:1.2.0";
+const GANESHA_IMAGE = "ghcr.io/2i2c-org/nfs-ganesha:1.2.0";
 /** 2i2c's quota enforcer (Ubuntu 24.04, xfsprogs, Python), same release; also runs xfs_growfs and the report. */
-export const HOME_NFS_IMAGE = "ghcr.io/2i2c-org/jupyterhub-home-nfs:1.2.0";
+const HOME_NFS_IMAGE = "ghcr.io/2i2c-org/jupyterhub-home-nfs:1.2.0";
 /** Prometheus node-exporter, the version 2i2c's chart pins for the same filesystem metrics. */
-export const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter:v1.8.2";
+const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter:v1.8.2";
 
 /** Image digests from config (`storage.imageDigests`); an unset one leaves the image pinned by tag only. */
 export interface ImageDigests {
@@ -52,7 +52,7 @@ function withDigest(image: string, digest: string | undefined): string {
 }
 
 /** Container names (the allow-list and the monitoring PodMonitorings key on them) and metrics ports. */
-export const NFS_CONTAINERS = {
+const NFS_CONTAINERS = {
     server: "nfs-server",
     quotaEnforcer: "quota-enforcer",
     quotaReport: "quota-report",

@@ -42,18 +42,17 @@ import { CostChange, costChangeTable, CostDelta } from "./costReport";
 import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
 
-export { loadPrices, priceOf, UnpricedError } from "./costPrices";
+export { loadPrices, UnpricedError } from "./costPrices";
 export type { CostEstimate, CostLine, PriceGroup, PriceGroupName, PriceTable } from "./costPrices";
-export { ASSUMED_SERIES_OTHER_JOB, ASSUMED_SERIES_PER_JOB, UPTIME_LOCATIONS_PER_REGION } from "./costMonitoring";
-export { costChangeTable, formatCost, formatCostChange, usd } from "./costReport";
+export { formatCost, formatCostChange } from "./costReport";
 export type { CostChange, CostDelta } from "./costReport";
 
 /** Share of a disk's blocks that change per day, for the snapshot storage model. */
 export const SNAPSHOT_DAILY_CHANGE_RATE = 0.02;
 /** Zones of a regional cluster or pool without `nodeLocations` (GKE's default). */
-export const DEFAULT_ZONES_PER_REGION = 3;
+const DEFAULT_ZONES_PER_REGION = 3;
 /** Smallest zonal Persistent Disk; a smaller PVC is provisioned at this size. */
-export const MIN_PD_GB = 10;
+const MIN_PD_GB = 10;
 /** Cloud NAT bills per VM up to this many VMs, then a flat maximum. */
 const NAT_VM_CAP = 32;
 
@@ -104,7 +103,7 @@ function zonesOf(pool: Inputs, cluster: Inputs | undefined): { zones: number; as
 }
 
 /** Kubernetes quantity ("10Gi", "500G", "1Ti") in GiB; the quantities the config schema accepts. */
-export function quantityGb(q: string): number {
+function quantityGb(q: string): number {
     try {
         return quantityBytes(q.trim()) / 2 ** 30;
     } catch {

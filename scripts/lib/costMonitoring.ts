@@ -12,16 +12,16 @@ import { CostLine, line, obj, PriceTable, priceOf } from "./costPrices";
  * exporter (~40); cert-manager's controller (~150); the NFS server's node-exporter-style
  * filesystem exporter plus two series per home from the quota exporter (~500 with 100 users).
  */
-export const ASSUMED_SERIES_PER_JOB: Readonly<Record<string, number>> = {
+const ASSUMED_SERIES_PER_JOB: Readonly<Record<string, number>> = {
     hub: 400,
     "nginx-ingress": 40,
     "cert-manager": 150,
     "nfs-server": 500,
 };
 /** Series assumed for a PodMonitoring not in the table above. */
-export const ASSUMED_SERIES_OTHER_JOB = 200;
+const ASSUMED_SERIES_OTHER_JOB = 200;
 /** Probe locations of each uptime-check region (USA: Iowa, Oregon, Virginia; the others one each). */
-export const UPTIME_LOCATIONS_PER_REGION: Readonly<Record<string, number>> = { USA: 3 };
+const UPTIME_LOCATIONS_PER_REGION: Readonly<Record<string, number>> = { USA: 3 };
 /** Bytes Cloud Monitoring counts per point of a log-based counter (an INT64 point). */
 const BYTES_PER_POINT = 8;
 

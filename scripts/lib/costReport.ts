@@ -5,7 +5,7 @@
 import type { CostEstimate, PriceTable } from "./costPrices";
 
 /** Dollars with cents, thousands separated; negatives with a minus sign. */
-export function usd(n: number): string {
+function usd(n: number): string {
     const r = Math.round(n * 100) / 100;
     const s = Math.abs(r).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return `${r < 0 ? "-" : ""}$${s}`;

@@ -73,6 +73,23 @@ class GithubConfigTest(unittest.TestCase):
             self.assertNotIn(BASE_ENV[name], flat)
 
 
+class SpawnerDefaultsTest(unittest.TestCase):
+    def test_spawner_defaults_are_the_default_choices_overrides(self):
+        """Before a menu choice is applied, the spawner has the default image and the default
+        size's resources: the marked choices' kubespawner_override, wherever they sit."""
+        s = github_settings()
+        options = s["lab"]["profileList"][0]["profile_options"]
+        for option in options.values():
+            self.assertGreater(len(option["choices"]), 1, "the fixture menu offers a choice")
+            last = list(option["choices"])[-1]
+            for name, choice in option["choices"].items():
+                choice["default"] = name == last
+        c = run_config(settings=s, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x"})
+        image, size = (list(options[o]["choices"].values())[-1]["kubespawner_override"] for o in ("image", "size"))
+        self.assertEqual(c.KubeSpawner.image, image["image"])
+        self.assertEqual({trait: c.KubeSpawner.get(trait) for trait in size}, size)
+
+
 class DummyConfigTest(unittest.TestCase):
     def test_shared_password_for_any_user(self):
         c = run_config(settings=dummy_settings(), env={**BASE_ENV, "DUMMY_PASSWORD": "local-pass"})

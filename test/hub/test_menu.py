@@ -70,10 +70,7 @@ class ProfileListTest(unittest.TestCase):
                 choice["default"] = name == last
         self.assertEqual(hooks.default_image(lab), menu_choices(lab, "image")[list(menu_choices(lab, "image"))[-1]]["kubespawner_override"]["image"])
         large = menu_choices(lab, "size")[list(menu_choices(lab, "size"))[-1]]["kubespawner_override"]
-        self.assertEqual(hooks.default_size(lab), {
-            "cpuGuarantee": large["cpu_guarantee"], "cpuLimit": large["cpu_limit"],
-            "memoryGuaranteeBytes": large["mem_guarantee"], "memoryLimitBytes": large["mem_limit"],
-        })
+        self.assertEqual(hooks.default_choice(lab, "size"), large)
         self.assertNotEqual(hooks.default_image(lab), hooks.default_image(LAB))
 
 

@@ -30,7 +30,7 @@ describe("policy k8s-lab-admission-policy", () => {
         const warnOnly = { ...labAdmissionBindingSpec(NAME, "jupyterhub"), validationActions: ["Warn", "Audit"] };
         for (const resources of [[hub, policy()], [hub, policy(), binding(warnOnly)], [hub, policy(), binding(labAdmissionBindingSpec("other", "jupyterhub"))], [hub, policy(), binding(labAdmissionBindingSpec(NAME, "default"))]]) {
             const ms = messages(await run(labAdmissionPolicy, resources));
-            assert.deepStrictEqual(ms, ["no ValidatingAdmissionPolicyBinding binds the pod admission policy with validationActions Deny in the hub's namespace jupyterhub: declare the binding (components/lab.ts)."]);
+            assert.deepStrictEqual(ms, ["no ValidatingAdmissionPolicyBinding binds the pod admission policy with validationActions Deny in the hub's namespace jupyterhub: declare the binding (components/labAdmission.ts)."]);
         }
     });
 
