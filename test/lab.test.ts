@@ -10,6 +10,7 @@ import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internet
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
 import { labPods } from "../scripts/lib/labPods";
+import { runPythonOnDir } from "./lib/python";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
 
@@ -36,7 +37,7 @@ function probeHubConfig(cm: Manifest): any {
         for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
             fs.writeFileSync(path.join(dir, file), text);
         }
-        const out = execFileSync("python3", [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
+        const out = runPythonOnDir(path.join(__dirname, "hub", "lab_config_probe.py"), dir);
         return JSON.parse(out);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
