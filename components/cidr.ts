@@ -37,7 +37,7 @@ export function isIpv4Cidr(cidr: string): boolean {
 }
 
 /** An IPv4 address `a.b.c.d` as a number. */
-export function ipv4ToNumber(ip: string): number {
+function ipv4ToNumber(ip: string): number {
     return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
 }
 

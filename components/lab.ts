@@ -1,15 +1,14 @@
 /**
- * The lab pods' Kubernetes side: the image pre-puller and every NetworkPolicy of the platform,
- * plus `buildLabSettings`, the "lab" settings the hub's jupyterhub_config.py reads (the lab pods
- * themselves are created by KubeSpawner from those settings; see components/hub/hooks.py).
+ * The lab pods' Kubernetes side: the image pre-puller and the NetworkPolicies of the labs and the
+ * pre-puller (the hub's and the proxy's are the hub component's, the NFS server's the storage's).
+ * The lab pods themselves are created by KubeSpawner from the "lab" settings of the hub's
+ * settings.json (`buildLabSettings` in components/hub/settingsContract.ts).
  *
  * Network isolation (the cluster enforces it: Dataplane V2 on GKE):
  *
  * | pods        | ingress allowed                                   | egress allowed                                  |
  * |-------------|---------------------------------------------------|-------------------------------------------------|
  * | lab         | proxy and hub pods, on 8888                       | DNS (kube-dns), hub pods on 8081, public internet |
- * | hub         | proxy and lab pods, on 8081                       | (unrestricted: Kubernetes API, GitHub)          |
- * | proxy       | hub pods on 8001; on 8000 pods of the ingress namespace carrying NETWORK_ACCESS_LABELS.proxy | (unrestricted) |
  * | image-puller| nothing                                           | nothing                                         |
  *
  * "Public internet" is 0.0.0.0/0 except every private, link-local (the metadata server
@@ -19,18 +18,17 @@
  */
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LabImage, LabSize, quantityBytes } from "./config";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, INGRESS_NAMESPACE, namespaceSelector, NETWORK_ACCESS_LABELS, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
+import { LabImage } from "./config";
+import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains, isIpv4Cidr } from "./cidr";
-// The quota module itself, not the storage component: it is pure and imports nothing.
-import type { QuotaSettings } from "./storage/quota";
-
-/** Port of the single-user server in a lab pod (KubeSpawner's default). */
-export const LAB_PORT = 8888;
+import { LAB_PORT } from "./hub/settingsContract";
+import { declareLabAdmission } from "./labAdmission";
 
 /** Image of the pre-puller's long-running container. registry.k8s.io/pause 3.10: the version z2jh 4.x uses. */
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
+// The admission policy's builders, for the policy pack's tests.
+export { labAdmissionBindingSpec, labAdmissionPolicySpec } from "./labAdmission";
 
 /** Cluster DNS pods: defined beside the other names, since the edge's policies reach them too. */
 export { CLUSTER_DNS } from "./naming";
@@ -50,300 +48,12 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
 ];
 
 /**
- * `local` stacks: the node range is not known, so the NFS server admits the address pools where
- * Docker-based clusters put their nodes (kind, k3d and minikube networks in 172.16.0.0/12; Docker
- * Desktop and minikube's docker driver in 192.168.0.0/16). Their pod ranges (10.244.0.0/16,
- * 10.42.0.0/16, 10.1.0.0/16) lie outside, so labs still cannot reach the NFS server.
- */
-export const LOCAL_NODE_CIDRS: readonly string[] = ["172.16.0.0/12", "192.168.0.0/16"];
-
-
-/**
  * Kubernetes names of the lab component's objects. Each NetworkPolicy is named after the
  * component whose pods it selects (`COMPONENTS` in naming.ts).
  */
 export const LAB_NAMES = {
     imagePuller: "image-puller",
 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// The "lab" settings of the hub configuration
-// ---------------------------------------------------------------------------------------------
-
-/** What jupyterhub_config.py's lab section reads from settings.json "lab" (see hooks.py). */
-export interface LabSettings {
-    /** "github": uid = GitHub user id, gids = org ids. "local": uid derived from the login (dummy login). */
-    readonly identity: "github" | "local";
-    /** Claim holding every home; each lab mounts the subPath `<login>`. */
-    readonly homesClaimName: string;
-    /** Labels of lab pods (KubeSpawner extra_labels); NetworkPolicies select on them. */
-    readonly podLabels: Record<string, string>;
-    /** Labels KubeSpawner puts on everything it creates (its common_labels). */
-    readonly commonLabels: Record<string, string>;
-    /** Annotations of lab pods (KubeSpawner extra_annotations): the scanner findings accepted, each with its reason. */
-    readonly podAnnotations: Record<string, string>;
-    /** KubeSpawner component_label: also the value of `app.kubernetes.io/component`. */
-    readonly componentLabel: string;
-    /** Node selector and tolerations of lab pods (the user pool). */
-    readonly nodeSelector: Record<string, string>;
-    readonly tolerations: ReadonlyArray<Record<string, string>>;
-    /** The image menu, in menu order. */
-    readonly images: ReadonlyArray<{ name: string; displayName: string; image: string; default: boolean; command?: readonly string[] }>;
-    /** The size menu, in menu order; memory in bytes. */
-    readonly sizes: ReadonlyArray<{
-        name: string;
-        displayName: string;
-        cpuGuarantee: number;
-        cpuLimit: number;
-        memoryGuaranteeBytes: number;
-        memoryLimitBytes: number;
-        default: boolean;
-    }>;
-    readonly startTimeoutSeconds: number;
-    readonly httpTimeoutSeconds: number;
-    readonly culler: { timeoutSeconds: number; everySeconds: number; maxAgeSeconds: number; concurrency: number };
-    /** KubeSpawner 7 slug scheme and pod name template, pinned (see docs/lab.md). */
-    readonly slugScheme: "safe";
-    readonly podNameTemplate: string;
-    /** The single-user server: command and port. */
-    readonly cmd: readonly string[];
-    readonly port: number;
-    /**
-     * The homes' quotas, for the spawn page, the lab's HOME_QUOTA_GIB and the terminals' notice
-     * (hooks.home_quota_gib applies quotaGiBFor's rule). Absent where homes have no quotas (`local`).
-     */
-    readonly homeQuota?: QuotaSettings;
-}
-
-export interface LabSettingsInput {
-    readonly stack: string;
-    readonly lab: {
-        readonly images: readonly LabImage[];
-        readonly sizes: readonly LabSize[];
-        readonly startTimeoutSeconds: number;
-        readonly httpTimeoutSeconds: number;
-        readonly cullIdleSeconds: number;
-        readonly cullEverySeconds: number;
-        readonly cullMaxAgeSeconds: number;
-    };
-    /** The hub's authenticator: "github" gives GitHub identities, "dummy" local ones. */
-    readonly authenticator: "github" | "dummy";
-    /** @default "homes" (the storage component's claim) */
-    readonly homesClaimName?: string;
-    /** Where labs run (the user pool); empty on `local`. */
-    readonly userPlacement: Placement;
-    /** The storage component's quotas, where homes have them (GKE); absent on `local`. */
-    readonly homeQuota?: QuotaSettings;
-}
-
-/**
- * Checkov findings accepted on every lab pod, each with its reason, in the form Checkov reads
- * (test/real/validators.test.ts). Everything else Checkov checks, the lab pods pass.
- */
-export const LAB_POD_CHECKOV_SKIPS: Readonly<Record<string, string>> = {
-    "checkov.io/skip1": "CKV_K8S_8=KubeSpawner polls the single-user server's HTTP port until it answers (http_timeout), and the idle culler stops a dead one",
-    "checkov.io/skip2": "CKV_K8S_9=a lab is one user's pod behind the hub's proxy route, never a Service endpoint: readiness would gate nothing",
-    "checkov.io/skip3": "CKV_K8S_15=menu images are pinned by exact tags; IfNotPresent uses the pre-puller's copy, so a lab starts without the registry",
-    "checkov.io/skip4": "CKV_K8S_22=users install packages and write caches under / (pip, conda, /tmp): the lab's root filesystem stays writable",
-    "checkov.io/skip5": "CKV_K8S_25=only the lab-home init container adds CHOWN, to hand a new home to its user; the admission policy allows nothing else",
-    "checkov.io/skip6": "CKV_K8S_43=menu images are pinned by exact tags in lab.images (k8s-image-pinned); a digest may be given there instead",
-};
-
-/** The "lab" settings for the hub, from typed settings. Pure and deterministic. */
-export function buildLabSettings(input: LabSettingsInput): LabSettings {
-    const { lab } = input;
-    const labels = selectorLabels(input.stack, COMPONENTS.lab);
-    const { ["app.kubernetes.io/component"]: component, ...rest } = labels;
-    return {
-        identity: input.authenticator === "github" ? "github" : "local",
-        homesClaimName: input.homesClaimName ?? "homes",
-        podLabels: labels,
-        commonLabels: { ...rest, "app.kubernetes.io/managed-by": "kubespawner" },
-        podAnnotations: { ...LAB_POD_CHECKOV_SKIPS },
-        componentLabel: component,
-        nodeSelector: { ...(input.userPlacement.nodeSelector ?? {}) },
-        tolerations: (input.userPlacement.tolerations ?? []).map((t) => ({ ...t })),
-        images: lab.images.map((i) => ({ name: i.name, displayName: i.displayName, image: i.image, default: i.default, ...(i.command ? { command: [...i.command] } : {}) })),
-        sizes: lab.sizes.map((s) => ({
-            name: s.name,
-            displayName: s.displayName,
-            cpuGuarantee: s.cpuGuarantee,
-            cpuLimit: s.cpuLimit,
-            memoryGuaranteeBytes: Math.round(quantityBytes(s.memoryGuarantee)),
-            memoryLimitBytes: Math.round(quantityBytes(s.memoryLimit)),
-            default: s.default,
-        })),
-        startTimeoutSeconds: lab.startTimeoutSeconds,
-        httpTimeoutSeconds: lab.httpTimeoutSeconds,
-        culler: {
-            timeoutSeconds: lab.cullIdleSeconds,
-            everySeconds: lab.cullEverySeconds,
-            maxAgeSeconds: lab.cullMaxAgeSeconds,
-            concurrency: 10,
-        },
-        slugScheme: "safe",
-        podNameTemplate: "jupyter-{user_server}",
-        cmd: ["jupyterhub-singleuser"],
-        port: LAB_PORT,
-        // Sorted like the enforcer's config, so the same quotas give the same settings bytes.
-        ...(input.homeQuota
-            ? {
-                  homeQuota: {
-                      defaultGiB: input.homeQuota.defaultGiB,
-                      overridesGiB: Object.fromEntries(Object.keys(input.homeQuota.overridesGiB).sort().map((k) => [k, input.homeQuota!.overridesGiB[k]])),
-                      excluded: [...new Set(input.homeQuota.excluded)].sort(),
-                  },
-              }
-            : {}),
-    };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The lab admission policy: what the cluster refuses, whoever creates the pod
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The home init container of a lab pod (hooks.HOME_INIT) and the only capability it adds
- * (hooks.HOME_INIT_CAPABILITIES): it runs as root to hand a new home to the user's uid. The
- * admission policy exempts exactly this init container from runAsNonRoot and lets it add exactly
- * these capabilities; test/lab.test.ts checks both against hooks.py.
- */
-export const HOME_INIT_CONTAINER = "lab-home";
-export const HOME_INIT_CAPABILITIES: readonly string[] = ["CHOWN"];
-
-/** The lowest uid a lab may run as: below it are system accounts and the image's own users. */
-export const LAB_MIN_UID = 1000;
-
-/** KubeSpawner's own label on every user pod it creates (the escaped user name). */
-export const KUBESPAWNER_USERNAME_LABEL = "hub.jupyter.org/username";
-
-export interface LabAdmissionInput {
-    /** Namespace of the hub and the labs. */
-    readonly namespace: string;
-    /** The ServiceAccount the hub (KubeSpawner) creates pods with. */
-    readonly hubServiceAccount: string;
-    /** The labels the labs' NetworkPolicy selects (every lab pod must carry them). */
-    readonly podLabels: Record<string, string>;
-    /** The menu's images: the only images a lab pod's containers may run. */
-    readonly images: readonly string[];
-}
-
-/** One CEL validation of the admission policy. */
-export interface CelValidation {
-    readonly expression: string;
-    readonly message: string;
-}
-
-/** A CEL string literal (JSON's escaping is valid CEL for these values). */
-const celString = (s: string) => JSON.stringify(s);
-
-/**
- * The ValidatingAdmissionPolicy `spec` for lab pods, CEL only (Kubernetes >= 1.30; optional field
- * selection `a.?b.orValue(x)` reads fields that may be absent). Pure: the CEL test evaluates these
- * exact expressions against lab pods.
- *
- * Which pods: CREATE and UPDATE of pods (the binding limits it to the hub namespace) that either
- * the hub's ServiceAccount submits, or that carry (or carried, on UPDATE) the lab component label
- * or KubeSpawner's username label. A pod that drops the lab labels is still caught: then by the
- * user that created it, or by its old labels.
- */
-export function labAdmissionPolicySpec(input: LabAdmissionInput): Record<string, unknown> {
-    const sa = `system:serviceaccount:${input.namespace}:${input.hubServiceAccount}`;
-    const component = "app.kubernetes.io/component";
-    const looksLikeLab = (o: string) =>
-        `(${o} != null && has(${o}.metadata.labels) && ((${celString(component)} in ${o}.metadata.labels && ${o}.metadata.labels[${celString(component)}] == ${celString(input.podLabels[component] ?? "")}) || ${celString(KUBESPAWNER_USERNAME_LABEL)} in ${o}.metadata.labels))`;
-    const labelChecks = Object.entries(input.podLabels)
-        .map(([k, v]) => `(${celString(k)} in object.metadata.labels && object.metadata.labels[${celString(k)}] == ${celString(v)})`)
-        .join(" && ");
-    const images = `[${[...new Set(input.images)].map(celString).join(", ")}]`;
-    const home = celString(HOME_INIT_CONTAINER);
-    const homeCaps = `[${HOME_INIT_CAPABILITIES.map(celString).join(", ")}]`;
-    const validations: CelValidation[] = [
-        {
-            expression: `object.spec.?securityContext.?runAsNonRoot.orValue(false) == true && object.spec.?securityContext.?runAsUser.orValue(0) >= ${LAB_MIN_UID}`,
-            message: `a lab pod sets spec.securityContext.runAsNonRoot: true and runAsUser >= ${LAB_MIN_UID}`,
-        },
-        {
-            expression: `variables.userContainers.all(c, c.?securityContext.?runAsNonRoot.orValue(true) == true && c.?securityContext.?runAsUser.orValue(${LAB_MIN_UID}) >= ${LAB_MIN_UID})`,
-            message: `every container of a lab pod runs as non-root with a uid >= ${LAB_MIN_UID} (only the init container ${HOME_INIT_CONTAINER} runs as root)`,
-        },
-        {
-            expression: "variables.containers.all(c, c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false && c.?securityContext.?privileged.orValue(false) == false)",
-            message: "every container of a lab pod sets allowPrivilegeEscalation: false and is not privileged",
-        },
-        {
-            expression: "variables.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists(d, d == 'ALL'))",
-            message: "every container of a lab pod drops ALL capabilities",
-        },
-        {
-            expression: `variables.userContainers.all(c, c.?securityContext.?capabilities.?add.orValue([]).size() == 0) && variables.homeInit.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(a, a in ${homeCaps}))`,
-            message: `no container of a lab pod adds a capability, except ${HOME_INIT_CAPABILITIES.join(", ")} on the init container ${HOME_INIT_CONTAINER}`,
-        },
-        {
-            expression: "object.spec.?hostNetwork.orValue(false) == false && object.spec.?hostPID.orValue(false) == false && object.spec.?hostIPC.orValue(false) == false",
-            message: "a lab pod shares no host namespace (hostNetwork, hostPID, hostIPC)",
-        },
-        {
-            expression: "object.spec.?volumes.orValue([]).all(v, !has(v.hostPath))",
-            message: "a lab pod mounts no hostPath volume",
-        },
-        {
-            expression: "variables.containers.all(c, c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0))",
-            message: "no container of a lab pod opens a hostPort",
-        },
-        {
-            expression:
-                "object.spec.?automountServiceAccountToken.orValue(true) == false && object.spec.?volumes.orValue([]).all(v, !v.?projected.?sources.orValue([]).exists(s, has(s.serviceAccountToken)))",
-            message: "a lab pod gets no service-account token (automountServiceAccountToken: false, no projected token volume)",
-        },
-        {
-            expression: `variables.containers.all(c, c.image in ${images})`,
-            message: "every container of a lab pod runs an image from the lab menu",
-        },
-        {
-            expression: `has(object.metadata.labels) && ${labelChecks}`,
-            message: `a lab pod carries the labels its NetworkPolicy selects (${Object.entries(input.podLabels).map(([k, v]) => `${k}=${v}`).join(", ")})`,
-        },
-    ];
-    return {
-        failurePolicy: "Fail",
-        matchConstraints: {
-            resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
-        },
-        matchConditions: [
-            {
-                name: "lab-pods",
-                expression: `request.userInfo.username == ${celString(sa)} || ${looksLikeLab("object")} || ${looksLikeLab("oldObject")}`,
-            },
-        ],
-        variables: [
-            { name: "containers", expression: "object.spec.containers + object.spec.?initContainers.orValue([])" },
-            {
-                name: "userContainers",
-                expression: `object.spec.containers + object.spec.?initContainers.orValue([]).filter(c, c.name != ${home})`,
-            },
-            { name: "homeInit", expression: `object.spec.?initContainers.orValue([]).filter(c, c.name == ${home})` },
-        ],
-        validations: validations.map((v) => ({ ...v })),
-    };
-}
-
-/** Name of the (cluster-scoped) policy and of its binding: one per stack. */
-export function labAdmissionPolicyName(stack: string): string {
-    return `jupyterlabdemo-${stack}-lab-pods`;
-}
-
-/** The binding's `spec`: the policy, in the hub namespace only, denying what fails it. */
-export function labAdmissionBindingSpec(
-    policyName: string,
-    namespace: string,
-): { policyName: string; validationActions: string[]; matchResources: Record<string, unknown> } {
-    return {
-        policyName,
-        validationActions: ["Deny"],
-        matchResources: { namespaceSelector: namespaceSelector(namespace) },
-    };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The component
@@ -382,7 +92,6 @@ export function internetExcept(clusterCidrs: readonly string[]): string[] {
 export function pullContainerName(imageName: string): string {
     return `pull-${imageName}`.slice(0, 63).replace(/-+$/, "");
 }
-
 
 /** Tiny resources: the puller's containers do nothing but exist. */
 const PULLER_RESOURCES = { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "32Mi" } };
@@ -519,62 +228,14 @@ export class Lab extends pulumi.ComponentResource {
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],
             }),
-            policy(COMPONENTS.hub, {
-                policyTypes: ["Ingress"],
-                ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.lab)], ports: [tcp(hubPort)] }],
-            }),
-            policy(COMPONENTS.proxy, {
-                policyTypes: ["Ingress"],
-                ingress: [
-                    { from: [pods(COMPONENTS.hub)], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
-                    {
-                        from: [
-                            {
-                                // The edge labels its controller's pods with the access label; the
-                                // proxy needs to know nothing else about them.
-                                namespaceSelector: namespaceSelector(INGRESS_NAMESPACE),
-                                podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxy]: "true" } },
-                            },
-                        ],
-                        ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],
-                    },
-                ],
-            }),
             policy(COMPONENTS.imagePuller, {
                 policyTypes: ["Ingress", "Egress"],
             }),
         ];
         this.networkPolicyNames = policies.map((p) => p.metadata.name);
 
-        // --- Admission: the cluster refuses a lab pod that breaks the lab rules ------------------
-        // KubeSpawner creates labs at runtime, outside any preview and the policy pack; this
-        // policy holds them (and any pod posing as one) to the rules at admission.
-        const admissionLabels = commonLabels(a.stack, COMPONENTS.lab);
-        const admissionPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-            `${name}-admission-policy`,
-            {
-                metadata: { name: labAdmissionPolicyName(a.stack), labels: admissionLabels },
-                spec: pulumi.output(ns).apply((namespace) =>
-                    labAdmissionPolicySpec({
-                        namespace,
-                        hubServiceAccount: a.hubServiceAccount,
-                        podLabels: selectorLabels(a.stack, COMPONENTS.lab),
-                        images: a.images.map((i) => i.image),
-                    }),
-                ),
-            },
-            child,
-        );
-        new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-            `${name}-admission-binding`,
-            {
-                metadata: { name: labAdmissionPolicyName(a.stack), labels: admissionLabels },
-                spec: pulumi
-                    .all([admissionPolicy.metadata.name, pulumi.output(ns)])
-                    .apply(([policyName, namespace]) => labAdmissionBindingSpec(policyName, namespace)),
-            },
-            child,
-        );
+        // Admission: the cluster refuses a lab pod that breaks the lab rules (labAdmission.ts).
+        declareLabAdmission(this, name, a);
 
         this.registerOutputs({ imagePuller: this.imagePuller, networkPolicyNames: this.networkPolicyNames });
     }

@@ -147,13 +147,28 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
 
 /**
  * Network access labels: a component admits pods carrying its label instead of knowing another
- * component's internals (the pattern of z2jh's `hub.jupyter.org/network-access-*`). The value is
- * always "true".
+ * component's namespace or labels. The names are z2jh's (`hub.jupyter.org/network-access-*`, its
+ * docs' "Security" page), so a pod set up for a z2jh hub is set up for this one too. The value is
+ * always "true". As with z2jh's default (`interNamespaceAccessLabels: accept`), the label admits a
+ * pod from any namespace: the label is the grant, so only what may reach a port carries it.
  */
 export const NETWORK_ACCESS_LABELS = {
-    /** On pods allowed to reach the proxy's public port (the ingress controller's). */
-    proxy: "jupyterlabdemo.io/network-access-proxy",
+    /** On pods allowed to reach the proxy's public HTTP port (the ingress controller's). */
+    proxyHttp: "hub.jupyter.org/network-access-proxy-http",
 } as const;
+
+/**
+ * Load balancers a component has a chart create: Services of type LoadBalancer that no object of
+ * the program declares one by one (a helm.v3.Release's objects are not). The component registers
+ * them among its own inputs under this key, so what reads the rendered program (the cost model:
+ * one forwarding rule each) finds them without knowing the chart or its values.
+ */
+export const CHART_LOAD_BALANCERS_KEY = "chartLoadBalancers";
+/** One such Service: its namespace and name, as the chart names it. */
+export interface ChartLoadBalancer {
+    readonly namespace: string;
+    readonly name: string;
+}
 
 /** Cluster DNS pods (kube-dns on GKE, CoreDNS on kind/k3d/minikube carry the same label). */
 export const CLUSTER_DNS = {

@@ -5,8 +5,8 @@
  *   runs: the hub cookie secret, the proxy auth token and the auth-state crypt key. Each has the
  *   rotation label (`secrets.rotation`) as its keeper: changing the label regenerates all three
  *   on purpose (see docs/hub.md for what that does to logged-in users).
- * - From secret config: the GitHub OAuth client secret (github authenticator) or the shared
- *   password (dummy authenticator, `local` only).
+ * - From secret config: the chosen authenticator's secret keys (components/authenticators.ts):
+ *   the GitHub OAuth client secret (github) or the shared password (dummy, `local` only).
  *
  * They land in the Secret `hub-secrets` of the hub namespace under the keys of `HUB_SECRET_KEYS`.
  * Pods consume them through `secretKeyRef`s; no value ever goes to a ConfigMap, an env literal
@@ -15,6 +15,8 @@
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { AUTH_SECRET_KEYS, AUTH_SECRETS } from "./authenticators";
+import type { AuthenticatorSecrets, AuthSecretKey } from "./authenticators";
 import { ANNOTATIONS, commonLabels, COMPONENTS } from "./naming";
 
 /** The Kubernetes name of the Secret (a contract between components). */
@@ -28,13 +30,12 @@ export const HUB_SECRET_KEYS = {
     proxyToken: "proxy-token",
     /** Auth-state encryption key: 32 random bytes, hex (env JUPYTERHUB_CRYPT_KEY). */
     cryptKey: "crypt-key",
-    /** GitHub OAuth app client secret (env GITHUB_CLIENT_SECRET); github authenticator only. */
-    githubClientSecret: "github-client-secret",
-    /** Shared password (env DUMMY_PASSWORD); dummy authenticator only. */
-    dummyPassword: "dummy-password",
+    /**
+     * Each authenticator's secret config keys, under the key its registry entry names (github:
+     * `github-client-secret`, env GITHUB_CLIENT_SECRET; dummy: `dummy-password`, env DUMMY_PASSWORD).
+     */
+    ...(Object.fromEntries(AUTH_SECRET_KEYS.map((key) => [key, AUTH_SECRETS[key].hubSecretKey])) as Record<AuthSecretKey, string>),
 } as const;
-
-export type HubSecretKey = (typeof HUB_SECRET_KEYS)[keyof typeof HUB_SECRET_KEYS];
 
 export interface HubSecretsArgs {
     /** Stack name, for labels. */
@@ -46,12 +47,8 @@ export interface HubSecretsArgs {
      * @default "initial" (from config `secrets.rotation`)
      */
     readonly rotation: string;
-    /** Which login the hub uses; decides which config secret is required. */
-    readonly authenticator: "github" | "dummy";
-    /** GitHub OAuth client secret, a secret output. Required with `github`; forbidden with `dummy`. */
-    readonly githubClientSecret?: pulumi.Output<string>;
-    /** Shared password, a secret output. Required with `dummy`; forbidden with `github`. */
-    readonly dummyPassword?: pulumi.Output<string>;
+    /** The hub's authenticator and its secret config values (secret outputs), e.g. `{kind: "github", values: {githubClientSecret}}`. */
+    readonly authenticator: AuthenticatorSecrets;
 }
 
 export class HubSecrets extends pulumi.ComponentResource {
@@ -63,24 +60,10 @@ export class HubSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: HubSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HubSecrets", name, {}, opts);
 
-        // Cross-field rules (config validation already enforces them; this guards other callers).
-        const fromConfig: Partial<Record<HubSecretKey, pulumi.Output<string>>> = {};
-        if (args.authenticator === "github") {
-            if (!args.githubClientSecret) {
-                throw new pulumi.ResourceError("HubSecrets: githubClientSecret is required with the github authenticator", this);
-            }
-            if (args.dummyPassword) {
-                throw new pulumi.ResourceError("HubSecrets: dummyPassword must not be set with the github authenticator", this);
-            }
-            fromConfig[HUB_SECRET_KEYS.githubClientSecret] = pulumi.secret(args.githubClientSecret);
-        } else {
-            if (!args.dummyPassword) {
-                throw new pulumi.ResourceError("HubSecrets: dummyPassword is required with the dummy authenticator", this);
-            }
-            if (args.githubClientSecret) {
-                throw new pulumi.ResourceError("HubSecrets: githubClientSecret must not be set with the dummy authenticator", this);
-            }
-            fromConfig[HUB_SECRET_KEYS.dummyPassword] = pulumi.secret(args.dummyPassword);
+        // The authenticator's secrets, each under its key; the union's type says which are there.
+        const fromConfig: Record<string, pulumi.Output<string>> = {};
+        for (const [key, value] of Object.entries(args.authenticator.values) as Array<[AuthSecretKey, pulumi.Output<string>]>) {
+            fromConfig[AUTH_SECRETS[key].hubSecretKey] = pulumi.secret(value);
         }
 
         // 32 random bytes, hex-encoded (64 characters), regenerated only when the label changes.

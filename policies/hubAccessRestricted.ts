@@ -9,7 +9,8 @@
  * `authenticatorPath` and `allowedOrganizationsPaths` (dotted paths, the first present wins)
  * locate the two values, so the rule follows the hub component if its shape moves.
  *
- * It fails when the authenticator is not one that restricts by organization (`dummy` lets in
+ * It fails when the authenticator is not one that restricts by organization (by default those the
+ * registry in components/authenticators.ts marks `restrictsToOrganizations`; `dummy` lets in
  * anyone with the shared password), when the organization list is empty (with GitHub's
  * authenticator, nobody or, with some settings, anybody gets in), or when it names an organization
  * outside `organizations` (if that list is set). Mandatory everywhere but the stacks in
@@ -18,6 +19,7 @@
  */
 import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
+import { ALLOWED_ORGANIZATIONS_SETTINGS, ORGANIZATION_RESTRICTING } from "../components/authenticators";
 import { HUB_NAMES, HUB_SETTINGS_KEY } from "../components/hub/index";
 import { configOf, stackOfUrn } from "./lib/policy";
 
@@ -38,8 +40,10 @@ export const HUB_ACCESS_DEFAULTS: HubAccessConfig = {
     configMap: HUB_NAMES.configMap,
     settingsKey: HUB_SETTINGS_KEY,
     authenticatorPath: "hub.authenticator",
-    allowedOrganizationsPaths: ["hub.github.allowedOrganizations"],
-    restrictingAuthenticators: ["github"],
+    // From the registry of authenticators: those with `restrictsToOrganizations`, and where each
+    // writes its organization list in settings.json.
+    allowedOrganizationsPaths: [...ALLOWED_ORGANIZATIONS_SETTINGS],
+    restrictingAuthenticators: [...ORGANIZATION_RESTRICTING],
     organizations: [],
     advisoryStacks: ["local"],
 };

@@ -7,7 +7,7 @@ import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 /** F5 NGINX Ingress Controller's per-Ingress switch for the HTTP-to-HTTPS redirect. */
-export const SSL_REDIRECT = "nginx.org/ssl-redirect";
+const SSL_REDIRECT = "nginx.org/ssl-redirect";
 
 /** True when TLS host `pattern` (possibly `*.example.org`) covers `host`. */
 export function tlsCovers(pattern: string, host: string): boolean {

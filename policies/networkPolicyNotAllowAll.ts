@@ -30,7 +30,7 @@ function selectsAll(s: Selector | undefined): boolean {
 }
 
 /** Why `peer` stands for every address or pod, or undefined when it restricts. */
-export function allPeer(peer: Peer): string | undefined {
+function allPeer(peer: Peer): string | undefined {
     if (peer.ipBlock) {
         const all = (peer.ipBlock.cidr === "0.0.0.0/0" || peer.ipBlock.cidr === "::/0") && (peer.ipBlock.except ?? []).length === 0;
         return all ? `ipBlock ${peer.ipBlock.cidr} with no except` : undefined;
@@ -43,7 +43,7 @@ export function allPeer(peer: Peer): string | undefined {
 }
 
 /** Why `rule` admits everyone on every port, or undefined. */
-export function allowAllReason(rule: Rule, peers: Peer[] | undefined): string | undefined {
+function allowAllReason(rule: Rule, peers: Peer[] | undefined): string | undefined {
     if ((rule.ports ?? []).length > 0) return undefined;
     if (peers === undefined || peers.length === 0) return "no peers (everyone)";
     return peers.map(allPeer).find((r) => r !== undefined);

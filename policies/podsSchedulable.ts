@@ -38,7 +38,7 @@ export interface PodsSchedulableConfig {
     readonly settingsKey: string;
 }
 
-export const PODS_SCHEDULABLE_DEFAULTS: PodsSchedulableConfig = { configMap: HUB_NAMES.configMap, settingsKey: HUB_SETTINGS_KEY };
+const PODS_SCHEDULABLE_DEFAULTS: PodsSchedulableConfig = { configMap: HUB_NAMES.configMap, settingsKey: HUB_SETTINGS_KEY };
 
 const configSchema: PolicyConfigSchema = {
     properties: {
@@ -81,7 +81,7 @@ function poolOf(name: string, gkeName: string | undefined, node: NodeConfig | un
 }
 
 /** The pool of a `gcp.container.NodePool`'s inputs. */
-export function nodePoolModel(name: string, props: Props): PoolModel {
+function nodePoolModel(name: string, props: Props): PoolModel {
     const auto = (props.autoscaling ?? undefined) as Props | undefined;
     const fixed = num(known(() => props.nodeCount)) ?? num(known(() => props.initialNodeCount)) ?? 1;
     const min = auto ? (num(auto.minNodeCount) ?? num(auto.totalMinNodeCount) ?? 0) : fixed;
@@ -91,7 +91,7 @@ export function nodePoolModel(name: string, props: Props): PoolModel {
 }
 
 /** The default pool of a cluster that keeps it; undefined when removed (or Autopilot). */
-export function defaultPoolModel(name: string, props: Props): PoolModel | undefined {
+function defaultPoolModel(name: string, props: Props): PoolModel | undefined {
     if (props.removeDefaultNodePool === true || props.enableAutopilot === true) return undefined;
     const count = num(known(() => props.initialNodeCount)) ?? 1;
     return poolOf(`${name} (default pool)`, "default-pool", props.nodeConfig as NodeConfig | undefined, { min: count, max: count, autoscaling: false });

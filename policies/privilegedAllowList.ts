@@ -32,7 +32,7 @@ const PRIVILEGED_ALLOW_LIST_DEFAULTS: PrivilegedAllowListConfig = { allowed: [] 
  * Capabilities that give a container its node (module loading, mounts, raw devices, other
  * processes' memory, the host network's configuration). CHOWN, FOWNER and the like are not here.
  */
-export const NODE_LEVEL_CAPABILITIES = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON"];
+const NODE_LEVEL_CAPABILITIES = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON"];
 
 /** A capability list as the rule compares it: upper case, no `CAP_` prefix, sorted, unique. */
 export function normalizeCapabilities(caps: readonly string[]): string[] {

@@ -18,7 +18,7 @@ const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
 
 /** Shortest value treated as a secret: long enough not to match ordinary words and numbers. */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 /** How the offline render writes a secret inside a string (scripts/lib/stackConfig.ts SECRET_TEXT). */
 export const SECRET_MARKER = "[secret]";
 

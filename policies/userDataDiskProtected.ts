@@ -31,7 +31,7 @@ function volumeDiskRef(pv: PolicyResource): string | undefined {
 }
 
 /** True when `pv` mounts `disk`: its spec depends on the disk, or names it. */
-export function mountsDisk(pv: PolicyResource, disk: PolicyResource): boolean {
+function mountsDisk(pv: PolicyResource, disk: PolicyResource): boolean {
     if ((pv.propertyDependencies.spec ?? []).includes(disk)) return true;
     const ref = volumeDiskRef(pv);
     if (!ref) return false;

@@ -11,6 +11,11 @@
  *
  * Stack traces point into the cached JavaScript; each cached file carries an inline source map,
  * so `NODE_OPTIONS=--enable-source-maps` maps them back to the .ts lines when debugging.
+ *
+ * It also defers what the root of @pulumi/pulumi loads on every start for a feature this project
+ * never uses (see DEFERRED_SDK_MODULES below): the one use of the SDK's internals outside
+ * scripts/lib/sdkInternals.ts, because it must be in place before any TypeScript, and so before
+ * the SDK, loads.
  */
 "use strict";
 const crypto = require("crypto");
@@ -71,5 +76,67 @@ function compiled(filename) {
 require.extensions[".ts"] = (module, filename) => {
     module._compile(compiled(filename), filename);
 };
+
+/**
+ * Modules the root of @pulumi/pulumi loads on every start for features a Pulumi program does not
+ * use when it runs: serialising JavaScript functions into a deployment
+ * (`pulumi.runtime.serializeFunction`, dynamic providers, `computeCodePaths`), which loads the
+ * TypeScript compiler (through the SDK's typescript-shim.js) and npm's dependency-tree reader with
+ * its registry client (arborist, pacote, sigstore); and the Automation API (`pulumi.automation`,
+ * which drives the CLI from a program of its own). Together they are more than half of what
+ * loading the four SDKs costs. This program serialises no function and drives no CLI, and the
+ * offline render runs under mocks: each module is loaded on first use instead. Each entry is the
+ * SDK file that requires it and the request there; only that file's require changes, anyone else
+ * requiring the same module gets it as usual.
+ */
+const DEFERRED_SDK_MODULES = [
+    { from: "@pulumi/pulumi/typescript-shim.js", request: "typescript" },
+    { from: "@pulumi/pulumi/runtime/closure/codePaths.js", request: "@npmcli/arborist" },
+    { from: "@pulumi/pulumi/runtime/closure/codePaths.js", request: "normalize-package-data" },
+    { from: "@pulumi/pulumi/index.js", request: "./automation" },
+];
+
+/**
+ * A stand-in for a module that `load` loads on first use. It answers `__esModule` itself, so
+ * TypeScript's `__importStar`/`__importDefault` (how the SDK's files import) pass it through
+ * instead of copying every member (which would load it); its `default` is then the module, as
+ * those helpers make it. Every other read, `in`, key listing and write goes to the module.
+ */
+function lazyModule(load) {
+    let real;
+    const get = () => (real ??= load());
+    return new Proxy(
+        {},
+        {
+            get: (_t, p) => (p === "__esModule" ? true : p === "default" ? get() : Reflect.get(get(), p)),
+            has: (_t, p) => Reflect.has(get(), p),
+            ownKeys: () => Reflect.ownKeys(get()),
+            // A proxy may not report a non-configurable property that its (empty) target lacks.
+            getOwnPropertyDescriptor: (_t, p) => {
+                const d = Reflect.getOwnPropertyDescriptor(get(), p);
+                return d && { ...d, configurable: true };
+            },
+            set: (_t, p, v) => Reflect.set(get(), p, v),
+            defineProperty: (_t, p, d) => Reflect.defineProperty(get(), p, d),
+            deleteProperty: (_t, p) => Reflect.deleteProperty(get(), p),
+        },
+    );
+}
+
+if (!process.env.JLD_EAGER_SDK) {
+    const Module = require("module");
+    const load = Module._load;
+    const deferred = DEFERRED_SDK_MODULES.map((d) => ({
+        request: d.request,
+        from: `${path.sep}node_modules${path.sep}${d.from.split("/").join(path.sep)}`,
+    }));
+    const requests = new Set(deferred.map((d) => d.request));
+    Module._load = function (request, parent, isMain) {
+        if (requests.has(request) && parent && parent.filename && deferred.some((d) => d.request === request && parent.filename.endsWith(d.from))) {
+            return lazyModule(() => load.call(this, request, parent, isMain));
+        }
+        return load.call(this, request, parent, isMain);
+    };
+}
 
 module.exports = { CACHE_DIR, compiled };

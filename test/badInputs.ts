@@ -78,7 +78,7 @@ set("1 for a boolean", "sandbox", { "lab.prePull": "1" }, `${NS}:lab.prePull`);
 set("a bare number as a memory limit (text, read as bytes)", "sandbox", { "lab.sizes[0].memoryLimit": "4" }, `${NS}:lab.sizes[0].memoryLimit`);
 set("a list index past the end", "sandbox", { "lab.sizes[7].cpuLimit": "1" }, `${NS}:lab.sizes[7].cpuLimit`);
 set("a path through a list by name", "sandbox", { "lab.sizes.small": "1" }, `${NS}:lab.sizes.small`);
-set("a path into a number", "sandbox", { "cluster.userPool.maxNodes.x": "1" }, `${NS}:cluster.userPool.maxNodes.x`);
+set("a path into a number", "sandbox", { "storage.diskSizeGb.x": "1" }, `${NS}:storage.diskSizeGb.x`);
 set("an empty path segment", "sandbox", { "cluster..name": "x" }, "cluster..name");
 set("an unclosed bracket", "sandbox", { "lab.sizes[0": "x" }, "lab.sizes[0");
 set("a non-numeric index", "sandbox", { "lab.sizes[a].name": "x" }, "lab.sizes[a].name");
@@ -100,6 +100,7 @@ set("a shared password under 8 characters", "local", { "!dummyPassword": "short7
 set("an empty shared password", "local", { "!dummyPassword": "" }, `${NS}:dummyPassword`);
 set("a shared password on a github stack", "sandbox", { "!githubClientSecret": "hunter2-secret", "!dummyPassword": "hunter3-secret" }, `${NS}:dummyPassword`);
 set("the dummy authenticator on a GCP stack", "sandbox", { "hub.authenticator": "dummy" }, `${NS}:hub.authenticator`);
+set("a GitHub client secret on a dummy stack", "local", { "!dummyPassword": "hunter2-secret", "!githubClientSecret": "hunter3-secret" }, `${NS}:githubClientSecret`);
 cli("a missing client secret with --require-secrets", "render", ["--stack", "sandbox", "--require-secrets"], `${NS}:githubClientSecret`);
 cli("a missing shared password with --require-secrets", "render", ["--stack", "local", "--require-secrets"], `${NS}:dummyPassword`);
 stackFile("a client secret committed in plaintext", GOOD_GKE + `  ${NS}:githubClientSecret: hunter2-plain\n`, `${NS}:githubClientSecret`);

@@ -57,6 +57,10 @@ describe("bench", () => {
     it("says the ratio, the floor and the verdict on one line", () => {
         const r: TaskResult = { name: "render sandbox", runs: [2.1, 1.9, 2.0], median: 2.0, floor: 1.25, ratio: 1.6, goal: GOALS.tool, failures: [] };
         assert.match(formatResult(r), /^render sandbox +median +2\.00 s \(1\.90-2\.10 s over 3\) +floor 1\.25 s +1\.60x +goal <= 1\.5x: MISSED$/);
+        // A task timed for information only says so, and is never a miss, however slow.
+        const cold: TaskResult = { ...r, name: "diff cold", median: 5, ratio: 4, goal: undefined };
+        assert.match(formatResult(cold), /^diff cold +median +5\.00 s .* 4\.00x +\(no goal\)$/);
+        assert.ok(!missed(cold));
     });
 
     it("runs each tool exactly as its package.json script says, arguments quoted for sh", () => {
@@ -65,7 +69,7 @@ describe("bench", () => {
         assert.throws(() => scriptArgv(scripts, "nope"), (e: Error) => e instanceof UsageError && /no script nope/.test(e.message));
     });
 
-    it("benches the four offline tools with the tool goal and test:unit with its own", () => {
+    it("benches the four offline tools with the tool goal (the diff with its base cached, and cold without a goal) and test:unit with its own", () => {
         const scripts = { render: "r", policy: "p", cost: "c", diff: "d", "test:unit": "u" };
         const tasks = benchTasks({ runs: 5, testRuns: 3, stack: "demo", tests: true }, scripts, "/tmp/x");
         assert.deepStrictEqual(
@@ -74,11 +78,15 @@ describe("bench", () => {
                 ["render demo", GOALS.tool, 5],
                 ["policy demo", GOALS.tool, 5],
                 ["cost demo", GOALS.tool, 5],
-                ["diff demo (base HEAD)", GOALS.tool, 5],
+                ["diff demo (base HEAD, base render cached)", GOALS.tool, 5],
+                ["diff demo (base HEAD, --no-cache)", undefined, 5],
                 ["test:unit", GOALS.testUnit, 3],
             ],
         );
-        assert.strictEqual(benchTasks({ runs: 1, testRuns: 1, stack: "demo", tests: false }, scripts, "/tmp/x").length, 4);
+        assert.strictEqual(benchTasks({ runs: 1, testRuns: 1, stack: "demo", tests: false }, scripts, "/tmp/x").length, 5);
+        // The cached diff and the cold one differ only by --no-cache.
+        const [warm, cold] = tasks.filter((t) => t.name.startsWith("diff"));
+        assert.deepStrictEqual(cold.argv, [...warm.argv.slice(0, -1), `${warm.argv[warm.argv.length - 1]} '--no-cache'`]);
     });
 
     it("parses its arguments with the shared CLI parser", () => {

@@ -8,7 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, EDGE_NAMESPACES, imageIsPinned, loadSettings, parseSettings, PROJECT, quantityBytes } from "../components/config";
+import { AUTH_CONFIG_SECTIONS, AUTH_SECRET_KEYS, AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, authenticatorArgs, secretKeysOf } from "../components/authenticators";
+import {
+    ConfigError, EDGE_NAMESPACES, imageIsPinned, loadSettings, parseSettings, PROJECT, projectSchema, quantityBytes, requiredSecretKeys, RULES_ACROSS_KEYS, SECRET_KEYS,
+} from "../components/config";
 import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../components/ingress";
 import { PRICED_MACHINE_TYPES } from "../components/machineTypes";
 import { loadStackConfig, Override, REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
@@ -211,6 +214,15 @@ describe("config", () => {
         assert.doesNotThrow(() => settingsOf("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]));
     });
 
+    it("refuses another authenticator's secret key, naming the authenticator that reads it, without echoing it", () => {
+        // The secret would reach no one: before, the config passed and HubSecrets threw mid-render.
+        const message = errorOf("local", [
+            { key: "dummyPassword", value: "long-enough", secret: true },
+            { key: "githubClientSecret", value: "hunter2-secret", secret: true },
+        ]);
+        assert.strictEqual(message, 'jupyterlabdemo:githubClientSecret: must not be set unless hub.authenticator is "github"');
+    });
+
     it("recognises pinned and unpinned images", () => {
         assert.ok(imageIsPinned("quay.io/jupyterhub/k8s-hub:4.4.0"));
         assert.ok(imageIsPinned("registry:5000/lab:w_2025_45"));
@@ -337,5 +349,46 @@ describe("config", () => {
                 pulumi.runtime.setAllConfig({}, []);
             }
         });
+    });
+});
+
+describe("config: derived from the registry of authenticators", () => {
+    it("takes the enum, its description, the sections and the secret keys from components/authenticators.ts", () => {
+        const authenticator = projectSchema.shape.hub.unwrap().shape.authenticator;
+        assert.deepStrictEqual(authenticator.unwrap().options, AUTHENTICATOR_NAMES);
+        assert.strictEqual(settingsOf("sandbox").hub.authenticator, AUTHENTICATOR_NAMES[0], "the first entry is the default");
+        for (const name of AUTHENTICATOR_NAMES) assert.ok(authenticator.description?.includes(`\`${name}\`: ${AUTHENTICATORS[name].summary}`), name);
+        for (const section of Object.keys(AUTH_CONFIG_SECTIONS)) assert.ok(section in projectSchema.shape, section);
+        assert.deepStrictEqual([...SECRET_KEYS], AUTH_SECRET_KEYS);
+        for (const key of SECRET_KEYS) assert.strictEqual(projectSchema.shape[key].description, `Secret. ${AUTH_SECRETS[key].description}`);
+    });
+
+    it("requires the chosen authenticator's secret keys, and only those, for the offline render's stand-ins", () => {
+        const raw = (authenticator?: string): Record<string, string> => (authenticator === undefined ? {} : { [`${PROJECT}:hub`]: JSON.stringify({ authenticator }) });
+        for (const name of AUTHENTICATOR_NAMES) assert.deepStrictEqual(requiredSecretKeys(raw(name)), secretKeysOf(name), name);
+        assert.deepStrictEqual(requiredSecretKeys(raw()), secretKeysOf(AUTHENTICATOR_NAMES[0]), "unset: the default's");
+        assert.deepStrictEqual(requiredSecretKeys(raw("google")), secretKeysOf(AUTHENTICATOR_NAMES[0]), "unknown: the default's (validation names it)");
+    });
+
+    it("says each authenticator's rules in the config reference", () => {
+        const words = RULES_ACROSS_KEYS.find((r) => r.includes("hub.authenticator"))!;
+        for (const fragment of [
+            "`hub.authenticator: github` needs `github.clientId`, at least one of `github.allowedOrganizations` and `githubClientSecret`;",
+            "`hub.authenticator: dummy` only on `local`, needs `dummyPassword` of at least 8 characters;",
+            "each authenticator's secret keys are set only with it.",
+        ]) {
+            assert.ok(words.includes(fragment), `${words} lacks ${fragment}`);
+        }
+    });
+
+    it("gives the components the chosen authenticator's arguments, discriminated by kind", () => {
+        const sandbox = settingsOf("sandbox");
+        assert.deepStrictEqual(authenticatorArgs(sandbox), {
+            kind: "github",
+            clientId: sandbox.github.clientId,
+            allowedOrganizations: sandbox.github.allowedOrganizations,
+            adminUsers: sandbox.github.adminUsers,
+        });
+        assert.deepStrictEqual(authenticatorArgs(settingsOf("local")), { kind: "dummy" });
     });
 });

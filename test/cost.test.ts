@@ -10,7 +10,11 @@ import {
     SNAPSHOT_DAILY_CHANGE_RATE,
     UnpricedError,
 } from "../scripts/lib/cost";
+import { CHART_LOAD_BALANCERS_KEY } from "../components/naming";
 import { fixtureResource, Render, RenderedResource, render, set } from "./mocks";
+
+const EDGE = "jupyterlabdemo:components:Edge";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /** Round prices and a 100-hour month, so every expected value is plain arithmetic. */
 const PRICES: PriceTable = {
@@ -87,10 +91,16 @@ function smallStack(overrides: { pool?: RenderedResource; extra?: RenderedResour
             res("gcp:compute/address:Address", "gke-ingress-ip", { name: "ip", region: "us-central1", addressType: "EXTERNAL" }),
             res("gcp:compute/routerNat:RouterNat", "gke-nat", { name: "nat", region: "us-central1", natIpAllocateOption: "AUTO_ONLY" }),
             res("gcp:compute/network:Network", "gke-network", { name: "net" }),
-            res("kubernetes:helm.sh/v3:Release", "ingress-controller", { chart: "oci://ghcr.io/nginx/charts/nginx-ingress", values: {} }),
+            // The edge component records the LoadBalancer Service its chart creates.
+            edgeComponent([{ namespace: "ingress", name: "controller" }]),
             ...(overrides.extra ?? []),
         ],
     };
+}
+
+/** An edge component as the render records it: not custom, its declared chart load balancers as inputs. */
+function edgeComponent(loadBalancers: { namespace: string; name: string }[]): RenderedResource {
+    return fixtureResource(EDGE, "edge", { [CHART_LOAD_BALANCERS_KEY]: loadBalancers }, { custom: false });
 }
 
 function lineOf(e: CostEstimate, prefix: string) {
@@ -137,9 +147,9 @@ describe("cost estimate", () => {
 
         it("prices the static IP as an unused reservation when no load balancer uses it", () => {
             const r = smallStack();
-            const noIngress = { ...r, resources: r.resources.filter((x) => x.type !== "kubernetes:helm.sh/v3:Release") };
+            const noIngress = { ...r, resources: r.resources.filter((x) => x.type !== EDGE) };
             const e2 = estimateCost(noIngress, PRICES);
-            assert.ok(!e2.lines.some((l) => l.item.startsWith("load balancer")), "no LB line without the ingress release");
+            assert.ok(!e2.lines.some((l) => l.item.startsWith("load balancer")), "no LB line without the edge's load balancer");
             close(lineOf(e2, "static external IP").idle, 2, "unused static IP");
         });
 
@@ -307,6 +317,26 @@ describe("cost estimate", () => {
             close(core.unitPrice, prices.groups.machine.prices["e2-standard-2"] * prices.hoursPerMonth, "on-demand unit price");
             const synthetic = estimateCost(smallStack({ pool: pool("user", "us-central1-a", { machineType: "m-big", diskSizeGb: 20, spot: true }, 1, 1) }), PRICES);
             close(lineOf(synthetic, "node pool user: m-big (Spot)").idle, 40, "0.4 x 100 h");
+        });
+
+        it("finds the load balancer from the edge's declared Service, not from the chart: a renamed chart keeps the line, no LB drops it", async () => {
+            const sandbox = await render("sandbox");
+            const rule = prices.groups.network.prices["forwarding-rule"] * prices.hoursPerMonth;
+            close(lineOf(estimateCost(sandbox, prices), "load balancer forwarding rules").idle, rule, "one forwarding rule");
+            // Another controller's chart, under another name: the edge still declares its Service.
+            const renamed: Render = {
+                ...sandbox,
+                resources: sandbox.resources.map((r) => (r.type === RELEASE && String(r.inputs.chart).includes("nginx") ? { ...r, name: "edge-other-controller", inputs: { ...r.inputs, chart: "oci://registry.example/charts/other-ingress" } } : r)),
+            };
+            close(lineOf(estimateCost(renamed, prices), "load balancer forwarding rules").idle, rule, "renamed chart");
+            // The edge asks its chart for no LoadBalancer: no forwarding rule, and the static IP is unused.
+            const none: Render = {
+                ...sandbox,
+                resources: sandbox.resources.map((r) => (r.type === EDGE ? { ...r, inputs: { ...r.inputs, [CHART_LOAD_BALANCERS_KEY]: [] } } : r)),
+            };
+            const e = estimateCost(none, prices);
+            assert.ok(!e.lines.some((l) => l.item.startsWith("load balancer")), e.lines.map((l) => l.item).join(" | "));
+            assert.ok(lineOf(e, "static external IP").item.includes("reserved, no load balancer uses it"));
         });
 
         it("local: no GCP resources, deliberately $0 and says so", async () => {

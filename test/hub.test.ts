@@ -4,9 +4,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_PYTHON_DIR, hubPythonFiles, KUBESPAWNER_RULES } from "../components/hub";
+import { HUB_SETTINGS_KEY, HUB_SETTINGS_SCHEMA_KEY } from "../components/hub/settingsContract";
 import { NODE_ROLE_LABEL, selectorLabels } from "../components/naming";
 import { HUB_SECRET_NAME } from "../components/secrets";
 import { renderFiles, renderStack } from "../scripts/lib/render";
+import { hubPython } from "./hubPython";
 import { k8s, k8sOf, Render, render, resource, set } from "./mocks";
 
 const STACKS = ["sandbox", "demo", "local"];
@@ -28,9 +30,9 @@ const containersOf = (spec: Any): Any[] => [...(spec.initContainers ?? []), ...(
 const settingsOf = (r: Render): Any => JSON.parse(k8s(r, "ConfigMap", "hub-config").data["settings.json"]);
 
 function python(args: string[], env: Record<string, string> = {}): void {
-    const out = spawnSync("python3", args, { cwd: REPO, env: { ...process.env, ...env }, encoding: "utf8" });
-    assert.ok(!out.error, `python3 could not run: ${out.error}`);
-    assert.strictEqual(out.status, 0, `python3 ${args.join(" ")} failed:\n${out.stdout}\n${out.stderr}`);
+    const out = spawnSync(hubPython(), args, { cwd: REPO, env: { ...process.env, ...env }, encoding: "utf8" });
+    assert.ok(!out.error, `${hubPython()} could not run: ${out.error}`);
+    assert.strictEqual(out.status, 0, `${hubPython()} ${args.join(" ")} failed:\n${out.stdout}\n${out.stderr}`);
 }
 
 describe("hub: objects", () => {
@@ -358,7 +360,27 @@ describe("hub: settings.json", () => {
     });
 });
 
+/**
+ * The settings.json and schema the hub's Python tests use (test/hub/fakes.py): written from this
+ * run's renders of sandbox (GitHub login) and local (the dummy login) into a temporary directory,
+ * named by HUB_RENDERED_SETTINGS. No hand-kept copy: the tests see what the program renders.
+ */
+async function renderedSettingsDir(): Promise<string> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-rendered-"));
+    for (const stack of ["sandbox", "local"]) {
+        const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
+        fs.writeFileSync(path.join(dir, `${stack}.settings.json`), data[HUB_SETTINGS_KEY]);
+        fs.writeFileSync(path.join(dir, HUB_SETTINGS_SCHEMA_KEY), data[HUB_SETTINGS_SCHEMA_KEY]);
+    }
+    return dir;
+}
+
 describe("hub: Python", () => {
+    let rendered = "";
+    before(async () => {
+        rendered = await renderedSettingsDir();
+    });
+    after(() => fs.rmSync(rendered, { recursive: true, force: true }));
     it("every Python file compiles", () => {
         const files = [
             ...fs.readdirSync(HUB_PYTHON_DIR).filter((f) => f.endsWith(".py")).map((f) => path.join(HUB_PYTHON_DIR, f)),
@@ -373,6 +395,10 @@ describe("hub: Python", () => {
         ]);
     });
 
+    it("unit tests pass (stdlib unittest, fakes for JupyterHub)", () => {
+        python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub"], { HUB_RENDERED_SETTINGS: rendered });
+    });
+
     for (const stack of STACKS) {
         it(`${stack}: the rendered hub-config runs and agrees with its settings`, async () => {
             const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
@@ -381,6 +407,7 @@ describe("hub: Python", () => {
                 for (const [file, text] of Object.entries(data)) fs.writeFileSync(path.join(dir, file), text);
                 python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub", "-p", "test_config.py", "-k", "RenderedConfigTest"], {
                     HUB_RENDERED_CONFIG: dir,
+                    HUB_RENDERED_SETTINGS: rendered,
                 });
             } finally {
                 fs.rmSync(dir, { recursive: true });

@@ -1,65 +1,60 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { parseSettings } from "../components/config";
 import { cidrContains } from "../components/cidr";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
-import { buildLabSettings, HOME_INIT_CAPABILITIES, HOME_INIT_CONTAINER, internetExcept, LAB_MIN_UID, labAdmissionPolicyName, LOCAL_NODE_CIDRS, pullContainerName } from "../components/lab";
+import { buildLabSettings } from "../components/hub/settingsContract";
+import { internetExcept, pullContainerName } from "../components/lab";
+import { LOCAL_NODE_CIDRS } from "../components/platform";
 import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
-import { labPods } from "../scripts/lib/labPods";
-import { runPythonOnDir } from "./lib/python";
+import { probeHubConfig, stackSettings } from "./labFixtures";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
 
 const NS = "jupyterhub";
 
-/** The stack's settings as the program sees them (for expected values). */
-function stackSettings(stack: string) {
-    const YAML = require("yaml") as typeof import("yaml");
-    const file = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
-    const raw: Record<string, string> = {};
-    for (const [k, v] of Object.entries(file as Record<string, unknown>)) {
-        raw[k] = typeof v === "string" ? v : JSON.stringify(v);
-    }
-    raw["jupyterlabdemo:githubClientSecret"] = "x";
-    if (stack === "local") raw["jupyterlabdemo:dummyPassword"] = "x";
-    return parseSettings(raw, { project: "jupyterlabdemo", stack });
-}
-
-/** Runs the rendered hub configuration (test/hub/lab_config_probe.py) and returns what it set. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function probeHubConfig(cm: Manifest): any {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-config-"));
-    try {
-        for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
-            fs.writeFileSync(path.join(dir, file), text);
-        }
-        const out = runPythonOnDir(path.join(__dirname, "hub", "lab_config_probe.py"), dir);
-        return JSON.parse(out);
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
 describe("lab: settings for the hub (buildLabSettings)", () => {
     const settings = stackSettings("demo");
     const lab = buildLabSettings({ stack: "demo", lab: settings.lab, authenticator: "github", userPlacement: scheduleOn("user") });
 
-    it("lists exactly the configured images and sizes, in order, memory in bytes", () => {
-        assert.deepStrictEqual(lab.images, settings.lab.images.map((i) => ({ ...i })));
-        assert.deepStrictEqual(lab.sizes.map((s) => s.name), ["small", "medium", "large"]);
-        assert.deepStrictEqual(lab.sizes[2], {
-            name: "large",
-            displayName: "Large (4 CPU, 16 GiB)",
-            cpuGuarantee: 3,
-            cpuLimit: 4,
-            memoryGuaranteeBytes: 12 * 2 ** 30,
-            memoryLimitBytes: 16 * 2 ** 30,
+    it("builds KubeSpawner's profile_list: exactly the configured images and sizes, in order, each choice's kubespawner_override, memory in bytes", () => {
+        assert.strictEqual(lab.profileList.length, 1);
+        const [profile] = lab.profileList;
+        assert.deepStrictEqual([profile.slug, profile.default, profile.description], ["lab", true, "Choose an image and a size."]);
+        const { image, size } = profile.profile_options;
+        assert.deepStrictEqual(Object.keys(image.choices), settings.lab.images.map((i) => i.name));
+        for (const i of settings.lab.images) {
+            assert.deepStrictEqual(image.choices[i.name], {
+                display_name: i.displayName,
+                default: i.default,
+                kubespawner_override: { image: i.image, ...(i.command ? { cmd: [...i.command] } : {}) },
+            });
+        }
+        assert.deepStrictEqual(Object.keys(size.choices), ["small", "medium", "large"]);
+        assert.deepStrictEqual(size.choices.large, {
+            display_name: "Large (4 CPU, 16 GiB)",
             default: false,
+            kubespawner_override: { cpu_guarantee: 3, cpu_limit: 4, mem_guarantee: 12 * 2 ** 30, mem_limit: 16 * 2 ** 30 },
         });
+        assert.deepStrictEqual([image.unlisted_choice, size.unlisted_choice], [{ enabled: false }, { enabled: false }]);
+    });
+
+    it("refuses, naming the key, settings the contract does not allow (a program-side mismatch fails the render)", () => {
+        const input = { stack: "demo", lab: settings.lab, authenticator: "github" as const, userPlacement: {} };
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, startTimeoutSeconds: 1.5 } }),
+            /^Error: settings\.json contract: lab\.startTimeoutSeconds: /,
+        );
+        assert.throws(
+            () => buildLabSettings({ ...input, homeQuota: { defaultGiB: 0, overridesGiB: {}, excluded: [] } }),
+            /settings\.json contract: lab\.homeQuota\.defaultGiB: /,
+        );
+        assert.throws(
+            () => buildLabSettings({ ...input, lab: { ...settings.lab, sizes: settings.lab.sizes.map((s) => ({ ...s, default: true })) } }),
+            /settings\.json contract: lab\.profileList\.0\.profile_options\.size\.choices: exactly one choice must be the default$/,
+        );
     });
 
     it("labels lab pods with the lab selector labels and places them on the user pool", () => {
@@ -95,7 +90,7 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         assert.strictEqual(JSON.stringify(a), JSON.stringify(b));
     });
 
-    it("hooks.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
+    it("lab_quota.home_quota_gib (Python) gives every login of the shared table the quota quotaGiBFor gives, from buildLabSettings' output", () => {
         const table = JSON.parse(fs.readFileSync(path.join(__dirname, "hub", "fixtures", "home_quota_cases.json"), "utf8")) as {
             settings: { quota: { defaultGiB: number; overridesGiB: Record<string, number>; excluded: string[] }; cases: { login: string }[] }[];
         };
@@ -106,8 +101,8 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
         const script = [
             "import json, sys",
             "sys.path.insert(0, 'components/hub')",
-            "import hooks",
-            "print(json.dumps([[hooks.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
+            "import lab_quota",
+            "print(json.dumps([[lab_quota.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
         ].join("\n");
         const python = JSON.parse(execFileSync("python3", ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
         const typescript = table.settings.map(({ quota, cases }) => cases.map((c) => quotaGiBFor(c.login, quota)));
@@ -277,10 +272,7 @@ describe("lab: NetworkPolicies", () => {
     const puller = pod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     // The controller's pods as the chart labels them, in the edge component's namespace.
-    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxy]: "true" }, ip: "10.16.0.40" };
-    const fakeIngress: Endpoint = { namespace: "default", labels: { ...ingress.labels }, ip: "10.16.3.40" };
-    // A pod of the ingress namespace with the chart's labels but without the access label.
-    const unlabelled: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.41" };
+    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" }, ip: "10.16.0.40" };
     const node: Endpoint = { ip: "10.10.0.5" };
     const internet: Endpoint = { ip: "140.82.112.3" };
     const metadata: Endpoint = { ip: "169.254.169.254" };
@@ -331,16 +323,6 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!allowed(policies, ingress, hub, 8081), "ingress controller");
         assert.ok(!allowed(policies, nfs, hub, 8081), "another platform pod");
         assert.ok(!allowed(policies, proxy, hub, 8000), "another port");
-    });
-
-    it("proxy: API only from the hub, public port only from the ingress controller", () => {
-        assert.ok(allowed(policies, hub, proxy, 8001));
-        assert.ok(allowed(policies, ingress, proxy, 8000));
-        assert.ok(!allowed(policies, lab, proxy, 8001), "lab to proxy API");
-        assert.ok(!allowed(policies, ingress, proxy, 8001), "ingress controller to proxy API");
-        assert.ok(!allowed(policies, lab, proxy, 8000), "lab to public port");
-        assert.ok(!allowed(policies, fakeIngress, proxy, 8000), "look-alike pod in another namespace");
-        assert.ok(!allowed(policies, unlabelled, proxy, 8000), "ingress namespace pod without the access label");
     });
 
     it("NFS server: only the node range, only NFS ports", () => {
@@ -404,234 +386,5 @@ describe("lab: NetworkPolicies", () => {
         assert.ok(!cidrContains("10.16.0.0/14", "10.0.0.0/8"));
         assert.ok(!internetExcept(["10.16.0.0/14"]).includes("10.16.0.0/14"), "already covered");
         assert.ok(internetExcept(["34.118.224.0/20"]).includes("34.118.224.0/20"), "privately used public range");
-    });
-});
-
-describe("lab: admission policy (its CEL evaluated against lab pods)", function () {
-    this.timeout(60000);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Environment } = require("@marcbachmann/cel-js") as typeof import("@marcbachmann/cel-js");
-    // Kubernetes evaluates with optional types on (`a.?b.orValue(x)`); undeclared variables are dyn.
-    const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false });
-
-    /** JSON integers as CEL ints (Kubernetes' int64 fields), so `runAsUser >= 1000` compares ints. */
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const celValue = (v: any): any =>
-        Array.isArray(v) ? v.map(celValue)
-        : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, celValue(x)]))
-        : typeof v === "number" && Number.isInteger(v) ? BigInt(v)
-        : v;
-
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    type Pod = any;
-    interface Admission {
-        matched: boolean;
-        /** Messages of the validations that fail, in policy order. */
-        denied: string[];
-    }
-
-    /** Admission of `pod` by the rendered policy, as the API server runs it: match, variables, validations. */
-    function admit(policy: Manifest, pod: Pod, { username = "system:serviceaccount:jupyterhub:hub", oldPod = null }: { username?: string; oldPod?: Pod } = {}): Admission {
-        const ctx: Record<string, unknown> = { object: celValue(pod), oldObject: celValue(oldPod), request: { userInfo: { username } } };
-        const matched = policy.spec.matchConditions.every((m: { expression: string }) => env.evaluate(m.expression, ctx) === true);
-        const variables: Record<string, unknown> = {};
-        for (const v of policy.spec.variables) {
-            variables[v.name] = env.evaluate(v.expression, { ...ctx, variables });
-        }
-        const denied = policy.spec.validations
-            .filter((v: { expression: string }) => env.evaluate(v.expression, { ...ctx, variables }) !== true)
-            .map((v: { message: string }) => v.message);
-        return { matched, denied };
-    }
-
-    let policy: Manifest;
-    let binding: Manifest;
-    let good: Pod;
-    let menu: string[];
-    before(async () => {
-        const r = await render("sandbox");
-        policy = k8s(r, "ValidatingAdmissionPolicy", labAdmissionPolicyName("sandbox"));
-        binding = k8s(r, "ValidatingAdmissionPolicyBinding", labAdmissionPolicyName("sandbox"));
-        menu = stackSettings("sandbox").lab.images.map((i) => i.image);
-        // The good pod for the mutations: KubeSpawner 7's pod assembled from the spawn the rendered
-        // hub configuration computes for the fixture user (labels, security contexts, volumes, init
-        // containers with the lab image, as set_init_images does). The pods the real KubeSpawner
-        // builds (the render's lab-pods.yaml) are judged in their own test below.
-        const probe = probeHubConfig(k8s(r, "ConfigMap", "hub-config"));
-        const ks = probe.config.KubeSpawner;
-        const s = probe.spawn;
-        good = {
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: {
-                name: "jupyter-jane-doe",
-                namespace: NS,
-                labels: { ...ks.common_labels, ...ks.extra_labels, "app.kubernetes.io/component": ks.component_label, component: ks.component_label, "hub.jupyter.org/username": "jane-doe", "hub.jupyter.org/servername": "" },
-            },
-            spec: {
-                automountServiceAccountToken: ks.automount_service_account_token,
-                securityContext: s.pod_security_context,
-                nodeSelector: ks.node_selector,
-                tolerations: ks.tolerations,
-                initContainers: s.init_containers.map((c: Record<string, unknown>) => ({ ...c, image: ks.image })),
-                containers: [
-                    {
-                        name: "notebook",
-                        image: ks.image,
-                        args: ks.cmd,
-                        ports: [{ name: "notebook-port", containerPort: ks.port }],
-                        securityContext: s.container_security_context,
-                        volumeMounts: s.volume_mounts,
-                        workingDir: s.working_dir,
-                        env: Object.entries(s.environment).map(([name, value]) => ({ name, value })),
-                    },
-                ],
-                volumes: s.volumes,
-                restartPolicy: "OnFailure",
-            },
-        };
-    });
-
-    /** A deep copy of the good pod with `change` applied to it. */
-    const mutate = (change: (p: Pod) => void): Pod => {
-        const p = JSON.parse(JSON.stringify(good));
-        change(p);
-        return p;
-    };
-    const notebook = (p: Pod) => p.spec.containers[0];
-    const init = (p: Pod, name: string) => p.spec.initContainers.find((c: { name: string }) => c.name === name);
-
-    it("is bound in the hub namespace with Deny, to CREATE and UPDATE of pods, failing closed", () => {
-        assert.strictEqual(policy.apiVersion, "admissionregistration.k8s.io/v1");
-        assert.strictEqual(policy.spec.failurePolicy, "Fail");
-        assert.deepStrictEqual(policy.spec.matchConstraints.resourceRules, [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }]);
-        assert.deepStrictEqual(binding.spec, {
-            policyName: policy.metadata.name,
-            validationActions: ["Deny"],
-            matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NS } } },
-        });
-    });
-
-    it("admits every pod the real KubeSpawner builds for each menu choice (the render's lab-pods.yaml), on every stack", async () => {
-        for (const stack of ["sandbox", "demo", "local"]) {
-            const r = await render(stack);
-            const stackPolicy = k8s(r, "ValidatingAdmissionPolicy", labAdmissionPolicyName(stack));
-            const pods = labPods(r);
-            assert.ok(pods.length > 0, `${stack}: no lab pods`);
-            const namespace = (k8s(r, "Deployment", "hub").metadata.namespace ?? "default") as string;
-            for (const { choice, pod } of pods) {
-                const result = admit(stackPolicy, pod, { username: `system:serviceaccount:${namespace}:hub` });
-                assert.deepStrictEqual(result, { matched: true, denied: [] }, `${stack} ${choice.image}/${choice.size}`);
-                // The same pod submitted by someone else is still judged: it carries the lab's labels.
-                assert.strictEqual(admit(stackPolicy, pod, { username: "jane@example.org" }).matched, true);
-            }
-            // And a real pod with one flaw is refused.
-            const rooted = JSON.parse(JSON.stringify(pods[0].pod));
-            rooted.spec.containers[0].securityContext.runAsUser = 0;
-            assert.notDeepStrictEqual(admit(stackPolicy, rooted).denied, [], `${stack}: a real lab pod running as root`);
-        }
-    });
-
-    it("refuses below the uid floor the hub's Python refuses below, so no spawn ends in a rejected pod", () => {
-        const hooks = fs.readFileSync(path.join(__dirname, "..", "components", "hub", "hooks.py"), "utf8");
-        assert.strictEqual(Number(/^MIN_LAB_UID = (\d+)$/m.exec(hooks)?.[1]), LAB_MIN_UID);
-    });
-
-    it("exempts exactly the home init container hooks.py builds, with exactly its capability", () => {
-        const home = init(good, HOME_INIT_CONTAINER);
-        assert.ok(home, `hooks.py builds no init container named ${HOME_INIT_CONTAINER}`);
-        assert.deepStrictEqual(home.securityContext.capabilities.add, [...HOME_INIT_CAPABILITIES]);
-        assert.strictEqual(home.securityContext.runAsUser, 0);
-    });
-
-    it("admits the lab pod KubeSpawner builds from the hub configuration", () => {
-        assert.deepStrictEqual(admit(policy, good), { matched: true, denied: [] });
-        // Every menu image is accepted, on every container.
-        for (const image of menu) {
-            const p = mutate((p) => {
-                for (const c of [...p.spec.containers, ...p.spec.initContainers]) c.image = image;
-            });
-            assert.deepStrictEqual(admit(policy, p).denied, [], image);
-        }
-    });
-
-    it("denies each bad lab pod with the rule it breaks", () => {
-        const rule = (start: string) => {
-            const found = policy.spec.validations.map((v: { message: string }) => v.message).find((m: string) => m.startsWith(start));
-            assert.ok(found, start);
-            return found as string;
-        };
-        const podUid = rule("a lab pod sets spec.securityContext.runAsNonRoot");
-        const uid = rule("every container of a lab pod runs as non-root");
-        const escalation = rule("every container of a lab pod sets allowPrivilegeEscalation");
-        const drop = rule("every container of a lab pod drops ALL");
-        const add = rule("no container of a lab pod adds a capability");
-        const hostNs = rule("a lab pod shares no host namespace");
-        const hostPath = rule("a lab pod mounts no hostPath");
-        const hostPort = rule("no container of a lab pod opens a hostPort");
-        const token = rule("a lab pod gets no service-account token");
-        const image = rule("every container of a lab pod runs an image from the lab menu");
-        const labels = rule("a lab pod carries the labels");
-        const cases: [string, (p: Pod) => void, string[]][] = [
-            ["pod uid below 1000", (p) => (p.spec.securityContext.runAsUser = 999), [podUid]],
-            ["pod runAsNonRoot off", (p) => (p.spec.securityContext.runAsNonRoot = false), [podUid]],
-            ["pod security context removed", (p) => delete p.spec.securityContext, [podUid]],
-            ["lab container as root", (p) => (notebook(p).securityContext.runAsUser = 0), [uid]],
-            ["lab container runAsNonRoot false", (p) => (notebook(p).securityContext.runAsNonRoot = false), [uid]],
-            ["passwd init container as root", (p) => (init(p, "lab-passwd").securityContext.runAsUser = 0), [uid]],
-            ["a main container posing as the home init container, as root", (p) => p.spec.containers.push({ ...init(p, HOME_INIT_CONTAINER) }), [uid, add]],
-            ["privilege escalation allowed", (p) => (notebook(p).securityContext.allowPrivilegeEscalation = true), [escalation]],
-            ["privilege escalation unset", (p) => delete notebook(p).securityContext.allowPrivilegeEscalation, [escalation]],
-            ["privileged", (p) => (notebook(p).securityContext.privileged = true), [escalation]],
-            ["capabilities not dropped", (p) => delete notebook(p).securityContext.capabilities, [drop]],
-            ["home init keeps its capabilities", (p) => (init(p, HOME_INIT_CONTAINER).securityContext.capabilities = { add: ["CHOWN"] }), [drop]],
-            ["lab container adds NET_RAW", (p) => (notebook(p).securityContext.capabilities.add = ["NET_RAW"]), [add]],
-            ["home init adds SYS_ADMIN", (p) => init(p, HOME_INIT_CONTAINER).securityContext.capabilities.add.push("SYS_ADMIN"), [add]],
-            ["passwd init adds CHOWN", (p) => (init(p, "lab-passwd").securityContext.capabilities.add = ["CHOWN"]), [add]],
-            ["hostNetwork", (p) => (p.spec.hostNetwork = true), [hostNs]],
-            ["hostPID", (p) => (p.spec.hostPID = true), [hostNs]],
-            ["hostIPC", (p) => (p.spec.hostIPC = true), [hostNs]],
-            ["hostPath volume", (p) => p.spec.volumes.push({ name: "node", hostPath: { path: "/" } }), [hostPath]],
-            ["hostPort", (p) => (notebook(p).ports[0].hostPort = 8888), [hostPort]],
-            ["service-account token automounted", (p) => (p.spec.automountServiceAccountToken = true), [token]],
-            ["automount left to the default", (p) => delete p.spec.automountServiceAccountToken, [token]],
-            [
-                "projected service-account token volume",
-                (p) => p.spec.volumes.push({ name: "t", projected: { sources: [{ serviceAccountToken: { path: "token", audience: "x" } }] } }),
-                [token],
-            ],
-            ["image off the menu", (p) => (notebook(p).image = "docker.io/library/ubuntu:24.04"), [image]],
-            ["init image off the menu", (p) => (init(p, HOME_INIT_CONTAINER).image = "docker.io/library/busybox:1.37"), [image]],
-            ["NetworkPolicy label dropped", (p) => delete p.metadata.labels["app.kubernetes.io/instance"], [labels]],
-            ["NetworkPolicy label changed", (p) => (p.metadata.labels["app.kubernetes.io/name"] = "other"), [labels]],
-        ];
-        for (const [what, change, expected] of cases) {
-            const result = admit(policy, mutate(change));
-            assert.deepStrictEqual(result, { matched: true, denied: expected }, what);
-        }
-    });
-
-    it("catches a pod posing as a lab, or one the hub submits without labels; leaves other pods alone", () => {
-        const noLabels = mutate((p) => delete p.metadata.labels);
-        // Submitted by the hub: matched, and denied for the missing labels.
-        const byHub = admit(policy, noLabels);
-        assert.strictEqual(byHub.matched, true);
-        assert.ok(byHub.denied.some((m) => m.startsWith("a lab pod carries the labels")));
-        // Submitted by anyone else with a lab's labels or KubeSpawner's username label: matched.
-        assert.strictEqual(admit(policy, mutate((p) => (notebook(p).image = "x:1")), { username: "jane@example.org" }).matched, true);
-        const onlyUsername = mutate((p) => (p.metadata.labels = { "hub.jupyter.org/username": "jane-doe" }));
-        assert.strictEqual(admit(policy, onlyUsername, { username: "jane@example.org" }).matched, true);
-        // An UPDATE that strips the labels is judged by the old ones.
-        assert.deepStrictEqual(admit(policy, noLabels, { username: "jane@example.org", oldPod: good }).matched, true);
-        // Another pod of the namespace (the hub, the image puller) is not a lab.
-        const hubPod = mutate((p) => (p.metadata.labels = selectorLabels("sandbox", "hub")));
-        assert.strictEqual(admit(policy, hubPod, { username: "system:serviceaccount:kube-system:replicaset-controller" }).matched, false);
-    });
-
-    it("lists exactly the stack's menu images, following the config", async () => {
-        const imagesExpr = policy.spec.validations.find((v: { message: string }) => v.message.includes("from the lab menu")).expression as string;
-        assert.strictEqual(imagesExpr, `variables.containers.all(c, c.image in [${menu.map((i) => JSON.stringify(i)).join(", ")}])`);
-        const other = k8s(await render("sandbox", set({ "lab.images": JSON.stringify([{ name: "one", displayName: "One", image: "quay.io/jupyter/base-notebook:2025-11-24", default: true }]) })), "ValidatingAdmissionPolicy", labAdmissionPolicyName("sandbox"));
-        assert.deepStrictEqual(admit(other, good).denied, ["every container of a lab pod runs an image from the lab menu"]);
     });
 });

@@ -5,12 +5,14 @@
  *
  * The render records each resource's `deletedWith` (by logical name) and its inputs with secrets
  * redacted, so the shared renders answer most questions here. What the cluster reports, and the
- * kubeconfig built from it, needs a render of its own: mocks wrapped around the render's can
- * change the cluster's outputs, as a credential rotation would, and see the inputs unredacted.
+ * kubeconfig built from it, needs a render of its own: mocks wrapped around the render's
+ * (observingRuntime in scripts/lib/sdkInternals.ts) change the cluster's outputs, as a credential
+ * rotation would, and see the inputs unredacted.
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { renderStack } from "../scripts/lib/render";
+import { observingRuntime } from "../scripts/lib/sdkInternals";
 import { Override } from "../scripts/lib/stackConfig";
 import { render, Render, set } from "./mocks";
 
@@ -27,10 +29,6 @@ interface Observed {
     readonly rawInputs: Map<string, Record<string, unknown>>;
 }
 
-type Runtime = {
-    setMocks: (mocks: pulumi.runtime.Mocks, ...rest: unknown[]) => Promise<void>;
-};
-
 function unwrapSecrets(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(unwrapSecrets);
     if (v && typeof v === "object") {
@@ -41,17 +39,12 @@ function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
-/**
- * Renders `stack` with the cluster reporting `report`, and returns the inputs each resource
- * reached the mocks with, by `type::name`, secrets unwrapped (not redacted).
- */
+/** Renders `stack` with the cluster reporting `report`; records the inputs each resource reached the mocks with. */
 async function renderObserved(stack: string, overrides: readonly Override[], report: ClusterReport): Promise<Observed> {
-    const runtime = pulumi.runtime as unknown as Runtime;
-    const { setMocks } = runtime;
     const rawInputs = new Map<string, Record<string, unknown>>();
-    runtime.setMocks = (mocks, ...rest) =>
-        setMocks(
-            {
+    const render = await observingRuntime(
+        {
+            wrapMocks: (mocks) => ({
                 newResource(args) {
                     rawInputs.set(`${args.type}::${args.name}`, unwrapSecrets(args.inputs) as Record<string, unknown>);
                     const result = mocks.newResource(args) as { id: string; state: Record<string, any> };
@@ -66,14 +59,11 @@ async function renderObserved(stack: string, overrides: readonly Override[], rep
                     return result;
                 },
                 call: (args) => mocks.call(args),
-            },
-            ...rest,
-        );
-    try {
-        return { render: await renderStack(stack, overrides), rawInputs };
-    } finally {
-        runtime.setMocks = setMocks;
-    }
+            }),
+        },
+        () => renderStack(stack, overrides),
+    );
+    return { render, rawInputs };
 }
 
 /**

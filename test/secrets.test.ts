@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseSettings, PROJECT } from "../components/config";
+import { AUTH_SECRET_KEYS, AUTH_SECRETS, secretKeysOf } from "../components/authenticators";
 import { HUB_SECRET_KEYS, HUB_SECRET_NAME } from "../components/secrets";
 import { redact } from "../scripts/lib/render";
 import { loadStackConfig } from "../scripts/lib/stackConfig";
@@ -58,6 +59,16 @@ describe("secrets: config validation", () => {
         assert.throws(() => validate("sandbox", [secret, { key: "github.clientId", value: "no spaces!" }]), /github.clientId: must be a GitHub OAuth app client id/);
     });
 
+    it("refuses a GitHub client secret next to the dummy authenticator (no component reads it)", () => {
+        assert.throws(
+            () => validate("local", [
+                { key: "dummyPassword", value: "long-enough", secret: true },
+                { key: "githubClientSecret", value: "x", secret: true },
+            ]),
+            /^ConfigError: jupyterlabdemo:githubClientSecret: must not be set unless hub.authenticator is "github"$/,
+        );
+    });
+
     it("checks the rotation label", () => {
         assert.throws(
             () => validate("local", [{ key: "dummyPassword", value: "x", secret: true }, { key: "secrets.rotation", value: "has space" }]),
@@ -93,6 +104,20 @@ describe("secrets: HubSecrets", () => {
             // Besides it, only the monitoring's metrics token (GKE stacks).
             assert.deepStrictEqual(k8sOf(r, "Secret").map((x) => x.metadata.name).filter((n) => n !== HUB_SECRET_NAME), stack === "local" ? [] : ["hub-metrics-token"]);
             assert.ok(Object.values(HUB_SECRET_KEYS).includes(configKey as never));
+        }
+    });
+
+    it("stores each authenticator's secrets under its registry key, and the hub reads exactly the chosen one's", async () => {
+        for (const key of AUTH_SECRET_KEYS) assert.strictEqual(HUB_SECRET_KEYS[key], AUTH_SECRETS[key].hubSecretKey, key);
+        for (const [stack, name] of [["sandbox", "github"], ["local", "dummy"]] as const) {
+            const r = await render(stack);
+            const expected = secretKeysOf(name).map((key) => AUTH_SECRETS[key]);
+            const configKeys = Object.keys(k8s(r, "Secret", HUB_SECRET_NAME).stringData).filter((k) => !GENERATED.includes(k));
+            assert.deepStrictEqual(configKeys, expected.map((s) => s.hubSecretKey), stack);
+            const hub = k8s(r, "Deployment", "hub").spec.template.spec.containers[0];
+            const authEnv = (hub.env as Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>)
+                .filter((e) => AUTH_SECRET_KEYS.some((key) => AUTH_SECRETS[key].env === e.name));
+            assert.deepStrictEqual(authEnv, expected.map((s) => ({ name: s.env, valueFrom: { secretKeyRef: { name: HUB_SECRET_NAME, key: s.hubSecretKey } } })), stack);
         }
     });
 

@@ -17,7 +17,7 @@ const NODE_POOL = "gcp:container/nodePool:NodePool";
  * both protected and retained on delete (the homes disk, its schedule and attachment), or a claim
  * whose volume is provisioned for it (reclaim Delete: the claim's deletion deletes the data).
  */
-export function holdsUserData(r: RenderedResource): boolean {
+function holdsUserData(r: RenderedResource): boolean {
     if (isUserDataDisk(r.inputs.labels as Record<string, string> | undefined)) return true;
     if (r.protect && r.retainOnDelete) return true;
     if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") {
@@ -28,7 +28,7 @@ export function holdsUserData(r: RenderedResource): boolean {
 }
 
 /** The invariants every routine update keeps; each returns its violations ([] when it holds). */
-export const INVARIANTS: Readonly<Record<string, (base: Render, report: DiffReport) => string[]>> = {
+const INVARIANTS: Readonly<Record<string, (base: Render, report: DiffReport) => string[]>> = {
     "the Kubernetes provider is never replaced": (_base, report) =>
         report.replacements.filter((r) => r.type === "pulumi:providers:kubernetes" && r.cause !== "protection").map((r) => `${r.name}: ${r.reason}`),
     "no user-data resource is replaced, removed or loses protection": (base, report) => {

@@ -82,8 +82,6 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly location: pulumi.Output<string>;
     /** The regional static IP the ingress controller's LoadBalancer uses. */
     public readonly ingressIp: pulumi.Output<string>;
-    /** The regional static IP resource (its name is needed by the ingress Service). */
-    public readonly ingressAddress: gcp.compute.Address;
     /** Kubeconfig for the DNS endpoint, using the gke-gcloud-auth-plugin exec flow; secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The provider's `clusterIdentifier`: the cluster's resource path, known from config. */
@@ -175,8 +173,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     args.masterAuthorizedNetworks.length > 0
                         ? { cidrBlocks: args.masterAuthorizedNetworks.map((cidrBlock) => ({ cidrBlock })) }
                         : undefined,
-                // Posture (workload configuration audit) on; the basic vulnerability tier was
-                // retired by Google in 2025, so vulnerability scanning is explicitly off.
+                // Posture (workload configuration audit) on; Google has retired the basic
+                // vulnerability tier, so vulnerability scanning is explicitly off.
                 securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
                 // Cilium cluster-wide policies: the only way to admit the kubelet's NFS mounts
                 // (host and remote-node traffic) to the NFS server under Dataplane V2.
@@ -223,7 +221,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             ),
         );
 
-        this.ingressAddress = new gcp.compute.Address(
+        const ingressAddress = new gcp.compute.Address(
             `${name}-ingress-ip`,
             {
                 name: `${args.clusterName}-ingress`,
@@ -255,7 +253,7 @@ export class GkeCluster extends pulumi.ComponentResource {
 
         this.clusterName = cluster.name;
         this.location = cluster.location;
-        this.ingressIp = this.ingressAddress.address;
+        this.ingressIp = ingressAddress.address;
         this.registerOutputs({
             clusterName: this.clusterName,
             location: this.location,

@@ -21,8 +21,8 @@ export interface ClusterNetworkArgs {
 export const SECONDARY_RANGES = { pods: "pods", services: "services" } as const;
 
 /** Cloud NAT's per-VM source-port floor and ceiling (powers of two, as GCP requires). */
-export const NAT_MIN_PORTS_PER_VM = 256;
-export const NAT_MAX_PORTS_PER_VM = 16384;
+const NAT_MIN_PORTS_PER_VM = 256;
+const NAT_MAX_PORTS_PER_VM = 16384;
 
 export function clusterNetwork(
     name: string,

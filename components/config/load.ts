@@ -4,6 +4,8 @@
  * the secret values as secret outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { authenticatorSecrets } from "../authenticators";
+import type { AuthenticatorSecrets } from "../authenticators";
 import { ConfigError, PROJECT } from "./common";
 import { describeIssue, fail, plaintextSecretMessage, valueAt } from "./messages";
 import { checkRulesAcrossKeys, otherNamespaceKeyProblem } from "./rules";
@@ -43,7 +45,7 @@ export function parseSettings(
     const projectInput: Record<string, unknown> = {};
     const gcpInput: Record<string, unknown> = {};
     const secretsPresent = new Set<SecretKey>();
-    let dummyPasswordLength = 0;
+    const secretLengths = new Map<SecretKey, number>();
     for (const fullKey of Object.keys(raw).sort()) {
         const colon = fullKey.indexOf(":");
         const namespace = fullKey.slice(0, colon);
@@ -58,9 +60,7 @@ export function parseSettings(
                 if (raw[fullKey] !== "") {
                     secretsPresent.add(key);
                 }
-                if (key === "dummyPassword") {
-                    dummyPasswordLength = raw[fullKey].length;
-                }
+                secretLengths.set(key, raw[fullKey].length);
                 projectInput[key] = "(secret)";
             } else {
                 projectInput[key] = parseRawValue(ns, key, raw[fullKey]);
@@ -88,11 +88,10 @@ export function parseSettings(
     const cfg = parsed.data;
     const gcp = parsedGcp.data;
 
-    const { diskName, hubDatabaseDiskName } = checkRulesAcrossKeys(cfg, gcp, context, secretsPresent, dummyPasswordLength);
+    const { diskName, hubDatabaseDiskName } = checkRulesAcrossKeys(cfg, gcp, context, secretsPresent, secretLengths);
 
-    const { githubClientSecret: _cs, dummyPassword: _dp, ...plain } = cfg;
-    void _cs;
-    void _dp;
+    // Secret values stay out of the settings (they were only "(secret)" stand-ins anyway).
+    const plain = Object.fromEntries(Object.entries(cfg).filter(([key]) => !isSecretKey(key))) as Omit<typeof cfg, SecretKey>;
     const settings: Settings = {
         project: context.project,
         stack: context.stack,
@@ -115,11 +114,8 @@ function deepFreeze<T>(value: T): T {
     return value;
 }
 
-/** Secret config values as secret outputs, never as plain strings. */
-export interface SecretSettings {
-    readonly githubClientSecret?: pulumi.Output<string>;
-    readonly dummyPassword?: pulumi.Output<string>;
-}
+/** The chosen authenticator's secret config values as secret outputs, never as plain strings. */
+export type SecretSettings = AuthenticatorSecrets;
 
 /**
  * Reads the running stack's config, validates it, and returns the settings plus the secret
@@ -137,11 +133,7 @@ export function loadSettings(): { settings: Settings; secrets: SecretSettings } 
         secretKeys: isConfigSecret ? Object.keys(raw).filter((k) => isConfigSecret(k)) : undefined,
     });
     const config = new pulumi.Config(PROJECT);
-    const secrets: SecretSettings = {
-        githubClientSecret: settings.secretsPresent.has("githubClientSecret")
-            ? config.requireSecret("githubClientSecret")
-            : undefined,
-        dummyPassword: settings.secretsPresent.has("dummyPassword") ? config.requireSecret("dummyPassword") : undefined,
-    };
+    // Validation has required each of the chosen authenticator's secret keys.
+    const secrets = authenticatorSecrets(settings.hub.authenticator, (key) => config.requireSecret(key));
     return { settings, secrets };
 }

@@ -3,11 +3,13 @@
  * and checked on the validated config (`checkRulesAcrossKeys`); and the rule for keys outside
  * the project's namespace (`otherNamespaceKeyProblem`).
  */
+import { AUTH_SECRETS, AUTHENTICATOR_NAMES, authenticatorEntry, ownerOfSecret, secretKeysOf } from "../authenticators";
 import { cidrsOverlap, networkOf, parseCidr } from "../cidr";
 import { PRICED_MACHINE_TYPES } from "../machineTypes";
 import { GCE_DISK_NAME_RE, LOWERCASE_LOGIN_RE, PROJECT, quantityBytes } from "./common";
 import { MAX_EXCLUSION_DAYS } from "./infraSchema";
 import { closest, fail } from "./messages";
+import { SECRET_KEYS } from "./schema";
 import type { GcpConfig, ProjectConfig, SecretKey } from "./schema";
 
 /** What is wrong with a stack's `namespace:key` the project schema does not own, or undefined. */
@@ -49,8 +51,8 @@ export const RULES_ACROSS_KEYS: readonly string[] = [
     "Each pool's `minNodes` is at most its `maxNodes`.",
     "`cluster.nodeCidr`, `podCidr` and `serviceCidr` are network addresses (no host bits) and do not overlap.",
     "Each pool's `machineType` is one scripts/lib/prices.json prices, unless `cluster.allowUnpricedMachineTypes` is true.",
-    "`hub.authenticator: dummy` only on `local`, with `dummyPassword` of at least 8 characters; `github` needs `github.clientId`, at least one of `github.allowedOrganizations` and `githubClientSecret`; `dummyPassword` is set only with `dummy`.",
-    "Secret keys (`githubClientSecret`, `dummyPassword`) are stored encrypted (`pulumi config set --secret`), never in plaintext.",
+    authenticatorRulesInWords(),
+    `Secret keys (${SECRET_KEYS.map((k) => `\`${k}\``).join(", ")}) are stored encrypted (\`pulumi config set --secret\`), never in plaintext.`,
     "`lab.images` and `lab.sizes`: exactly one entry has `default: true`, names are unique, and each size's limits are at least its guarantees.",
     "On `gke`, the default `storage.diskName` (`<stack>-homes`) must be a valid GCE disk name, or `storage.diskName` is set.",
     "Other namespaces: `gcp:` takes the keys of the installed `@pulumi/gcp` provider (a typo is refused with the likely key); `pulumi:` takes `disable-default-providers`, `autonaming` and `tags`; `kubernetes:` keys are refused, since the program configures its Kubernetes providers explicitly and never reads them; any other namespace is refused.",
@@ -72,7 +74,8 @@ export function checkRulesAcrossKeys(
     gcp: GcpConfig,
     context: { readonly stack: string },
     secretsPresent: ReadonlySet<SecretKey>,
-    dummyPasswordLength: number,
+    /** The length of each secret value set (never the value). */
+    secretLengths: ReadonlyMap<SecretKey, number>,
 ): { readonly diskName: string; readonly hubDatabaseDiskName: string } {
     const ns = PROJECT;
     // Cross-field rules, in the order a reader of the stack file meets the keys.
@@ -159,28 +162,7 @@ export function checkRulesAcrossKeys(
         fail(`${ns}:monitoring.billingAccount`, "is required with monitoring.monthlyBudget (the billing account the budget watches)");
     }
 
-    if (cfg.hub.authenticator === "dummy") {
-        if (cfg.platform !== "local") fail(`${ns}:hub.authenticator`, `may be "dummy" only when platform is local, got "dummy"`);
-        if (!secretsPresent.has("dummyPassword")) {
-            fail(`${ns}:dummyPassword`, `is required with the dummy authenticator (pulumi config set --secret ${ns}:dummyPassword <password>)`);
-        }
-        // JupyterHub's shared-password authenticator refuses a password under 8 characters at
-        // start-up; say so now. Only the length is looked at, never echoed.
-        if (dummyPasswordLength < 8) {
-            fail(`${ns}:dummyPassword`, "must be at least 8 characters (JupyterHub's shared-password authenticator requires it)");
-        }
-    } else {
-        if (!cfg.github.clientId) fail(`${ns}:github.clientId`, "is required with the github authenticator (the OAuth app's client id)");
-        if (cfg.github.allowedOrganizations.length === 0) {
-            fail(`${ns}:github.allowedOrganizations`, "must list at least one GitHub organization (with none, nobody can log in)");
-        }
-        if (!secretsPresent.has("githubClientSecret")) {
-            fail(`${ns}:githubClientSecret`, `is required with the github authenticator (pulumi config set --secret ${ns}:githubClientSecret <client-secret>)`);
-        }
-    }
-    if (cfg.hub.authenticator !== "dummy" && secretsPresent.has("dummyPassword")) {
-        fail(`${ns}:dummyPassword`, `must not be set unless hub.authenticator is "dummy"`);
-    }
+    checkAuthenticator(cfg, secretsPresent, secretLengths);
 
     for (const menu of ["images", "sizes"] as const) {
         const items: ReadonlyArray<{ name: string; default: boolean }> = cfg.lab[menu];
@@ -230,4 +212,48 @@ export function checkRulesAcrossKeys(
         }
     }
     return { diskName, hubDatabaseDiskName };
+}
+
+/**
+ * The chosen authenticator's rules (components/authenticators.ts): its platforms, its own rules
+ * across its keys, its secret keys set (and long enough); and no other authenticator's secret key
+ * set, since nothing would read it.
+ */
+function checkAuthenticator(cfg: ProjectConfig, secretsPresent: ReadonlySet<SecretKey>, secretLengths: ReadonlyMap<SecretKey, number>): void {
+    const ns = PROJECT;
+    const name = cfg.hub.authenticator;
+    const entry = authenticatorEntry(name);
+    if (!entry.platforms.includes(cfg.platform)) {
+        fail(`${ns}:hub.authenticator`, `may be "${name}" only when platform is ${entry.platforms.join(" or ")}, got "${name}"`);
+    }
+    entry.rules?.check(cfg, (key, message) => fail(`${ns}:${key}`, message));
+    for (const key of secretKeysOf(name)) {
+        const secret = AUTH_SECRETS[key];
+        if (!secretsPresent.has(key)) {
+            fail(`${ns}:${key}`, `is required with the ${name} authenticator (pulumi config set --secret ${ns}:${key} ${secret.valueName})`);
+        }
+        if (secret.minLength && (secretLengths.get(key) ?? 0) < secret.minLength.length) {
+            fail(`${ns}:${key}`, `must be at least ${secret.minLength.length} characters (${secret.minLength.why})`);
+        }
+    }
+    for (const key of SECRET_KEYS) {
+        const owner = ownerOfSecret(key);
+        if (owner !== name && secretsPresent.has(key)) fail(`${ns}:${key}`, `must not be set unless hub.authenticator is "${owner}"`);
+    }
+}
+
+/** The authenticators' rules across keys, in words, for the config reference. */
+function authenticatorRulesInWords(): string {
+    const each = AUTHENTICATOR_NAMES.map((name) => {
+        const entry = authenticatorEntry(name);
+        const needs = [...(entry.rules?.needs ?? [])];
+        for (const key of secretKeysOf(name)) {
+            const min = AUTH_SECRETS[key].minLength;
+            needs.push(`\`${key}\`${min ? ` of at least ${min.length} characters` : ""}`);
+        }
+        const parts = entry.platforms.length < 2 ? [`only on ${entry.platforms.map((p) => `\`${p}\``).join(" or ")}`] : [];
+        if (needs.length > 0) parts.push(`needs ${needs.length > 1 ? `${needs.slice(0, -1).join(", ")} and ${needs[needs.length - 1]}` : needs[0]}`);
+        return `\`hub.authenticator: ${name}\` ${parts.join(", ")}`;
+    });
+    return `${each.join("; ")}; each authenticator's secret keys are set only with it.`;
 }

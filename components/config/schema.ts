@@ -4,23 +4,10 @@
  * the typed settings the components receive.
  */
 import { z } from "zod";
-import { cpu, gcpProjectId, githubName, HOSTNAME_RE, imageRef, k8sName, ownNamespace, PROJECT, quantity } from "./common";
+import { AUTH_CONFIG_SECTIONS, AUTH_SECRET_KEYS, AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, DEFAULT_AUTHENTICATOR, secretKeysOf } from "../authenticators";
+import type { AuthConfigSections, AuthSecretKey } from "../authenticators";
+import { cpu, gcpProjectId, HOSTNAME_RE, imageRef, k8sName, ownNamespace, PROJECT, quantity } from "./common";
 import { clusterSchema, storageSchema } from "./infraSchema";
-
-const githubSchema = z
-    .strictObject({
-        clientId: z
-            .string()
-            .regex(/^[A-Za-z0-9._-]{8,64}$/, "must be a GitHub OAuth app client id")
-            .optional()
-            .describe("Client id of the GitHub OAuth app (its secret is `githubClientSecret`)."),
-        allowedOrganizations: z
-            .array(githubName)
-            .default([])
-            .describe("GitHub organizations whose members may log in. Required with the github authenticator."),
-        adminUsers: z.array(githubName).default([]).describe("GitHub logins that are JupyterHub admins."),
-    })
-    .describe("GitHub login.");
 
 const hubSchema = z
     .strictObject({
@@ -31,9 +18,9 @@ const hubSchema = z
                     "nor the ingress controller's or cert-manager's namespace.",
             ),
         authenticator: z
-            .enum(["github", "dummy"])
-            .default("github")
-            .describe("`github`: GitHub organization login. `dummy`: one shared password (`dummyPassword`), `local` only."),
+            .enum(AUTHENTICATOR_NAMES)
+            .default(DEFAULT_AUTHENTICATOR)
+            .describe(AUTHENTICATOR_NAMES.map((n) => `\`${n}\`: ${AUTHENTICATORS[n].summary}`).join(" ")),
         image: imageRef
             .default("quay.io/jupyterhub/k8s-hub:4.4.0")
             .describe("Hub image (JupyterHub, KubeSpawner, OAuthenticator, idle culler)."),
@@ -253,25 +240,33 @@ export const projectSchema = z.strictObject({
         .describe("Public hostname of the hub. Required."),
     cluster: clusterSchema.prefault({}),
     storage: storageSchema.prefault({}),
-    github: githubSchema.prefault({}),
+    // Each authenticator's own sections (components/authenticators.ts), e.g. `github`.
+    ...authConfigSections(),
     hub: hubSchema.prefault({}),
     lab: labSchema.prefault({}),
     ingress: ingressSchema.prefault({}),
     secrets: secretsSchema.prefault({}),
     monitoring: monitoringSchema.prefault({}),
-    githubClientSecret: z
-        .string()
-        .optional()
-        .describe("Secret. Client secret of the GitHub OAuth app. Required with the github authenticator."),
-    dummyPassword: z
-        .string()
-        .optional()
-        .describe("Secret. `local` with the dummy authenticator only: the shared password."),
+    // Each authenticator's secret keys, e.g. `githubClientSecret`.
+    ...authSecretKeySchemas(),
 });
 
-/** Keys that must be set as secrets (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["githubClientSecret", "dummyPassword"] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
+/** The authenticators' config sections, each defaulting to its defaults when absent. */
+function authConfigSections(): { [K in keyof AuthConfigSections]: z.ZodPrefault<AuthConfigSections[K]> } {
+    const sections: Record<string, z.ZodObject> = AUTH_CONFIG_SECTIONS;
+    return Object.fromEntries(Object.entries(sections).map(([key, schema]) => [key, schema.prefault({})])) as never;
+}
+
+/** The authenticators' secret keys: optional strings, described for the config reference. */
+function authSecretKeySchemas(): Record<AuthSecretKey, z.ZodOptional<z.ZodString>> {
+    return Object.fromEntries(
+        AUTH_SECRET_KEYS.map((key) => [key, z.string().optional().describe(`Secret. ${AUTH_SECRETS[key].description}`)]),
+    ) as Record<AuthSecretKey, z.ZodOptional<z.ZodString>>;
+}
+
+/** Keys that must be set as secrets (`pulumi config set --secret`): the authenticators'. */
+export const SECRET_KEYS: readonly AuthSecretKey[] = AUTH_SECRET_KEYS;
+export type SecretKey = AuthSecretKey;
 
 /** True when `key` (a top-level key of the jupyterlabdemo namespace) is one of SECRET_KEYS. */
 export function isSecretKey(key: unknown): key is SecretKey {
@@ -280,8 +275,8 @@ export function isSecretKey(key: unknown): key is SecretKey {
 
 /**
  * The secret keys a stack needs, judged from its (unvalidated) raw config: the offline render
- * stands in `[secret]` for those a stack file does not hold. An unset authenticator takes the hub
- * schema's default; a malformed one counts as not `dummy` (validation reports it).
+ * stands in `[secret]` for those a stack file does not hold: the chosen authenticator's. An unset
+ * or malformed authenticator counts as the default one (validation reports a malformed one).
  */
 export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
     let authenticator: unknown;
@@ -291,7 +286,7 @@ export function requiredSecretKeys(raw: RawConfig): SecretKey[] {
         // Malformed: validation reports it.
     }
     const parsed = hubSchema.shape.authenticator.safeParse(authenticator);
-    return parsed.success && parsed.data === "dummy" ? ["dummyPassword"] : ["githubClientSecret"];
+    return secretKeysOf(parsed.success ? parsed.data : DEFAULT_AUTHENTICATOR);
 }
 
 /** The `gcp:` keys the program reads (the provider reads them too). */
@@ -327,7 +322,10 @@ export interface GcpSettings {
     readonly zone: string;
 }
 
-export interface Settings {
+/** The authenticators' config sections (e.g. `github`), as validated. */
+type AuthSectionSettings = { readonly [K in keyof AuthConfigSections]: ProjectConfig[K] };
+
+export interface Settings extends AuthSectionSettings {
     readonly project: string;
     readonly stack: string;
     readonly platform: "gke" | "local";
@@ -337,7 +335,6 @@ export interface Settings {
     readonly hostname: string;
     readonly cluster: ProjectConfig["cluster"] & { readonly name: string };
     readonly storage: ProjectConfig["storage"] & { readonly diskName: string; readonly hubDatabaseDiskName: string };
-    readonly github: ProjectConfig["github"];
     readonly hub: ProjectConfig["hub"];
     readonly lab: ProjectConfig["lab"];
     readonly ingress: ProjectConfig["ingress"];

@@ -24,6 +24,10 @@ if CONFIG_DIR not in sys.path:
 
 import settings  # noqa: E402
 
+# The whole settings.json against the schema the program shipped beside it: a mismatch stops the
+# hub here with one line naming the key.
+settings.validate()
+
 # --- Hub and proxy networking ----------------------------------------------------------------
 # The hub listens on every interface of its pod; labs and the proxy reach it through the `hub`
 # Service. The proxy runs in its own Deployment: the hub must not start one, and talks to it
@@ -62,10 +66,10 @@ settings.env("JPY_COOKIE_SECRET")
 settings.env("JUPYTERHUB_CRYPT_KEY")
 c.Authenticator.enable_auth_state = True
 
-authenticator = settings.get("hub.authenticator")
-if authenticator == "github":
-    # Members of the allowed organizations may log in; `read:org` lets the hub see private
-    # memberships too. Admins are GitHub logins (JupyterHub lowercases usernames).
+
+def configure_github(c):
+    """GitHub OAuth: members of the allowed organizations may log in; `read:org` lets the hub see
+    private memberships too. Admins are GitHub logins (JupyterHub lowercases usernames)."""
     c.JupyterHub.authenticator_class = "github"
     c.GitHubOAuthenticator.client_id = settings.get("hub.github.clientId")
     c.GitHubOAuthenticator.client_secret = settings.env("GITHUB_CLIENT_SECRET")
@@ -76,13 +80,27 @@ if authenticator == "github":
         raise settings.SettingsError("setting hub.github.allowedOrganizations is empty: nobody could log in")
     c.GitHubOAuthenticator.allowed_organizations = set(allowed)
     c.Authenticator.admin_users = {login.lower() for login in settings.get("hub.github.adminUsers", [])}
-elif authenticator == "dummy":
-    # `local` stacks only (the program refuses it elsewhere): any username, one shared password.
+
+
+def configure_dummy(c):
+    """`local` stacks only (the program refuses it elsewhere): any username, one shared password."""
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = settings.env("DUMMY_PASSWORD")
     c.Authenticator.allow_all = True
-else:
-    raise settings.SettingsError(f"setting hub.authenticator must be github or dummy, got {authenticator!r}")
+
+
+#: hub.authenticator -> the function that configures JupyterHub's login for it. The names are
+#: those of the registry in components/authenticators.ts (a test keeps the two equal); each
+#: function reads the settings and the environment variables its registry entry declares.
+AUTHENTICATORS = {
+    "github": configure_github,
+    "dummy": configure_dummy,
+}
+
+authenticator = settings.get("hub.authenticator")
+if authenticator not in AUTHENTICATORS:
+    raise settings.SettingsError(f"setting hub.authenticator must be {' or '.join(AUTHENTICATORS)}, got {authenticator!r}")
+AUTHENTICATORS[authenticator](c)
 
 # --- Spawner -------------------------------------------------------------------------------
 # One lab pod per user, in the hub's own namespace.
@@ -95,7 +113,7 @@ c.KubeSpawner.namespace = settings.env("POD_NAMESPACE")
 # components/lab.ts): see docs/lab.md for the identity model and the naming rules.
 import hooks  # noqa: E402
 
-lab = hooks.validate_lab_settings(settings.get("lab"))
+lab = settings.get("lab")
 
 # Identity: uid = GitHub user id, private group gid = uid, supplementary groups = the user's
 # GitHub organizations (gid = org id). The org list is read with the user's token on every login

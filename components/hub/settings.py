@@ -8,11 +8,16 @@ files it holds `settings.json`: the non-secret settings, as
 Secrets never appear there: they reach the hub as environment variables from the Kubernetes
 Secret `hub-secrets` (secretKeyRef), read here with `env()`.
 
-Every lookup names its key with a dotted path, `get("hub.github.allowedOrganizations")`. A
-missing required key stops the hub with one line naming the key and the file, so a mismatch
-between the program and this configuration shows in the hub's log, not as a wrong default.
+Beside it, `settings.schema.json` is the JSON Schema of the whole document, generated from the
+program's contract (components/hub/settingsContract.ts). `validate()` checks the document against
+it once, at start-up, with the `jsonschema` of the hub image (it comes with JupyterHub through
+jupyter_events): a mismatch between the program and this configuration stops the hub with one
+line naming the key (its JSON path) and what was expected, never a traceback or a wrong default.
 
-Stdlib only: the tests import this module without JupyterHub installed.
+Every lookup names its key with a dotted path, `get("hub.github.allowedOrganizations")`. A
+missing required key stops the hub with one line naming the key and the file.
+
+Stdlib only apart from `jsonschema`, imported by `validate()` alone.
 """
 
 import json
@@ -23,6 +28,12 @@ CONFIG_DIR = os.path.dirname(os.path.abspath(__file__))
 
 #: Overrides the settings file's path (tests point it at a fixture).
 SETTINGS_PATH_ENV = "JUPYTERLABDEMO_SETTINGS"
+
+#: The JSON Schema of settings.json, shipped beside it in the ConfigMap.
+SCHEMA_FILE = "settings.schema.json"
+
+#: The longest message `schema_problem` returns about one value (jsonschema quotes the value).
+PROBLEM_LIMIT = 300
 
 _MISSING = object()
 _cache = {}
@@ -52,6 +63,79 @@ def load(path=None):
             raise SettingsError(f"settings file {path} must hold a JSON object, got {type(data).__name__}")
         _cache[path] = data
     return _cache[path]
+
+
+def schema_path(path=None):
+    """Path of settings.schema.json: beside the settings file."""
+    return os.path.join(os.path.dirname(os.path.abspath(path or settings_path())), SCHEMA_FILE)
+
+
+def schema_problem(document, schema):
+    """The first mismatch of `document` against `schema` as one line ("$.lab.port: 'x' is not of
+    type 'integer'"), or None. jsonschema's best_match picks the most relevant error."""
+    import jsonschema  # the hub image's (jupyter_events pins it); imported here only
+
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    problem = _best_problem(list(validator_class(schema).iter_errors(document)), jsonschema.exceptions)
+    if problem is None:
+        return None
+    where, message = problem
+    message = " ".join(message.split())
+    if len(message) > PROBLEM_LIMIT:
+        message = message[: PROBLEM_LIMIT - 3] + "..."
+    return f"{where}: {message}"
+
+
+def _best_problem(errors, exceptions):
+    """(JSON path, message) of the most relevant of `errors`, as jsonschema's best_match picks it,
+    except inside a tagged union: a oneOf whose branches each fix the same property to a constant
+    (settings.json "hub" has one branch per authenticator, tagged by `authenticator`). There
+    best_match may describe a branch the document never chose; this reports the chosen branch's
+    error, or the tag itself when its value names no branch."""
+    best = max(errors, key=exceptions.relevance, default=None)
+    if best is None:
+        return None
+    if best.validator == "oneOf" and isinstance(best.instance, dict):
+        branches = best.validator_value
+        fixed = [{k for k, v in b.get("properties", {}).items() if isinstance(v, dict) and "const" in v} for b in branches]
+        tags = set.intersection(*fixed) if fixed else set()
+        if len(tags) == 1:
+            (tag,) = tags
+            names = [b["properties"][tag]["const"] for b in branches]
+            chosen = best.instance.get(tag)
+            if chosen not in names:
+                return f"{best.json_path}.{tag}", f"{chosen!r} is not one of {names!r}"
+            index = names.index(chosen)
+            inner = [e for e in best.context if e.relative_schema_path and e.relative_schema_path[0] == index]
+            if inner:
+                return _best_problem(inner, exceptions)
+    error = exceptions.best_match([best])
+    return error.json_path, error.message
+
+
+def validate(path=None):
+    """Checks the whole settings document against the shipped schema; returns the document.
+
+    On a mismatch (or a missing or unreadable file) the hub stops with exactly one line on stderr
+    naming the key and what was expected: SystemExit, which JupyterHub and traitlets let through
+    without a traceback.
+    """
+    path = path or settings_path()
+    try:
+        document = load(path)
+        with open(schema_path(path), encoding="utf-8") as f:
+            schema = json.load(f)
+        problem = schema_problem(document, schema)
+    except SettingsError as e:
+        raise SystemExit(f"jupyterlabdemo: {e}") from None
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"jupyterlabdemo: cannot read the schema of {path}: {e}") from None
+    except ImportError as e:
+        raise SystemExit(f"jupyterlabdemo: cannot check {path}: {e}") from None
+    if problem:
+        raise SystemExit(f"jupyterlabdemo: {path} does not match {SCHEMA_FILE} at {problem}")
+    return document
 
 
 def reset():

@@ -15,12 +15,12 @@ import { JOBS } from "./scrape";
 import { DATA_DIR } from "../storage/quota";
 
 /** Homes disk thresholds, percent full. */
-export const HOMES_WARNING_PERCENT = 80;
-export const HOMES_CRITICAL_PERCENT = 95;
+const HOMES_WARNING_PERCENT = 80;
+const HOMES_CRITICAL_PERCENT = 95;
 /** Certificate renewal margin: cert-manager renews at two thirds of a Let's Encrypt 90-day life (30 days left). */
-export const CERTIFICATE_MIN_DAYS = 14;
+const CERTIFICATE_MIN_DAYS = 14;
 /** Failed spawns are counted over this window. */
-export const SPAWN_FAILURE_WINDOW = "15m";
+const SPAWN_FAILURE_WINDOW = "15m";
 /** Uptime check: every minute, from three continents; an alert after five minutes of failures from two or more. */
 export const UPTIME_PERIOD = "60s";
 export const UPTIME_TIMEOUT = "10s";
@@ -31,10 +31,10 @@ export const UPTIME_ALERT_AFTER = "300s";
  * The mount point of the homes filesystem in the NFS server pod's fs exporter (its `mountpoint`
  * label): where the storage component mounts the disk.
  */
-export const HOMES_MOUNTPOINT = DATA_DIR;
+const HOMES_MOUNTPOINT = DATA_DIR;
 
 /** The autoscaler's visibility log (GKE "View cluster autoscaler events"), per project. */
-export function autoscalerLogName(project: string): string {
+function autoscalerLogName(project: string): string {
     return `projects/${project}/logs/container.googleapis.com%2Fcluster-autoscaler-visibility`;
 }
 

@@ -65,9 +65,9 @@ export interface DashboardContext {
 }
 
 /** The percentiles of the spawn-duration chart. */
-export const SPAWN_PERCENTILES = [0.5, 0.9, 0.99] as const;
+const SPAWN_PERCENTILES = [0.5, 0.9, 0.99] as const;
 /** How many homes the largest-homes chart shows. */
-export const LARGEST_HOMES = 10;
+const LARGEST_HOMES = 10;
 
 const COLUMNS = 48;
 const WIDTH = 24;
@@ -85,7 +85,7 @@ const chart = (title: string, yLabel: string, dataSets: DataSet[]): Widget => ({
 });
 
 /** The widgets, in reading order; laid out two per row. */
-export function dashboardWidgets(c: DashboardContext): Widget[] {
+function dashboardWidgets(c: DashboardContext): Widget[] {
     const hub = `namespace="${c.hubNamespace}",job="${JOBS.hub}"`;
     const nfs = `namespace="${c.homesNamespace}",job="${JOBS.nfsServer}"`;
     const nginx = `namespace="${INGRESS_NAMESPACE}",job="${JOBS.nginx}"`;
@@ -148,7 +148,7 @@ export function dashboardWidgets(c: DashboardContext): Widget[] {
 }
 
 /** The whole dashboard. */
-export function dashboard(c: DashboardContext): DashboardJson {
+function dashboard(c: DashboardContext): DashboardJson {
     const tiles = dashboardWidgets(c).map(
         (widget, i): Tile => ({ xPos: (i % 2) * WIDTH, yPos: Math.floor(i / 2) * HEIGHT, width: WIDTH, height: HEIGHT, widget }),
     );

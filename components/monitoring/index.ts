@@ -47,7 +47,7 @@ export * from "./dashboard";
 export * from "./scrape";
 
 /** Budget thresholds: shares of the monthly amount, actual spend, and the forecast reaching 100 %. */
-export const BUDGET_THRESHOLDS = [0.5, 0.9, 1.0] as const;
+const BUDGET_THRESHOLDS = [0.5, 0.9, 1.0] as const;
 
 export interface MonitoringArgs {
     /** Stack name: labels, display names. */
@@ -102,7 +102,7 @@ export function monitoringNotes(s: {
 }
 
 /** A logical-name slug of an email address. */
-export function emailSlug(email: string): string {
+function emailSlug(email: string): string {
     return email.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
@@ -116,12 +116,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:Monitoring", name, {}, opts);
-        if (!Number.isInteger(args.spawnFailureThreshold) || args.spawnFailureThreshold < 1) {
-            throw new pulumi.ResourceError(`spawnFailureThreshold must be a whole number >= 1, got ${args.spawnFailureThreshold}`, this);
-        }
-        if (args.budget && !(args.budget.amount > 0)) {
-            throw new pulumi.ResourceError(`budget.amount must be positive, got ${args.budget.amount}`, this);
-        }
+        // spawnFailureThreshold and the budget's amount are validated once, by components/config.
         const k8sOpts = { parent: this, dependsOn: args.kubernetesDependsOn };
         const gcpOpts = { parent: this, dependsOn: args.gcpDependsOn };
         const labels = commonLabels(args.stack, COMPONENTS.monitoring);

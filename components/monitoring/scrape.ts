@@ -46,7 +46,7 @@ export const CERT_MANAGER_CONTROLLER_POD_LABELS: Readonly<Record<string, string>
  * a per-directory quota exporter (`dirsize_total_size_bytes`, `dirsize_hard_limit_bytes`, label
  * `directory`, as 2i2c's jupyterhub-home-nfs exports them).
  */
-export const NFS_EXPORTER_PORTS = { quota: "quota-metrics", fs: "fs-metrics" } as const;
+const NFS_EXPORTER_PORTS = { quota: "quota-metrics", fs: "fs-metrics" } as const;
 
 /** The PodMonitoring names: also the `job` label of every series they collect. */
 export const JOBS = {

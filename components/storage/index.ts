@@ -30,8 +30,8 @@
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { GCE_DISK_NAME_RE } from "../config";
 import { ANNOTATIONS, commonLabels, COMPONENTS, HUB_NAMES, Placement, podSecurityLabels, selectorLabels } from "../naming";
+import { singletonDeployment } from "../workload";
 import { attachSchedule, GceDiskLocation, protectedDisk, snapshotPolicyName, snapshotSchedule } from "./disk";
 import { NFS_PORT } from "./ganesha";
 import { QUOTA_CONFIG_FILE, quotaEnforcerConfig, QuotaSettings } from "./quota";
@@ -48,8 +48,8 @@ export { GANESHA_IMAGE, HOME_NFS_IMAGE, METRICS_PORTS, NFS_CONTAINERS, NFS_SERVE
 
 
 /** Kubernetes names, fixed by the project's contracts. */
-export const NFS_SERVER_NAME = "nfs-server";
-export const NFS_DATA_CLAIM_NAME = "nfs-server-data";
+const NFS_SERVER_NAME = "nfs-server";
+const NFS_DATA_CLAIM_NAME = "nfs-server-data";
 export const HOMES_CLAIM_NAME = "homes";
 const COMPONENT = COMPONENTS.nfsServer;
 
@@ -130,21 +130,8 @@ export class HomeStorage extends pulumi.ComponentResource {
     constructor(name: string, args: HomeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:HomeStorage", name, {}, opts);
         const backing = args.backing;
-        // components/config validates these for stacks; checked again because GCE would only reject them
-        // mid-deployment, after the disk exists.
-        if (backing.kind === "gcePersistentDisk") {
-            for (const diskName of [backing.diskName, backing.hubDatabase?.diskName]) {
-                if (diskName !== undefined && !GCE_DISK_NAME_RE.test(diskName)) {
-                    throw new pulumi.ResourceError(`diskName must be a GCE disk name of at most 57 characters, got "${diskName}"`, this);
-                }
-            }
-            if (!/^([01][0-9]|2[0-3]):00$/.test(backing.snapshotStartTime)) {
-                throw new pulumi.ResourceError(`snapshotStartTime must be "HH:00" (UTC), got "${backing.snapshotStartTime}"`, this);
-            }
-        }
-        if (args.namespace === args.hubNamespace) {
-            throw new pulumi.ResourceError(`namespace must differ from hubNamespace ("${args.hubNamespace}")`, this);
-        }
+        // The disk names, the snapshot time and the two namespaces are validated once, by
+        // components/config (storage.diskName, hubDatabaseDiskName, snapshotStartTime, namespace).
         if (args.nodeCidrs.length === 0) {
             throw new pulumi.ResourceError("nodeCidrs must not be empty (the NFS server would admit nobody)", this);
         }
@@ -265,35 +252,29 @@ export class HomeStorage extends pulumi.ComponentResource {
         });
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-nfs-deployment`,
-            {
-                metadata: { name: NFS_SERVER_NAME, namespace: ns, labels, annotations: { ...NFS_SERVER_CHECKOV_SKIPS } },
-                spec: {
-                    // One server: the data volume is ReadWriteOnce, and two servers on one
-                    // filesystem would corrupt it. Recreate: the old pod releases the disk before
-                    // the new one needs it (a rolling update would deadlock on the attachment).
-                    replicas: 1,
-                    strategy: { type: "Recreate" },
-                    selector: { matchLabels: podLabels },
-                    template: {
-                        metadata: {
-                            labels: { ...labels },
-                            annotations: {
-                                // Moving the server stalls every lab's file I/O while the disk
-                                // re-attaches: the autoscaler must not do it to shrink the pool.
-                                [ANNOTATIONS.safeToEvict]: "false",
-                                // A Ganesha config change restarts the server (Recreate).
-                                [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
-                            },
-                        },
-                        spec: {
-                            ...podSpec,
-                            nodeSelector: args.placement.nodeSelector,
-                            tolerations: args.placement.tolerations,
-                            affinity: zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: zoneTerms(ZONE_LABEL, zone) } } : undefined,
-                        },
-                    },
+            // One server: the data volume is ReadWriteOnce, and two servers on one filesystem
+            // would corrupt it. Recreate: the old pod releases the disk before the new one needs
+            // it (a rolling update would deadlock on the attachment).
+            singletonDeployment({
+                name: NFS_SERVER_NAME,
+                namespace: ns,
+                labels,
+                selector: podLabels,
+                annotations: { ...NFS_SERVER_CHECKOV_SKIPS },
+                podAnnotations: {
+                    // Moving the server stalls every lab's file I/O while the disk re-attaches:
+                    // the autoscaler must not do it to shrink the pool.
+                    [ANNOTATIONS.safeToEvict]: "false",
+                    // A Ganesha config change restarts the server (Recreate).
+                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
                 },
-            },
+                podSpec: {
+                    ...podSpec,
+                    nodeSelector: args.placement.nodeSelector,
+                    tolerations: args.placement.tolerations,
+                    affinity: zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: zoneTerms(ZONE_LABEL, zone) } } : undefined,
+                },
+            }),
             { ...k8sOpts, dependsOn: [namespace, ganeshaConf, ...(quotaConf ? [quotaConf] : [])] },
         );
         const service = new k8s.core.v1.Service(

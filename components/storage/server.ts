@@ -47,7 +47,7 @@ export interface ImageDigests {
 }
 
 /** `repo:tag@sha256:...` when a digest is given, else `repo:tag`. */
-export function withDigest(image: string, digest: string | undefined): string {
+function withDigest(image: string, digest: string | undefined): string {
     return digest ? `${image}@${digest}` : image;
 }
 
@@ -165,7 +165,7 @@ export function serverGaneshaConfig(): string {
 }
 
 /** How the server container starts Ganesha: its runtime directories, then the daemon as PID 1. */
-export const GANESHA_START = "mkdir -p /var/run/ganesha /var/lib/nfs/ganesha && exec /usr/bin/ganesha.nfsd -F -L /dev/stdout -f /etc/ganesha/ganesha.conf -N NIV_EVENT";
+const GANESHA_START = "mkdir -p /var/run/ganesha /var/lib/nfs/ganesha && exec /usr/bin/ganesha.nfsd -F -L /dev/stdout -f /etc/ganesha/ganesha.conf -N NIV_EVENT";
 
 /** The pod spec (without placement) of the NFS server. */
 export function nfsServerPodSpec(a: NfsServerPodArgs): k8s.types.input.core.v1.PodSpec {

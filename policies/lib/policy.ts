@@ -54,7 +54,7 @@ export function stackOfUrn(urn: string): string {
 }
 
 /** The last segment of a type token: `kubernetes:apps/v1:Deployment` -> `Deployment`. */
-export function kindOfType(type: string): string {
+function kindOfType(type: string): string {
     return type.slice(type.lastIndexOf(":") + 1);
 }
 
@@ -119,11 +119,6 @@ const WORKLOAD_TYPES: readonly { cls: ResourceClass; template: readonly string[]
     { cls: k8s.batch.v1.Job, template: ["spec", "template"] },
     { cls: k8s.batch.v1.CronJob, template: ["spec", "jobTemplate", "spec", "template"] },
 ];
-
-/** The Pulumi type tokens of the workload types. */
-export const WORKLOAD_TYPE_TOKENS: readonly string[] = WORKLOAD_TYPES.map(
-    (w) => (w.cls as unknown as { __pulumiType: string }).__pulumiType,
-);
 
 /** The workload `props` of resource `type` declares, or undefined when the type declares no pods. */
 export function workloadOf(type: string, props: Record<string, unknown>): Workload | undefined {

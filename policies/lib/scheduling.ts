@@ -68,12 +68,12 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 }
 
 /** The taints of `pool` that keep `pod` off: NoSchedule/NoExecute ones no toleration tolerates. */
-export function untoleratedTaints(pool: PoolModel, pod: PodModel): Taint[] {
+function untoleratedTaints(pool: PoolModel, pod: PodModel): Taint[] {
     return pool.taints.filter((taint) => taint.effect !== "PreferNoSchedule" && !pod.tolerations.some((t) => tolerates(t, taint)));
 }
 
 /** The nodeSelector entries of `pod` that no node of `pool` carries. */
-export function unmatchedSelector(pool: PoolModel, pod: PodModel): string[] {
+function unmatchedSelector(pool: PoolModel, pod: PodModel): string[] {
     return Object.entries(pod.nodeSelector)
         .filter(([k, v]) => pool.labels[k] !== v)
         .map(([k, v]) => `${k}=${v}`);
@@ -94,7 +94,7 @@ export function rejection(pool: PoolModel, pod: PodModel): string | undefined {
 }
 
 /** `key=value:Effect`, as kubectl prints a taint. */
-export function formatTaint(t: Taint): string {
+function formatTaint(t: Taint): string {
     return `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
 }
 
@@ -122,7 +122,7 @@ export function describeRejections(u: Unschedulable): string {
 }
 
 /** One line for an unschedulable pod: the pod and each pool's reason (its taints, its labels). */
-export function describeUnschedulable(u: Unschedulable): string {
+function describeUnschedulable(u: Unschedulable): string {
     return `pod ${u.pod.name} fits no node pool (${describeRejections(u)}).`;
 }
 
@@ -170,15 +170,13 @@ const GKE_MANAGED_TOLERATIONS: readonly Toleration[] = [
     { key: "components.gke.io/gke-managed-components", operator: "Exists" },
 ];
 
-/** Why GKE's system Deployments tolerate only those two taints, and what GKE recommends. */
-export const GKE_ISOLATION_DOC = "https://cloud.google.com/kubernetes-engine/docs/how-to/isolate-workloads-dedicated-nodes";
-
 /**
  * GKE's own Deployments in kube-system on a Standard cluster. Each runs on Linux nodes and
  * tolerates only `CriticalAddonsOnly` (the Kubernetes add-on manifests) and
- * `components.gke.io/gke-managed-components` (GKE_ISOLATION_DOC: the taint GKE recommends for a
- * pool that should run its managed components), so a cluster whose every pool carries another
- * NoSchedule taint leaves them Pending, and cluster DNS never starts. DaemonSets (fluentbit-gke,
+ * `components.gke.io/gke-managed-components` (the taint GKE recommends for a pool that should run
+ * its managed components, https://cloud.google.com/kubernetes-engine/docs/how-to/isolate-workloads-dedicated-nodes),
+ * so a cluster whose every pool carries another NoSchedule taint leaves them Pending, and cluster
+ * DNS never starts. DaemonSets (fluentbit-gke,
  * gke-metadata-server, pdcsi-node, anetd, ...) tolerate every taint and are left out. `source`
  * is where each one's scheduling was checked.
  */

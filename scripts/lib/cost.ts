@@ -24,70 +24,29 @@
  *   multi-regional price.
  * - Static IP (gcp:compute/address:Address, EXTERNAL): the in-use price when a load balancer
  *   uses it, the unused-reservation price when none does.
- * - Load balancer: one forwarding rule per LoadBalancer Service the stack declares, and one for
- *   the NGINX ingress controller's Helm release (its controller Service is a LoadBalancer unless
- *   its values say otherwise). Data processing is not estimated.
+ * - Load balancer: one forwarding rule per LoadBalancer Service the stack declares, and one per
+ *   LoadBalancer Service a component records that it has a chart create (its inputs'
+ *   `chartLoadBalancers`, CHART_LOAD_BALANCERS_KEY in components/naming.ts: the edge's ingress
+ *   controller Service). Data processing is not estimated.
  * - Cloud NAT (gcp:compute/routerNat:RouterNat): the gateway's per-VM-hour price for every node
  *   (capped at 32 VMs), plus one auto-allocated NAT IP. Data processing ($/GiB) is not estimated.
  * - Nodes without `privateClusterConfig.enablePrivateNodes` each hold an ephemeral external IP.
  * - Free resources (networks, subnets, routers, service accounts, IAM, DNS records) cost nothing
  *   here; any other GCP resource type is an error until it is priced or listed as free.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { quantityBytes } from "../../components/config";
-import { USER_DATA_LABEL } from "../../components/naming";
+import { CHART_LOAD_BALANCERS_KEY, ChartLoadBalancer, USER_DATA_LABEL } from "../../components/naming";
+import { monitoringLines } from "./costMonitoring";
+import { CostEstimate, CostLine, Inputs, line, num, obj, PriceTable, priceOf, UnpricedError } from "./costPrices";
+import { CostChange, costChangeTable, CostDelta } from "./costReport";
 import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
-import { UsageError } from "./stackConfig";
 
-/** One group of the price table: prices of one kind, with the date and source beside them. */
-export interface PriceGroup {
-    readonly unit: string;
-    readonly date: string;
-    readonly source: string;
-    readonly prices: Readonly<Record<string, number>>;
-}
-
-/** The pinned price table (scripts/lib/prices.json). */
-export interface PriceTable {
-    readonly region: string;
-    readonly currency: string;
-    readonly hoursPerMonth: number;
-    readonly groups: Readonly<Record<PriceGroupName, PriceGroup>>;
-}
-
-export type PriceGroupName = "machine" | "machineSpot" | "disk" | "snapshot" | "gke" | "network" | "nat" | "dns" | "monitoring";
-
-/** One line of the estimate. `idle` = `quantity.idle` x `unitPrice`, and likewise `ceiling`. */
-export interface CostLine {
-    readonly item: string;
-    /** What is counted, e.g. "node", "GB", "cluster". */
-    readonly unit: string;
-    readonly quantity: { readonly idle: number; readonly ceiling: number };
-    /** USD per unit per month. */
-    readonly unitPrice: number;
-    /** USD per month at the idle floor. */
-    readonly idle: number;
-    /** USD per month at the maximum autoscale. */
-    readonly ceiling: number;
-    /** How the line was derived, when it is not obvious. */
-    readonly note?: string;
-}
-
-export interface CostEstimate {
-    readonly stack: string;
-    /** False when the stack declares no GCP resources (e.g. `local`): nothing is billed by Google. */
-    readonly applicable: boolean;
-    readonly lines: readonly CostLine[];
-    readonly idleTotal: number;
-    readonly ceilingTotal: number;
-    /** Assumptions and costs deliberately left out, to print under the table. */
-    readonly notes: readonly string[];
-}
-
-/** A billable item the price table lacks; the message is one line (exit 2, like bad usage). */
-export class UnpricedError extends UsageError {}
+export { loadPrices, priceOf, UnpricedError } from "./costPrices";
+export type { CostEstimate, CostLine, PriceGroup, PriceGroupName, PriceTable } from "./costPrices";
+export { ASSUMED_SERIES_OTHER_JOB, ASSUMED_SERIES_PER_JOB, UPTIME_LOCATIONS_PER_REGION } from "./costMonitoring";
+export { costChangeTable, formatCost, formatCostChange, usd } from "./costReport";
+export type { CostChange, CostDelta } from "./costReport";
 
 /** Share of a disk's blocks that change per day, for the snapshot storage model. */
 export const SNAPSHOT_DAILY_CHANGE_RATE = 0.02;
@@ -119,25 +78,6 @@ const FREE_GCP_TYPES = new Set([
     "gcp:billing/budget:Budget",
 ]);
 
-/**
- * Time series each scrape job is assumed to produce, by PodMonitoring name (the render cannot
- * know). Orders of magnitude from the exporters: JupyterHub's own metrics plus the Python
- * process and GC collectors and its request-duration histogram (~400); the NGINX OSS stub-status
- * exporter (~40); cert-manager's controller (~150); the NFS server's node-exporter-style
- * filesystem exporter plus two series per home from the quota exporter (~500 with 100 users).
- */
-export const ASSUMED_SERIES_PER_JOB: Readonly<Record<string, number>> = {
-    hub: 400,
-    "nginx-ingress": 40,
-    "cert-manager": 150,
-    "nfs-server": 500,
-};
-/** Series assumed for a PodMonitoring not in the table above. */
-export const ASSUMED_SERIES_OTHER_JOB = 200;
-/** Probe locations of each uptime-check region (USA: Iowa, Oregon, Virginia; the others one each). */
-export const UPTIME_LOCATIONS_PER_REGION: Readonly<Record<string, number>> = { USA: 3 };
-/** Bytes Cloud Monitoring counts per point of a log-based counter (an INT64 point). */
-const BYTES_PER_POINT = 8;
 
 /** GKE StorageClasses and the PD type each provisions. */
 const STORAGE_CLASS_DISK: Readonly<Record<string, string>> = {
@@ -146,29 +86,6 @@ const STORAGE_CLASS_DISK: Readonly<Record<string, string>> = {
     standard: "pd-standard",
 };
 
-/** Loads the pinned price table. */
-export function loadPrices(file = path.join(__dirname, "prices.json")): PriceTable {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as PriceTable;
-}
-
-/** The price of `item` in `group`; an `UnpricedError` naming it when the table lacks it. */
-export function priceOf(prices: PriceTable, group: PriceGroupName, item: string, what: string): number {
-    const value = prices.groups[group]?.prices[item];
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new UnpricedError(`no price for ${what} "${item}" in scripts/lib/prices.json (group ${group}, region ${prices.region}): add it with its date and source`);
-    }
-    return value;
-}
-
-type Inputs = Record<string, unknown>;
-
-function obj(v: unknown): Inputs {
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Inputs) : {};
-}
-
-function num(v: unknown, fallback: number): number {
-    return typeof v === "number" && Number.isFinite(v) ? v : fallback;
-}
 
 const ZONE_RE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
 
@@ -195,24 +112,16 @@ export function quantityGb(q: string): number {
     }
 }
 
-function line(item: string, unit: string, idleQty: number, ceilingQty: number, unitPrice: number, note?: string): CostLine {
-    return {
-        item,
-        unit,
-        quantity: { idle: idleQty, ceiling: ceilingQty },
-        unitPrice,
-        idle: idleQty * unitPrice,
-        ceiling: ceilingQty * unitPrice,
-        ...(note ? { note } : {}),
-    };
-}
-
-/** Whether a Helm release is the NGINX ingress controller whose Service is a LoadBalancer. */
-function isLoadBalancedIngress(r: RenderedResource): boolean {
-    if (r.type !== "kubernetes:helm.sh/v3:Release" || !String(r.inputs.chart ?? "").includes("nginx-ingress")) return false;
-    const service = obj(obj(obj(r.inputs.values).controller).service);
-    if (service.create === false) return false;
-    return service.type === undefined || service.type === "LoadBalancer";
+/**
+ * The LoadBalancer Services that components have a chart create, as they record them (the edge:
+ * its ingress controller's): the chart's name and values are not read, so a renamed or replaced
+ * chart keeps its load balancer in the estimate as long as the component declares it.
+ */
+function chartLoadBalancers(render: Render): ChartLoadBalancer[] {
+    return render.resources.flatMap((r) => {
+        const declared = r.inputs[CHART_LOAD_BALANCERS_KEY];
+        return Array.isArray(declared) ? (declared as ChartLoadBalancer[]) : [];
+    });
 }
 
 /**
@@ -336,8 +245,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     const lbServices = render.resources.filter(
         (r) => r.custom && r.type === "kubernetes:core/v1:Service" && obj(r.inputs.spec).type === "LoadBalancer",
     ).length;
-    const lbReleases = render.resources.filter((r) => r.custom && isLoadBalancedIngress(r)).length;
-    const forwardingRules = clusters.length > 0 ? lbServices + lbReleases : 0;
+    const forwardingRules = clusters.length > 0 ? lbServices + chartLoadBalancers(render).length : 0;
     if (forwardingRules > 0) {
         lines.push(line("load balancer forwarding rules (ingress controller Service)", "rule", forwardingRules, forwardingRules, priceOf(prices, "network", "forwarding-rule", "network item") * H, "data processing not estimated"));
     }
@@ -414,77 +322,6 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     };
 }
 
-/** Seconds of a Prometheus-style interval ("60s", "2m"); 60 when unreadable. */
-function intervalSeconds(v: unknown): number {
-    const m = /^([0-9]+)(s|m)$/.exec(String(v ?? ""));
-    return m ? Number(m[1]) * (m[2] === "m" ? 60 : 1) : 60;
-}
-
-/**
- * Cloud Monitoring: Managed Service for Prometheus samples, uptime-check executions (and their
- * free allotment), alert conditions, log-based metric points (and their free allotment).
- */
-function monitoringLines(render: Render, prices: PriceTable, notes: string[]): CostLine[] {
-    const H = prices.hoursPerMonth;
-    const seconds = H * 3600;
-    const lines: CostLine[] = [];
-    const of = (type: string): RenderedResource[] => render.resources.filter((r) => r.custom && r.type === type);
-    const price = (item: string): number => priceOf(prices, "monitoring", item, "Cloud Monitoring item");
-
-    // Samples: every endpoint of every PodMonitoring, its series x scrapes a month.
-    const monitorings = of("kubernetes:monitoring.googleapis.com/v1:PodMonitoring");
-    if (monitorings.length > 0) {
-        let samples = 0;
-        for (const m of monitorings) {
-            const job = String(obj(m.inputs.metadata).name ?? m.name);
-            const endpoints = obj(m.inputs.spec).endpoints;
-            const list = Array.isArray(endpoints) && endpoints.length > 0 ? endpoints : [{}];
-            const series = ASSUMED_SERIES_PER_JOB[job] ?? ASSUMED_SERIES_OTHER_JOB;
-            // The job's series are spread over its endpoints; each endpoint is scraped at its own interval.
-            for (const e of list) samples += ((series / list.length) * seconds) / intervalSeconds(obj(e).interval);
-        }
-        const millions = samples / 1e6;
-        lines.push(line(`Managed Service for Prometheus samples (${monitorings.length} scrape jobs)`, "million samples", millions, millions,
-            price("prometheus-per-million-samples"), "assumed series per job: ASSUMED_SERIES_PER_JOB in scripts/lib/cost.ts; no free allotment"));
-    }
-
-    // Uptime checks: one execution per location per period; the first million a project are free.
-    const checks = of("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig");
-    if (checks.length > 0) {
-        let executions = 0;
-        for (const c of checks) {
-            const regions = Array.isArray(c.inputs.selectedRegions) ? (c.inputs.selectedRegions as unknown[]).map(String) : ["USA", "EUROPE", "SOUTH_AMERICA", "ASIA_PACIFIC"];
-            const locations = regions.reduce((n, r) => n + (UPTIME_LOCATIONS_PER_REGION[r] ?? 1), 0);
-            executions += (locations * seconds) / intervalSeconds(c.inputs.period);
-        }
-        const thousands = executions / 1000;
-        const perThousand = price("uptime-per-1000-executions");
-        lines.push(line(`uptime check executions (${checks.length} checks)`, "1000 executions", thousands, thousands, perThousand));
-        const free = Math.min(thousands, price("uptime-free-executions-per-project") / 1000);
-        lines.push(line("uptime check free allotment (1 million executions a project a month)", "1000 executions", -free, -free, perThousand));
-    }
-
-    // Alert policies: a monthly price per condition; the time series they return are not estimated.
-    const conditions = of("gcp:monitoring/alertPolicy:AlertPolicy").reduce(
-        (n, p) => n + (Array.isArray(p.inputs.conditions) ? p.inputs.conditions.length : 1), 0);
-    if (conditions > 0) {
-        lines.push(line(`alert policy conditions`, "condition", conditions, conditions, price("alert-condition-per-month"),
-            "plus $0.35 per million time series returned, not estimated: each condition here returns at most a few series"));
-    }
-
-    // Log-based metrics: at most one point a minute each; the first 150 MiB of chargeable metrics a billing account are free.
-    const logMetrics = of("gcp:logging/metric:Metric");
-    if (logMetrics.length > 0) {
-        const mib = (logMetrics.length * (seconds / 60) * BYTES_PER_POINT) / 2 ** 20;
-        const perMib = price("metric-ingestion-per-mib");
-        lines.push(line(`log-based metric points (${logMetrics.length} metrics)`, "MiB", mib, mib, perMib, "at most one point a minute each"));
-        const free = Math.min(mib, price("metric-free-mib-per-billing-account"));
-        lines.push(line("metric ingestion free allotment (150 MiB a billing account a month)", "MiB", -free, -free, perMib,
-            "assumes nothing else of the billing account uses it"));
-        notes.push("log-based alert policies read the autoscaler's visibility logs, which GKE writes anyway: their log storage is not estimated");
-    }
-    return lines;
-}
 
 /**
  * Disks a snapshot policy applies to: those listing it in `resourcePolicies`, or named by a
@@ -508,91 +345,12 @@ function snapshottedDisks(policy: RenderedResource, disks: RenderedResource[], r
     return disks.filter((d) => obj(d.inputs.labels)[USER_DATA_LABEL.key] === USER_DATA_LABEL.value);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Formatting
-// ---------------------------------------------------------------------------------------------
-
-/** Dollars with cents, thousands separated; negatives with a minus sign. */
-export function usd(n: number): string {
-    const r = Math.round(n * 100) / 100;
-    const s = Math.abs(r).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    return `${r < 0 ? "-" : ""}$${s}`;
-}
-
-function qty(n: number): string {
-    return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
-
-function pad(s: string, n: number, right = false): string {
-    return right ? s.padStart(n) : s.padEnd(n);
-}
-
-/** The estimate as a plain-text table, with the price table's dates and sources. */
-export function formatCost(estimate: CostEstimate, prices: PriceTable): string {
-    const out: string[] = [];
-    out.push(`Estimated monthly cost of stack ${estimate.stack} (${prices.currency})`);
-    if (!estimate.applicable) {
-        out.push("not applicable: " + estimate.notes.join("; "));
-        out.push(`idle: ${usd(0)}   full scale: ${usd(0)}`);
-        return out.join("\n") + "\n";
-    }
-    const w = Math.max(4, ...estimate.lines.map((l) => l.item.length));
-    out.push(`${pad("item", w)}  ${pad("idle qty", 9, true)}  ${pad("max qty", 9, true)}  ${pad("unit price/month", 20, true)}  ${pad("idle", 11, true)}  ${pad("ceiling", 11, true)}`);
-    for (const l of estimate.lines) {
-        out.push(
-            `${pad(l.item, w)}  ${pad(qty(l.quantity.idle), 9, true)}  ${pad(qty(l.quantity.ceiling), 9, true)}  ${pad(`${usd(l.unitPrice)}/${l.unit}`, 20, true)}  ${pad(usd(l.idle), 11, true)}  ${pad(usd(l.ceiling), 11, true)}` +
-                (l.note ? `  (${l.note})` : ""),
-        );
-    }
-    out.push(`${pad("total", w)}  ${pad("", 9)}  ${pad("", 9)}  ${pad("", 20)}  ${pad(usd(estimate.idleTotal), 11, true)}  ${pad(usd(estimate.ceilingTotal), 11, true)}`);
-    out.push("");
-    out.push(`idle floor: ${usd(estimate.idleTotal)}/month   full scale: ${usd(estimate.ceilingTotal)}/month`);
-    for (const n of estimate.notes) out.push(`note: ${n}`);
-    out.push(`prices: scripts/lib/prices.json, ${prices.region}:`);
-    for (const [name, g] of Object.entries(prices.groups)) {
-        const urls = [...new Set(g.source.match(/https:\/\/[^\s,;)']+[^\s,;)'.:]/g) ?? [])];
-        out.push(`  ${name} (${g.date})${g.source.startsWith("ESTIMATE") ? " ESTIMATE" : ""}: ${urls.join(" ")}`);
-    }
-    return out.join("\n") + "\n";
-}
-
-// ---------------------------------------------------------------------------------------------
-// The cost change of a pull request (for the diff report)
-// ---------------------------------------------------------------------------------------------
-
-export interface CostDelta {
-    readonly base: number;
-    readonly head: number;
-    readonly delta: number;
-}
-
-export interface CostChange {
-    readonly idle: CostDelta;
-    readonly ceiling: CostDelta;
-}
-
 /** The monthly cost of `base` and `head` renders of one stack, and the difference. */
 export function costChange(base: Render, head: Render, prices: PriceTable): CostChange {
     const b = estimateCost(base, prices);
     const h = estimateCost(head, prices);
     const d = (x: number, y: number): CostDelta => ({ base: x, head: y, delta: y - x });
     return { idle: d(b.idleTotal, h.idleTotal), ceiling: d(b.ceilingTotal, h.ceilingTotal) };
-}
-
-function signed(n: number): string {
-    const r = Math.round(n * 100) / 100;
-    return r === 0 ? "±$0.00" : r > 0 ? `+${usd(r)}` : usd(r);
-}
-
-/** The cost change as a Markdown table (readable as text too). */
-export function costChangeTable(change: CostChange): string[] {
-    const row = (name: string, c: CostDelta): string => `| ${name} | ${usd(c.base)} | ${usd(c.head)} | ${signed(c.delta)} |`;
-    return ["| | base | head | change |", "|---|---:|---:|---:|", row("idle floor", change.idle), row("full scale", change.ceiling)];
-}
-
-/** The cost section of the diff report (Markdown). */
-export function formatCostChange(stack: string, change: CostChange): string {
-    return [`#### Estimated monthly cost: ${stack}`, "", ...costChangeTable(change), ""].join("\n");
 }
 
 /**
@@ -615,3 +373,4 @@ export function costSection(base: Render, head: Render, prices: PriceTable): { t
         throw e;
     }
 }
+

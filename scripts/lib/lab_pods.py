@@ -98,7 +98,9 @@ def auth_state_of(settings, user):
 
 
 def menu_choices(lab):
-    return [{"image": i["name"], "size": s["name"]} for i in lab["images"] for s in lab["sizes"]]
+    """Every image x size of the menu (KubeSpawner's profile_list in the settings), in menu order."""
+    options = lab["profileList"][0]["profile_options"]
+    return [{"image": i, "size": s} for i in options["image"]["choices"] for s in options["size"]["choices"]]
 
 
 async def build_pods(request, workdir):

@@ -22,39 +22,29 @@
  *   `disabled` skips the rule; `remediate` reports as mandatory.
  * - Each violation's message is the rule's description, a newline, and the rule's message.
  */
-import Ajv from "ajv";
-import * as fs from "fs";
-import * as path from "path";
-import {
+import type {
     EnforcementLevel,
     Policies,
     PolicyPackConfig,
     PolicyResource,
-    PolicyResourceOptions,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { isUnknownValueError, ResourceClass } from "../../policies/lib/policy";
+import { isUnknownValueError } from "../../policies/lib/policy";
 import { POLICY_PACK_NAME, rules } from "../../policies/rules";
-import { PROJECT } from "../../components/config";
 import { labPodResources } from "./labPods";
-import { placeholderSources, urnName } from "./mocks";
-// The engine's unknown sentinel and proxy: the rules see exactly the objects they see under
+import { urnName } from "./mocks";
+import { loadPolicyConfig, policyPackVersion, ResolvedConfig, resolvePolicyConfig } from "./policyConfig";
+import { EngineResource, engineResources, typeTests } from "./policyResources";
+// The engine's unknown-checking proxy: the rules see exactly the objects they see under
 // `pulumi preview`. Its UnknownValueError is tested by the pack's own isUnknownValueError.
-import { UNKNOWN_STRING_VALUE, unknownCheckingProxy } from "./sdkInternals";
+import { unknownCheckingProxy } from "./sdkInternals";
 import type { Render, RenderedResource } from "./render";
-import { REPO_ROOT, SECRET_TEXT, UsageError } from "./stackConfig";
 
-
-export const POLICY_CONFIG_FILE = path.join(REPO_ROOT, "policies", "policy-config.json");
-
-/** The pack's version, from policies/package.json as the engine reads it. */
-export function policyPackVersion(): string {
-    return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "package.json"), "utf8")) as { version: string }).version;
-}
+export { loadPolicyConfig, overlayPolicyConfig, PolicyConfigError, resolvePolicyConfig } from "./policyConfig";
 
 /** One diagnostic, as the engine reports it. */
 export interface PolicyViolation {
@@ -74,191 +64,6 @@ export interface PolicyReport {
     readonly mandatory: number;
     readonly advisory: number;
 }
-
-/** A policy config entry after normalisation: enforcement level and properties. */
-interface ResolvedConfig {
-    readonly enforcementLevel?: EnforcementLevel;
-    readonly properties: Record<string, unknown>;
-}
-
-/** Thrown for a policy config the engine would reject; the message is one line (exit 2, like bad usage). */
-export class PolicyConfigError extends UsageError {}
-
-const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
-
-/** Reads the policy config file (policies/policy-config.json unless `file` is given). */
-export function loadPolicyConfig(file: string = POLICY_CONFIG_FILE): PolicyPackConfig {
-    try {
-        return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
-    } catch (e) {
-        const shown = path.relative(process.cwd(), file);
-        throw new PolicyConfigError(`${shown.startsWith("..") ? file : shown}: ${(e as Error).message.split("\n")[0]}`);
-    }
-}
-
-/**
- * A `--policy-pack-config` file applied on top of the pack's own config, as the engine applies
- * it: per policy, the file's enforcement level and properties win, the pack's others remain.
- */
-export function overlayPolicyConfig(base: PolicyPackConfig, overlay: PolicyPackConfig): PolicyPackConfig {
-    const asObject = (entry: PolicyPackConfig[string] | undefined): Record<string, unknown> =>
-        entry === undefined ? {} : typeof entry === "string" ? { enforcementLevel: entry } : { ...entry };
-    const out: PolicyPackConfig = { ...base };
-    for (const [name, entry] of Object.entries(overlay)) {
-        out[name] = { ...asObject(base[name]), ...asObject(entry) } as PolicyPackConfig[string];
-    }
-    return out;
-}
-
-/**
- * Normalises and validates a policy config as the engine does: every key names a policy of the
- * pack (or `all`), every enforcement level is a known one, and every property validates against
- * the policy's configSchema.
- */
-export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig): Map<string, ResolvedConfig> {
-    const byName = new Map(policies.map((p) => [p.name, p]));
-    const out = new Map<string, ResolvedConfig>();
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    const allLevel = config.all === undefined ? undefined : typeof config.all === "string" ? config.all : config.all.enforcementLevel;
-    for (const [name, raw] of Object.entries(config)) {
-        if (name === "all") continue;
-        const policy = byName.get(name);
-        if (!policy) {
-            throw new PolicyConfigError(`policy config: "${name}" is not a policy of the pack (have: ${[...byName.keys()].join(", ")})`);
-        }
-        const { enforcementLevel, ...properties } = typeof raw === "string" ? { enforcementLevel: raw } : raw;
-        if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) {
-            throw new PolicyConfigError(`policy config: ${name}.enforcementLevel must be one of ${LEVELS.join(", ")}, got "${String(enforcementLevel)}"`);
-        }
-        if (Object.keys(properties).length > 0) {
-            if (!policy.configSchema) {
-                throw new PolicyConfigError(`policy config: ${name} takes no configuration, got ${Object.keys(properties).join(", ")}`);
-            }
-            const validate = ajv.compile({ type: "object", additionalProperties: false, ...policy.configSchema });
-            if (!validate(properties)) {
-                const err = validate.errors?.[0];
-                throw new PolicyConfigError(`policy config: ${name}${err?.instancePath.replace(/\//g, ".") ?? ""} ${err?.message ?? "is invalid"}`);
-            }
-        }
-        out.set(name, { enforcementLevel, properties });
-    }
-    if (allLevel !== undefined) {
-        for (const p of policies) {
-            const own = out.get(p.name);
-            out.set(p.name, { enforcementLevel: own?.enforcementLevel ?? allLevel, properties: own?.properties ?? {} });
-        }
-    }
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Resources as the engine passes them
-
-/** The logical names a string's placeholders refer to, or undefined when the string is known. */
-function unknownSources(s: string, names: ReadonlySet<string>): string[] | undefined {
-    if (s === SECRET_TEXT) return [];
-    const sources = placeholderSources(s).filter((n) => n === "unknown" || names.has(n));
-    return sources.length > 0 ? sources.filter((n) => n !== "unknown") : undefined;
-}
-
-/** Inputs with unknown values replaced by the engine's sentinel; records the names they came from. */
-function toEngineValue(value: unknown, names: ReadonlySet<string>, deps: Set<string>): unknown {
-    if (typeof value === "string") {
-        const sources = unknownSources(value, names);
-        if (sources === undefined) return value;
-        sources.forEach((s) => deps.add(s));
-        return UNKNOWN_STRING_VALUE;
-    }
-    if (Array.isArray(value)) return value.map((v) => toEngineValue(v, names, deps));
-    if (value && typeof value === "object") {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) out[k] = toEngineValue(v, names, deps);
-        return out;
-    }
-    return value;
-}
-
-/** The engine's isTypeOf: the class's Pulumi type token, else its isInstance. */
-function isTypeOf(type: string, cls: ResourceClass): boolean {
-    if (typeof cls.__pulumiType === "string" && cls.__pulumiType.length > 0) return type === cls.__pulumiType;
-    return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
-}
-
-/** The `isType` and `asType` the engine gives a rule for a resource of `type` seen as `props`. */
-function typeTests(type: string, props: unknown): Pick<ResourceValidationArgs & PolicyResource, "isType" | "asType"> {
-    return {
-        isType: (cls: ResourceClass) => isTypeOf(type, cls),
-        asType: ((cls: ResourceClass) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
-    };
-}
-
-interface EngineResource {
-    readonly rendered: RenderedResource;
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly props: Record<string, unknown>;
-    readonly opts: PolicyResourceOptions & { retainOnDelete: boolean };
-    readonly parentUrn?: string;
-    readonly providerUrn?: string;
-    readonly dependencyNames: string[];
-    readonly propertyDependencyNames: Record<string, string[]>;
-}
-
-/** Builds the engine's view of every resource of a stack's render. */
-export function engineResources(stack: string, resources: readonly RenderedResource[]): EngineResource[] {
-    const names = new Set(resources.map((r) => r.name));
-    const byName = (name: string): RenderedResource | undefined =>
-        resources.find((r) => r.name === name && !r.custom) ?? resources.find((r) => r.name === name);
-    const urnCache = new Map<RenderedResource, string>();
-    const qualifiedType = (r: RenderedResource, seen: Set<RenderedResource> = new Set()): string => {
-        const parent = r.parent ? byName(r.parent) : undefined;
-        if (!parent || seen.has(parent)) return r.type;
-        seen.add(r);
-        return `${qualifiedType(parent, seen)}$${r.type}`;
-    };
-    const urnOf = (r: RenderedResource): string => {
-        if (!urnCache.has(r)) urnCache.set(r, `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(r)}::${r.name}`);
-        return urnCache.get(r)!;
-    };
-    return resources.map((r) => {
-        const propertyDependencyNames: Record<string, string[]> = {};
-        const props: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(r.inputs)) {
-            const deps = new Set<string>();
-            props[key] = toEngineValue(value, names, deps);
-            if (deps.size > 0) propertyDependencyNames[key] = [...deps].sort();
-        }
-        const parent = r.parent ? byName(r.parent) : undefined;
-        const provider = r.provider ? resources.find((p) => p.name === r.provider && p.type.startsWith("pulumi:providers:")) : undefined;
-        const opts: PolicyResourceOptions & { retainOnDelete: boolean } = {
-            protect: r.protect,
-            ignoreChanges: [],
-            aliases: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-            additionalSecretOutputs: [],
-            retainOnDelete: r.retainOnDelete,
-            ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
-            ...(parent ? { parent: urnOf(parent) } : {}),
-        };
-        const dependencyNames = [...new Set([...r.dependsOn, ...Object.values(propertyDependencyNames).flat()])].sort();
-        return {
-            rendered: r,
-            type: r.type,
-            name: r.name,
-            urn: urnOf(r),
-            props,
-            opts,
-            parentUrn: parent ? urnOf(parent) : undefined,
-            providerUrn: provider ? urnOf(provider) : undefined,
-            dependencyNames,
-            propertyDependencyNames,
-        };
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running the rules
 
 const NOT_APPLICABLE = Symbol("not applicable");
 

@@ -228,13 +228,22 @@ function manifestKey(m: Record<string, unknown>): string {
     return `${String(meta.namespace ?? "")}\u0000${String(m.kind ?? "")}\u0000${String(meta.name ?? "")}`;
 }
 
-/** The files of a render, by file name, as bytes to write. */
-export function renderFiles(render: Render): Record<string, string> {
-    const docs = manifests(render).map((m) => YAML.stringify(m, { lineWidth: 0, sortMapEntries: true }));
+/** The two JSON files of a render, the contract a render is compared through (see `parseRenderJson`). */
+export function renderJsonFiles(render: Render): { "resources.json": string; "outputs.json": string } {
     return {
         "resources.json": JSON.stringify(render.resources, null, 2) + "\n",
-        "manifests.yaml": docs.map((d) => `---\n${d}`).join(""),
         "outputs.json": JSON.stringify(render.outputs, null, 2) + "\n",
+    };
+}
+
+/** The files of a render, by file name, as bytes to write. */
+export function renderFiles(render: Render): Record<string, string> {
+    const json = renderJsonFiles(render);
+    const docs = manifests(render).map((m) => YAML.stringify(m, { lineWidth: 0, sortMapEntries: true }));
+    return {
+        "resources.json": json["resources.json"],
+        "manifests.yaml": docs.map((d) => `---\n${d}`).join(""),
+        "outputs.json": json["outputs.json"],
         // The pods KubeSpawner creates at runtime, one per menu choice (see labPods.ts).
         [LAB_PODS_FILE]: labPodsYaml(labPods(render)),
     };
@@ -248,13 +257,23 @@ export function writeRenderDir(dir: string, render: Render): void {
     }
 }
 
+/**
+ * A render read back from its JSON files' text (`resources.json`, and `outputs.json` where the
+ * renderer wrote one): what a render written here or at another ref is compared through. `where`
+ * names the source in an error.
+ */
+export function parseRenderJson(files: { "resources.json": string; "outputs.json"?: string }, stack: string, where: string): Render {
+    const resources = JSON.parse(files["resources.json"]) as unknown;
+    if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.type !== "string" || typeof r.name !== "string")) {
+        throw new Error(`${where}/resources.json is not a render (expected a list of {type, name, inputs})`);
+    }
+    const outputs = files["outputs.json"] === undefined ? {} : (JSON.parse(files["outputs.json"]) as Record<string, unknown>);
+    return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
+}
+
 /** Reads a render directory written by `writeRenderDir` (here or at another ref) back into the Render shape. */
 export function readRenderDir(dir: string, stack: string): Render {
-    const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    const resources = read("resources.json");
-    if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.type !== "string" || typeof r.name !== "string")) {
-        throw new Error(`${dir}/resources.json is not a render (expected a list of {type, name, inputs})`);
-    }
-    const outputs = fs.existsSync(path.join(dir, "outputs.json")) ? (read("outputs.json") as Record<string, unknown>) : {};
-    return { stack, standIns: [], resources: resources as RenderedResource[], outputs };
+    const read = (file: string): string => fs.readFileSync(path.join(dir, file), "utf8");
+    const outputs = path.join(dir, "outputs.json");
+    return parseRenderJson({ "resources.json": read("resources.json"), ...(fs.existsSync(outputs) ? { "outputs.json": read("outputs.json") } : {}) }, stack, dir);
 }

@@ -94,3 +94,71 @@ export function unknownCheckingProxy<T>(o: T): T {
 
 /** The string the policy host reads for an unknown value. */
 export const UNKNOWN_STRING_VALUE: string = policyProxy.unknownStringValue;
+
+/**
+ * The Pulumi type token a resource class carries as its static `__pulumiType` (marked @internal
+ * in the SDKs, so absent from their declarations), or undefined; read as the policy host's
+ * `getPulumiType` reads it (a non-empty string, else nothing).
+ */
+export function pulumiTypeOf(cls: unknown): string | undefined {
+    const token = (cls as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    return typeof token === "string" && token.length > 0 ? token : undefined;
+}
+
+/**
+ * The policy host's isTypeOf (server.js): whether a resource of `type` is an instance of `cls`, by
+ * the class's type token, else by its isInstance over an object carrying `__pulumiType`.
+ */
+export function isResourceOfType(type: string, cls: { isInstance?(o: unknown): boolean }): boolean {
+    const token = pulumiTypeOf(cls);
+    if (token) return type === token;
+    return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+}
+
+/** What a test watches of a render, through the runtime functions the render calls. */
+export interface RuntimeObserver {
+    /** Sees every resource's transformation arguments, after the stack transformations registered so far. */
+    readonly onTransformation?: (args: pulumi.ResourceTransformationArgs) => void;
+    /** Wraps the mocks the render installs (to record what reaches them or change what they return). */
+    readonly wrapMocks?: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
+}
+
+/**
+ * Runs `run` (a render) with `observer` hooked into `pulumi.runtime.registerStackTransformation`
+ * and `pulumi.runtime.setMocks`: each stack transformation the render registers is followed by
+ * one that calls `onTransformation`, and the mocks it sets are wrapped. The functions are the
+ * SDK's public ones; replacing them on the `runtime` namespace relies on the SDK's CommonJS build
+ * keeping its exports as plain writable properties, which is why it lives here. Restored after.
+ */
+export async function observingRuntime<T>(observer: RuntimeObserver, run: () => Promise<T>): Promise<T> {
+    const runtime = pulumi.runtime as unknown as {
+        registerStackTransformation: (t: pulumi.ResourceTransformation) => void;
+        setMocks: (mocks: pulumi.runtime.Mocks, ...rest: unknown[]) => Promise<void>;
+    };
+    const { registerStackTransformation, setMocks } = runtime;
+    const observed = (t: pulumi.ResourceTransformation): void => {
+        registerStackTransformation(t);
+        const { onTransformation } = observer;
+        if (onTransformation) {
+            registerStackTransformation((a) => {
+                onTransformation(a);
+                return undefined;
+            });
+        }
+    };
+    const wrapped = (mocks: pulumi.runtime.Mocks, ...rest: unknown[]): Promise<void> =>
+        setMocks(observer.wrapMocks ? observer.wrapMocks(mocks) : mocks, ...rest);
+    runtime.registerStackTransformation = observed;
+    runtime.setMocks = wrapped;
+    if (runtime.registerStackTransformation !== observed || runtime.setMocks !== wrapped) {
+        runtime.registerStackTransformation = registerStackTransformation;
+        runtime.setMocks = setMocks;
+        throw new Error("@pulumi/pulumi's runtime functions can no longer be replaced: revisit scripts/lib/sdkInternals.ts for this SDK version");
+    }
+    try {
+        return await run();
+    } finally {
+        runtime.registerStackTransformation = registerStackTransformation;
+        runtime.setMocks = setMocks;
+    }
+}

@@ -26,13 +26,13 @@ import { publicUrl } from "../../components/naming";
 import type { CliArgs } from "./cli";
 import { loadStackConfig, UsageError } from "./stackConfig";
 
-export const GITHUB_AUTHORIZE_URL = "https://github.com/login/oauth/authorize";
+const GITHUB_AUTHORIZE_URL = "https://github.com/login/oauth/authorize";
 /** The scope the hub asks GitHub for (components/hub/jupyterhub_config.py). */
-export const GITHUB_SCOPE = "read:org";
+const GITHUB_SCOPE = "read:org";
 /** The marker of a Let's Encrypt staging certificate's issuer ("(STAGING) Counterfeit Cashew R10"). */
-export const STAGING_MARKER = "(STAGING)";
+const STAGING_MARKER = "(STAGING)";
 /** The header JupyterHub sets on every answer. */
-export const HUB_HEADER = "x-jupyterhub-version";
+const HUB_HEADER = "x-jupyterhub-version";
 
 /** Which certificate the stack is expected to present. */
 export type ExpectedIssuer = "trusted" | "letsencrypt-staging" | "self-signed";
@@ -86,7 +86,7 @@ function tlsOptions(t: SmokeTarget): https.RequestOptions {
 }
 
 /** One request, no redirect followed; an `Upgrade` answer (101) is reported as status 101. */
-export function fetchOnce(url: string, t: SmokeTarget, headers: Record<string, string> = {}): Promise<Answer> {
+function fetchOnce(url: string, t: SmokeTarget, headers: Record<string, string> = {}): Promise<Answer> {
     const u = new URL(url);
     const client = u.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
@@ -256,7 +256,7 @@ export async function checkWebsocket(t: SmokeTarget): Promise<CheckResult> {
     return fail("websocket", `the upgrade request was answered by something other than the hub (status ${a.status}${server}, no ${HUB_HEADER} header)`);
 }
 
-export const CHECKS: ReadonlyArray<{ readonly name: string; readonly run: (t: SmokeTarget) => Promise<CheckResult> }> = [
+const CHECKS: ReadonlyArray<{ readonly name: string; readonly run: (t: SmokeTarget) => Promise<CheckResult> }> = [
     { name: "tls", run: (t) => checkTls(t) },
     { name: "hsts", run: checkHsts },
     { name: "redirect", run: checkRedirect },
@@ -284,7 +284,7 @@ export async function runSmoke(t: SmokeTarget): Promise<CheckResult[]> {
  * `hostname` (the `url` and `oauthCallbackUrl` outputs), the GitHub client id, and the certificate
  * the stack's issuer gives (Let's Encrypt production or staging on GKE, self-signed on local).
  */
-export function targetOfSettings(s: Pick<Settings, "platform" | "hostname" | "ingress" | "hub" | "github">): SmokeTarget {
+function targetOfSettings(s: Pick<Settings, "platform" | "hostname" | "ingress" | "hub" | "github">): SmokeTarget {
     return {
         url: publicUrl(s.hostname),
         expectIssuer: s.platform === "local" ? "self-signed" : s.ingress.acmeServer === "staging" ? "letsencrypt-staging" : "trusted",

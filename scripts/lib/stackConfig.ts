@@ -34,7 +34,7 @@ export class UsageError extends Error {}
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The top-level keys of a stack file (`ProjectStack` in pulumi/pulumi sdk/go/common/workspace/project.go). */
-export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
@@ -160,7 +160,7 @@ export type PathPart = string | number;
  * sdk/go/common/resource/properties_path.go): `a.b`, `a[0].b`, `a["b.c"]`. A bare name runs to the
  * next `.` or `[`; a `.` must be followed by a name.
  */
-export function parseKeyPath(name: string): PathPart[] {
+function parseKeyPath(name: string): PathPart[] {
     const parts: PathPart[] = [];
     let rest = name;
     if (rest === "" || rest.startsWith(".")) throw new Error("expected the key to start with a name");
@@ -247,7 +247,7 @@ function projectJsonSchema(): JsonSchemaNode {
  *
  * An integer JavaScript cannot hold exactly is refused rather than rounded.
  */
-export function convertSetValue(type: string | undefined, text: string): unknown {
+function convertSetValue(type: string | undefined, text: string): unknown {
     if (type === "boolean" || type === "integer" || type === "number") {
         if (text === "true" || text === "false") return text === "true";
         if (/^0[0-9]+$/.test(text)) {

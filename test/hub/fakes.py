@@ -2,16 +2,19 @@
 
 `run_config(config_dir, settings=None, env=None)` executes `jupyterhub_config.py` from
 `config_dir` the way traitlets does (a namespace with `get_config` and `__file__`), with a fake
-config object in place of traitlets' `Config`, the given environment, and `settings.json` either
-from `config_dir` (a rendered ConfigMap) or written from `settings`. Nothing of JupyterHub,
-KubeSpawner or OAuthenticator is imported: the configuration refers to them by name only.
+config object in place of traitlets' `Config`, the given environment, and `settings.json` (with
+its schema) either from `config_dir` (a rendered ConfigMap) or written from `settings` (with the
+rendered schema). Nothing of JupyterHub, KubeSpawner or OAuthenticator is imported: the
+configuration refers to them by name only.
 """
 
+import atexit
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
-import shutil
 from contextlib import contextmanager
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -40,66 +43,47 @@ class FakeConfig(dict):
         return self.setdefault(name, Section())
 
 
-#: Settings as the program writes them for a github stack (kept in step by test/hub.test.ts,
-#: which also runs these tests against the rendered ConfigMap of each stack).
-GITHUB_SETTINGS = {
-    "hub": {
-        "stack": "sandbox",
-        "hostname": "sandbox.example.org",
-        "url": "https://sandbox.example.org/",
-        "oauthCallbackUrl": "https://sandbox.example.org/hub/oauth_callback",
-        "authenticator": "github",
-        "github": {
-            "clientId": "Ov23liTestClient",
-            "allowedOrganizations": ["example-org", "other-org"],
-            "adminUsers": ["Admin-Login"],
-        },
-        "shutdownOnLogout": True,
-        "databasePath": "/srv/jupyterhub/jupyterhub.sqlite",
-        "services": {
-            "hub": {"name": "hub", "port": 8081},
-            "proxyApi": {"name": "proxy-api", "port": 8001},
-            "proxyPublic": {"name": "proxy-public", "port": 80},
-        },
-    },
-    "lab": None,  # LAB_SETTINGS, below
-}
+#: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox
+#: (GitHub login) and local (the dummy login): a directory holding sandbox.settings.json,
+#: local.settings.json and settings.schema.json. test/hub.test.ts writes it from its renders and
+#: names it here; run alone, the tests render both stacks themselves (`rendered_dir`).
+RENDERED_ENV = "HUB_RENDERED_SETTINGS"
+SCHEMA_FILE = "settings.schema.json"
+FIXTURE_STACKS = ("sandbox", "local")
 
-#: The "lab" settings as components/lab.ts buildLabSettings writes them (kept in step by
-#: test/lab.test.ts, which runs the lab section against each stack's rendered ConfigMap).
-LAB_SETTINGS = {
-    "identity": "github",
-    "homesClaimName": "homes",
-    "podAnnotations": {"checkov.io/skip1": "CKV_K8S_8=a reason"},
-    "podLabels": {
-        "app.kubernetes.io/name": "jupyterlabdemo",
-        "app.kubernetes.io/instance": "sandbox",
-        "app.kubernetes.io/component": "lab",
-    },
-    "commonLabels": {
-        "app.kubernetes.io/name": "jupyterlabdemo",
-        "app.kubernetes.io/instance": "sandbox",
-        "app.kubernetes.io/managed-by": "kubespawner",
-    },
-    "componentLabel": "lab",
-    "nodeSelector": {},
-    "tolerations": [],
-    "images": [
-        {"name": "minimal", "displayName": "Minimal", "image": "quay.io/jupyter/minimal-notebook:2025-11-24", "default": True},
-    ],
-    "sizes": [
-        {"name": "small", "displayName": "Small", "cpuGuarantee": 0.5, "cpuLimit": 1,
-         "memoryGuaranteeBytes": 2147483648, "memoryLimitBytes": 4294967296, "default": True},
-    ],
-    "startTimeoutSeconds": 900,
-    "httpTimeoutSeconds": 300,
-    "culler": {"timeoutSeconds": 3600, "everySeconds": 300, "maxAgeSeconds": 259200, "concurrency": 10},
-    "slugScheme": "safe",
-    "podNameTemplate": "jupyter-{user_server}",
-    "cmd": ["jupyterhub-singleuser"],
-    "port": 8888,
-}
-GITHUB_SETTINGS["lab"] = LAB_SETTINGS
+
+def _render_fixtures():
+    """Renders the fixture stacks with `npm run render` into a temporary directory; returns it."""
+    work = tempfile.mkdtemp(prefix="hub-rendered-")
+    atexit.register(shutil.rmtree, work, True)
+    for stack in FIXTURE_STACKS:
+        out = os.path.join(work, "render", stack)
+        subprocess.run(["npm", "run", "-s", "render", "--", "--stack", stack, "--out", out], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(out, "resources.json"), encoding="utf-8") as f:
+            config = next(r for r in json.load(f) if r["type"] == "kubernetes:core/v1:ConfigMap" and r["inputs"]["metadata"]["name"] == "hub-config")
+        for name, key in ((f"{stack}.settings.json", "settings.json"), (SCHEMA_FILE, SCHEMA_FILE)):
+            with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+                f.write(config["inputs"]["data"][key])
+    return work
+
+
+def rendered_dir():
+    """The directory of the rendered settings: $HUB_RENDERED_SETTINGS, else a fresh render of the
+    fixture stacks, named in the environment so the subprocesses of the tests reuse it."""
+    if not os.environ.get(RENDERED_ENV):
+        os.environ[RENDERED_ENV] = _render_fixtures()
+    return os.environ[RENDERED_ENV]
+
+
+def rendered(name):
+    """A fresh copy of a rendered file: "sandbox.settings.json", "local.settings.json", the schema."""
+    with open(os.path.join(rendered_dir(), name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+#: The settings of a github stack (sandbox), and its "lab" part.
+GITHUB_SETTINGS = rendered("sandbox.settings.json")
+LAB_SETTINGS = GITHUB_SETTINGS["lab"]
 
 #: The environment the hub container gets from the pod spec and the Secret.
 BASE_ENV = {
@@ -110,12 +94,14 @@ BASE_ENV = {
 }
 
 
+def github_settings():
+    """A copy of the github stack's settings, to change in a test."""
+    return rendered("sandbox.settings.json")
+
+
 def dummy_settings():
-    s = json.loads(json.dumps(GITHUB_SETTINGS))
-    s["hub"]["authenticator"] = "dummy"
-    s["hub"]["github"] = {"clientId": None, "allowedOrganizations": [], "adminUsers": []}
-    s["lab"]["identity"] = "local"
-    return s
+    """The settings of a dummy-login stack (local)."""
+    return rendered("local.settings.json")
 
 
 @contextmanager
@@ -151,11 +137,12 @@ def run_config(config_dir=None, settings=None, env=None):
     work = tempfile.mkdtemp(prefix="hub-config-")
     try:
         for name in os.listdir(source):
-            if name.endswith(".py") or name == "settings.json":
+            if name.endswith(".py") or name in ("settings.json", SCHEMA_FILE):
                 shutil.copy(os.path.join(source, name), work)
         if settings is not None:
             with open(os.path.join(work, "settings.json"), "w", encoding="utf-8") as f:
                 json.dump(settings, f)
+            shutil.copy(os.path.join(rendered_dir(), SCHEMA_FILE), work)
         path = os.path.join(work, "jupyterhub_config.py")
         c = FakeConfig()
         namespace = {"get_config": lambda: c, "__file__": path, "__name__": "__config__"}

@@ -49,6 +49,8 @@ class Stack:
         self.proxy = self.objects[("Deployment", "proxy")]
         self.settings = json.loads(self.objects[("ConfigMap", "hub-config")]["data"]["settings.json"])
         self.lab = self.settings["lab"]
+        #: The menu's options (KubeSpawner's profile_list in the settings): choices by name, in menu order.
+        self.menu = {k: o["choices"] for k, o in self.lab["profileList"][0]["profile_options"].items()}
         self.namespace = self.hub["metadata"]["namespace"]
         self.workdir = tempfile.mkdtemp(prefix="realstack-")
         self.processes = []
@@ -209,7 +211,7 @@ class RealStackTest(unittest.TestCase):
         return self.stack.hub_process.output()
 
     def choices(self):
-        return [{"image": i["name"], "size": s["name"]} for i in self.stack.lab["images"] for s in self.stack.lab["sizes"]]
+        return [{"image": i, "size": s} for i in self.stack.menu["image"] for s in self.stack.menu["size"]]
 
     # --- login -----------------------------------------------------------------------------
 
@@ -248,11 +250,11 @@ class RealStackTest(unittest.TestCase):
         b, _ = self.login(MEMBER)
         page = b.request("GET", self.stack.url("/hub/spawn"))
         self.assertEqual(page.status_code, 200)
-        for option, items in (("image", self.stack.lab["images"]), ("size", self.stack.lab["sizes"])):
+        for option, choices in self.stack.menu.items():
             self.assertIn(f'name="profile-option-lab--{option}"', page.text)
-            for item in items:
-                self.assertIn(f'value="{item["name"]}"', page.text)
-                self.assertIn(item["displayName"], page.text)
+            for name, choice in choices.items():
+                self.assertIn(f'value="{name}"', page.text)
+                self.assertIn(choice["display_name"], page.text)
         # The real KubeSpawner renders the callable profile list for this user: the home's quota.
         quota = self.stack.lab["homeQuota"]
         self.assertNotIn(MEMBER, quota["excluded"])
@@ -262,8 +264,8 @@ class RealStackTest(unittest.TestCase):
         b, _ = self.login(MEMBER)
         request = lab_pods_request(self.stack, MEMBER, self.users[MEMBER])
         expected = {json.dumps(e["choice"], sort_keys=True): e["pod"] for e in run_lab_pods(request)}
-        sizes = {s["name"]: s for s in self.stack.lab["sizes"]}
-        images = {i["name"]: i for i in self.stack.lab["images"]}
+        sizes = {n: c["kubespawner_override"] for n, c in self.stack.menu["size"].items()}
+        images = {n: c["kubespawner_override"] for n, c in self.stack.menu["image"].items()}
         for choice in self.choices():
             with self.subTest(choice=choice):
                 before = len(self.stack.world.created)
@@ -275,7 +277,7 @@ class RealStackTest(unittest.TestCase):
                 main = pod["spec"]["containers"][0]
                 self.assertEqual(main["image"], images[choice["image"]]["image"])
                 self.assertEqual({c["image"] for c in pod["spec"]["initContainers"]}, {main["image"]})
-                self.assertEqual(main["resources"]["limits"]["memory"], sizes[choice["size"]]["memoryLimitBytes"])
+                self.assertEqual(main["resources"]["limits"]["memory"], sizes[choice["size"]]["mem_limit"])
                 self.assertEqual(pod["spec"]["securityContext"]["runAsUser"], self.users[MEMBER]["id"])
                 self.assertFalse(pod["spec"]["automountServiceAccountToken"])
                 self.assertEqual(sorted(pod["spec"]["securityContext"]["supplementalGroups"]), sorted(o["id"] for o in self.users[MEMBER]["orgs"]))
@@ -292,7 +294,7 @@ class RealStackTest(unittest.TestCase):
         b, _ = self.login(MEMBER)
         before = len(self.stack.world.created)
         log_before = len(self.hub_log())
-        r = self.spawn(b, {"image": "docker.io/evil/miner:latest", "size": self.stack.lab["sizes"][0]["name"]})
+        r = self.spawn(b, {"image": "docker.io/evil/miner:latest", "size": next(iter(self.stack.menu["size"]))})
         self.assertEqual(r.status_code, 400, r.text[:800])
         self.assertIn("is not on the menu", r.text)
         self.assertEqual(len(self.stack.world.created), before, "no pod for an unlisted choice")

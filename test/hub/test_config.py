@@ -2,11 +2,16 @@
 
 import json
 import os
+import subprocess
 import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakes import BASE_ENV, GITHUB_SETTINGS, dummy_settings, run_config  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from fakes import BASE_ENV, GITHUB_SETTINGS, dummy_settings, github_settings, run_config  # noqa: E402
+
+#: The github stack's hub settings (the rendered fixture), for expected values.
+HUB = GITHUB_SETTINGS["hub"]
 
 #: A rendered hub-config ConfigMap written to a directory (set by test/hub.test.ts).
 RENDERED_ENV = "HUB_RENDERED_CONFIG"
@@ -18,21 +23,25 @@ def settings_error(e):
 
 class GithubConfigTest(unittest.TestCase):
     def setUp(self):
-        self.c = run_config(settings=GITHUB_SETTINGS, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "s3cret"})
+        s = github_settings()
+        # JupyterHub lowercases usernames: an admin given with capitals must still match.
+        s["hub"]["github"]["adminUsers"] = ["Admin-Login"]
+        self.c = run_config(settings=s, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "s3cret"})
 
     def test_github_authenticator_with_org_allow_list(self):
         c = self.c
         self.assertEqual(c.JupyterHub.authenticator_class, "github")
-        self.assertEqual(c.GitHubOAuthenticator.allowed_organizations, {"example-org", "other-org"})
+        self.assertEqual(c.GitHubOAuthenticator.allowed_organizations, set(HUB["github"]["allowedOrganizations"]))
+        self.assertTrue(c.GitHubOAuthenticator.allowed_organizations)
         self.assertEqual(c.GitHubOAuthenticator.scope, ["read:org"])
-        self.assertEqual(c.GitHubOAuthenticator.oauth_callback_url, "https://sandbox.example.org/hub/oauth_callback")
-        self.assertEqual(c.GitHubOAuthenticator.client_id, "Ov23liTestClient")
+        self.assertEqual(c.GitHubOAuthenticator.oauth_callback_url, f"https://{HUB['hostname']}/hub/oauth_callback")
+        self.assertEqual(c.GitHubOAuthenticator.client_id, HUB["github"]["clientId"])
         self.assertEqual(c.GitHubOAuthenticator.client_secret, "s3cret")
         self.assertTrue(c.Authenticator.enable_auth_state)
         self.assertNotIn("allow_all", c.Authenticator)
 
     def test_public_url_makes_cookies_secure_behind_the_ingress(self):
-        self.assertEqual(self.c.JupyterHub.public_url, "https://sandbox.example.org/")
+        self.assertEqual(self.c.JupyterHub.public_url, f"https://{HUB['hostname']}/")
         self.assertEqual(self.c.JupyterHub.tornado_settings, {"xsrf_cookie_kwargs": {"secure": True}})
 
     def test_user_options_are_validated_and_orgs_refresh_with_grace(self):
@@ -72,6 +81,13 @@ class DummyConfigTest(unittest.TestCase):
         self.assertIs(c.Authenticator.allow_all, True)
         self.assertNotIn("GitHubOAuthenticator", c)
 
+    def test_needs_no_github_settings(self):
+        # The program writes only the chosen authenticator's settings: no "github" block here.
+        s = dummy_settings()
+        self.assertNotIn("github", s["hub"])
+        c = run_config(settings=s, env={**BASE_ENV, "DUMMY_PASSWORD": "local-pass"})
+        self.assertEqual(c.JupyterHub.authenticator_class, "shared-password")
+
     def test_missing_password_is_a_clear_error(self):
         with self.assertRaises(Exception) as e:
             run_config(settings=dummy_settings())
@@ -96,20 +112,85 @@ class FailureTest(unittest.TestCase):
     def test_client_secret_is_required(self):
         self.assert_settings_error("GITHUB_CLIENT_SECRET", env=dict(BASE_ENV))
 
-    def test_missing_setting_is_named(self):
-        s = json.loads(json.dumps(GITHUB_SETTINGS))
-        del s["hub"]["oauthCallbackUrl"]
-        self.assert_settings_error("hub.oauthCallbackUrl", settings=s)
+    def assert_startup_refusal(self, mention, settings):
+        """Settings the contract refuses stop the hub at start-up with one line naming the key."""
+        with self.assertRaises(SystemExit) as e:
+            run_config(settings=settings, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x"})
+        line = str(e.exception.code)
+        self.assertEqual(len(line.splitlines()), 1, line)
+        self.assertIn(mention, line)
 
     def test_empty_org_list_refused(self):
-        s = json.loads(json.dumps(GITHUB_SETTINGS))
+        s = github_settings()
         s["hub"]["github"]["allowedOrganizations"] = []
-        self.assert_settings_error("allowedOrganizations", settings=s)
+        self.assert_startup_refusal("$.hub.github.allowedOrganizations: [] should be non-empty", s)
 
     def test_unknown_authenticator_refused(self):
-        s = json.loads(json.dumps(GITHUB_SETTINGS))
+        s = github_settings()
         s["hub"]["authenticator"] = "pam"
-        self.assert_settings_error("'pam'", settings=s)
+        # The schema's branches are the registry's entries, which the dispatch table matches
+        # (test/authenticators.test.ts): the line names them.
+        self.assert_startup_refusal("$.hub.authenticator: 'pam' is not one of ['github', 'dummy']", s)
+
+    def test_only_the_chosen_authenticator_is_configured(self):
+        # Dispatch runs one function: github's settings do not leak into the dummy hub, nor back.
+        github = run_config(settings=GITHUB_SETTINGS, env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x", "DUMMY_PASSWORD": "local-pass"})
+        self.assertNotIn("SharedPasswordAuthenticator", github)
+        dummy = run_config(settings=dummy_settings(), env={**BASE_ENV, "GITHUB_CLIENT_SECRET": "x", "DUMMY_PASSWORD": "local-pass"})
+        self.assertNotIn("admin_users", dummy.Authenticator)
+
+def mismatch(change):
+    """The github stack's settings with `change(settings)` applied."""
+    s = github_settings()
+    change(s)
+    return s
+
+
+#: Settings that break the contract, each with the JSON path the one line must name and what it
+#: must say was expected. The old hand-written check saw none of these but the removed key.
+MISMATCHES = {
+    "$.hub: 'oauthCallbackUrl' is a required property": mismatch(lambda s: s["hub"].pop("oauthCallbackUrl")),
+    "$.hub.authenticator: 'pam' is not one of ['github', 'dummy']": mismatch(lambda s: s["hub"].update(authenticator="pam")),
+    "$.lab.port: '8888' is not of type 'integer'": mismatch(lambda s: s["lab"].update(port="8888")),
+    "$.lab.profileList[0].profile_options.size.choices.small.kubespawner_override.mem_limit: '4Gi' is not of type 'integer'": mismatch(
+        lambda s: s["lab"]["profileList"][0]["profile_options"]["size"]["choices"]["small"]["kubespawner_override"].update(mem_limit="4Gi")
+    ),
+    "$.lab.homeQuota.defaultGiB: 0 is less than the minimum of 1": mismatch(lambda s: s["lab"]["homeQuota"].update(defaultGiB=0)),
+    "$.lab: Additional properties are not allowed ('images' was unexpected)": mismatch(lambda s: s["lab"].update(images=[])),
+}
+
+#: Runs jupyterhub_config.py with the fakes, settings from stdin, as its own process: what the
+#: hub's log would show, and the exit code.
+RUN_CONFIG = (
+    "import json, sys; sys.path.insert(0, sys.argv[1]); import fakes; "
+    "fakes.run_config(settings=json.load(sys.stdin), env={**fakes.BASE_ENV, 'GITHUB_CLIENT_SECRET': 'x'})"
+)
+
+
+class ContractMismatchTest(unittest.TestCase):
+    """settings.json that does not match the shipped schema stops the hub at start-up with one line
+    naming the key (its JSON path) and what was expected: no traceback, no later KeyError."""
+
+    def run_hub(self, settings):
+        return subprocess.run(
+            [sys.executable, "-B", "-c", RUN_CONFIG, HERE],
+            input=json.dumps(settings), capture_output=True, text=True, timeout=60,
+        )
+
+    def test_each_mismatch_stops_the_hub_with_one_line_naming_the_key(self):
+        for expected, settings in MISMATCHES.items():
+            with self.subTest(expected=expected):
+                out = self.run_hub(settings)
+                self.assertEqual(out.returncode, 1, out.stderr)
+                self.assertEqual(out.stdout, "")
+                lines = out.stderr.splitlines()
+                self.assertEqual(len(lines), 1, out.stderr)
+                self.assertRegex(lines[0], r"^jupyterlabdemo: \S+settings\.json does not match settings\.schema\.json at ")
+                self.assertTrue(lines[0].endswith(expected), lines[0])
+
+    def test_the_rendered_settings_start_the_hub(self):
+        out = self.run_hub(github_settings())
+        self.assertEqual((out.returncode, out.stderr), (0, ""))
 
 
 class RenderedConfigTest(unittest.TestCase):

@@ -7,7 +7,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakes import SOURCE_DIR, patched_env  # noqa: E402
+from fakes import SCHEMA_FILE, SOURCE_DIR, github_settings, patched_env, rendered  # noqa: E402
 
 sys.path.insert(0, SOURCE_DIR)
 import settings  # noqa: E402
@@ -92,6 +92,55 @@ class SettingsTest(unittest.TestCase):
             self.assertIn("X_EMPTY", str(e.exception))
             with self.assertRaises(settings.SettingsError):
                 settings.env("X_UNSET")
+
+
+
+class SchemaTest(unittest.TestCase):
+    """The whole document against the schema the program ships (the rendered copy)."""
+
+    def setUp(self):
+        settings.reset()
+        self.schema = rendered(SCHEMA_FILE)
+        self.dir = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.dir.name, "settings.json")
+
+    def tearDown(self):
+        settings.reset()
+        self.dir.cleanup()
+
+    def problem(self, change):
+        s = github_settings()
+        change(s)
+        return settings.schema_problem(s, self.schema)
+
+    def test_rendered_settings_match(self):
+        self.assertIsNone(settings.schema_problem(github_settings(), self.schema))
+        self.assertIsNone(settings.schema_problem(rendered("local.settings.json"), self.schema))
+
+    def test_home_quota_must_be_whole_gib_and_lists(self):
+        cases = {
+            "$.lab.homeQuota: 'defaultGiB' is a required property": lambda q: q.pop("defaultGiB"),
+            "$.lab.homeQuota.defaultGiB: '10' is not of type 'integer'": lambda q: q.update(defaultGiB="10"),
+            "$.lab.homeQuota.defaultGiB: True is not of type 'integer'": lambda q: q.update(defaultGiB=True),
+            "$.lab.homeQuota.overridesGiB.a: 0 is less than the minimum of 1": lambda q: q.update(overridesGiB={"a": 0}),
+            "$.lab.homeQuota.excluded: 'x' is not of type 'array'": lambda q: q.update(excluded="x"),
+        }
+        for expected, change in cases.items():
+            with self.subTest(expected=expected):
+                self.assertEqual(self.problem(lambda s: change(s["lab"]["homeQuota"])), expected)
+
+    def test_long_values_stay_one_short_line(self):
+        problem = self.problem(lambda s: s["lab"].update(podNameTemplate=["x\ny" * 500]))
+        self.assertNotIn("\n", problem)
+        self.assertLessEqual(len(problem), len("$.lab.podNameTemplate: ") + settings.PROBLEM_LIMIT)
+
+    def test_validate_stops_with_one_line_when_the_schema_is_missing(self):
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump(github_settings(), f)
+        with self.assertRaises(SystemExit) as e:
+            settings.validate(self.path)
+        self.assertRegex(str(e.exception), r"^jupyterlabdemo: cannot read the schema of .*settings\.json: ")
+        self.assertNotIn("\n", str(e.exception))
 
 
 if __name__ == "__main__":

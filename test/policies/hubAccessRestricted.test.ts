@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { AUTHENTICATOR_NAMES, AUTHENTICATORS, authenticatorArgs, hubAuthSettings } from "../../components/authenticators";
+import type { AuthConfigSections, SectionValues } from "../../components/authenticators";
 import { hubAccessRestricted, hubAccessRestrictedLocal } from "../../policies/hubAccessRestricted";
 import { messages, res, run } from "./harness";
 
@@ -15,6 +17,17 @@ describe("policy hub-access-restricted", () => {
         assert.match(messages(await run(hubAccessRestricted, [hubConfig({ hub: { authenticator: "dummy" } })]))[0], /authenticator is "dummy"/);
         assert.match(messages(await run(hubAccessRestricted, [hubConfig({ hub: { authenticator: "github", github: { allowedOrganizations: [] } } })]))[0], /allows no GitHub organization/);
         assert.match(messages(await run(hubAccessRestricted, [hubConfig({ hub: { authenticator: "github", github: { allowedOrganizations: ["evil-org"] } } })]))[0], /evil-org/);
+    });
+
+    it("follows the registry: the settings of each authenticator that restricts to organizations pass, every other's fail", async () => {
+        // One valid example per authenticator's config section (a new section: the compiler asks for its example).
+        const config: SectionValues<AuthConfigSections> = { github: { clientId: "Ov23liExample0000", allowedOrganizations: ["jupyterlabdemo"], adminUsers: [] } };
+        for (const name of AUTHENTICATOR_NAMES) {
+            const hub = hubAuthSettings(authenticatorArgs({ ...config, hub: { authenticator: name } }));
+            const found = messages(await run(hubAccessRestricted, [hubConfig({ hub })], { stack: "demo" }));
+            if (AUTHENTICATORS[name].restrictsToOrganizations) assert.deepStrictEqual(found, [], name);
+            else assert.match(found[0], new RegExp(`authenticator is "${name}"`), name);
+        }
     });
 
     it("is mandatory outside local and advisory on local", async () => {

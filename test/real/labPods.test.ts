@@ -45,9 +45,10 @@ describe("lab pods in the render", function () {
             const r = await render(stack);
             const settings = JSON.parse((r.resources.find((x) => (x.inputs.metadata as Any)?.name === "hub-config")!.inputs.data as Any)["settings.json"]);
             const pods = labPods(r);
-            const expected = settings.lab.images.flatMap((i: Any) => settings.lab.sizes.map((s: Any) => choiceText({ image: i.name, size: s.name })));
+            const menu = settings.lab.profileList[0].profile_options;
+            const expected = Object.keys(menu.image.choices).flatMap((image) => Object.keys(menu.size.choices).map((size) => choiceText({ image, size })));
             assert.deepStrictEqual(pods.map((p) => (p.pod as Any).metadata.annotations[LAB_CHOICE_ANNOTATION]), expected);
-            const images = new Map(settings.lab.images.map((i: Any) => [i.name, i.image]));
+            const images = new Map(Object.entries(menu.image.choices).map(([name, c]: [string, Any]) => [name, c.kubespawner_override.image]));
             for (const p of pods) {
                 const pod = p.pod as Any;
                 assert.strictEqual(pod.kind, "Pod");
@@ -63,12 +64,12 @@ describe("lab pods in the render", function () {
         it(`${stack}: the default image is a Jupyter docker-stacks build started by jupyterhub-singleuser; an image with its own command gets it`, async () => {
             const r = await render(stack);
             const settings = JSON.parse((r.resources.find((x) => (x.inputs.metadata as Any)?.name === "hub-config")!.inputs.data as Any)["settings.json"]);
-            const byName = new Map<string, Any>(settings.lab.images.map((i: Any) => [i.name, i]));
-            const defaultImage = settings.lab.images.find((i: Any) => i.default);
+            const choices = settings.lab.profileList[0].profile_options.image.choices as Record<string, Any>;
+            const defaultImage = Object.values(choices).find((c) => c.default).kubespawner_override;
             assert.match(defaultImage.image, /^quay\.io\/jupyter\/[a-z]+-notebook:\d{4}-\d{2}-\d{2}$/);
-            assert.strictEqual(defaultImage.command, undefined);
+            assert.strictEqual(defaultImage.cmd, undefined);
             for (const p of labPods(r)) {
-                const own = byName.get(p.choice.image).command;
+                const own = choices[p.choice.image].kubespawner_override.cmd;
                 assert.deepStrictEqual((p.pod as Any).spec.containers[0].args, own ?? ["jupyterhub-singleuser"], choiceText(p.choice));
             }
         });
@@ -107,8 +108,8 @@ describe("lab pods in the render", function () {
 
     describe("careless changes to the hub's configuration fail the policy check on every lab pod", () => {
         const mutations: [string, string, (t: string) => string, string][] = [
-            ["every lab container privileged", "hooks.py", (t) => t.split('"privileged": False,').join('"privileged": True,'), "k8s-privileged-allow-list"],
-            ["the lab runs as uid 0", "hooks.py", (t) => t.split('"runAsUser": identity.uid,').join('"runAsUser": 0,'), "k8s-lab-pods-hardened"],
+            ["every lab container privileged", "lab_pod.py", (t) => t.split('"privileged": False,').join('"privileged": True,'), "k8s-privileged-allow-list"],
+            ["the lab runs as uid 0", "lab_pod.py", (t) => t.split('"runAsUser": identity.uid,').join('"runAsUser": 0,'), "k8s-lab-pods-hardened"],
             [
                 "the service-account token mounted",
                 "jupyterhub_config.py",
@@ -117,7 +118,7 @@ describe("lab pods in the render", function () {
             ],
             [
                 "the node's / mounted by hostPath",
-                "hooks.py",
+                "lab_pod.py",
                 (t) =>
                     t
                         .replace(

@@ -12,12 +12,12 @@ import { Render, renderFiles } from "../render";
 import { REPO_ROOT } from "../stackConfig";
 import { minorsFor } from "./kubernetesVersions";
 
-export const TOOLS_VENV = path.join(REPO_ROOT, ".venv-tools");
+const TOOLS_VENV = path.join(REPO_ROOT, ".venv-tools");
 const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
 const INSTALL = "scripts/install-tools.sh";
 
 /** The render's files that hold Kubernetes objects: its manifests, and the lab pods when the render writes them. */
-export const MANIFEST_FILES = ["manifests.yaml", "lab-pods.yaml"] as const;
+const MANIFEST_FILES = ["manifests.yaml", "lab-pods.yaml"] as const;
 
 export type ToolName = "kubernetes-validate" | "checkov" | "actionlint" | "shellcheck";
 export type Found = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly why: string };
@@ -56,7 +56,7 @@ export function findTool(name: ToolName): Found {
 }
 
 /** A found tool, or an Error whose message is `findTool`'s reason. */
-export function requireTool(name: ToolName): string {
+function requireTool(name: ToolName): string {
     const found = findTool(name);
     if (!found.ok) throw new Error(found.why);
     return found.path;

@@ -4,14 +4,14 @@
  *
  * A GKE cluster follows its release channel: created at the channel's default minor, then
  * auto-upgraded within the minors the channel offers. The manifests must be valid on each of
- * them, so each is validated. Sources, read 2026-11-29 (the newest stored copies):
+ * them, so each is validated. Sources (the newest stored copies):
  *   - GKE release notes, "Current versions" table
  *     (https://cloud.google.com/kubernetes-engine/docs/release-notes): available minors Rapid
  *     1.34 to 1.37, Regular 1.34 to 1.36, Stable 1.34 to 1.35; default for cluster creation
  *     Rapid 1.36.4, Regular 1.35.7, Stable 1.35.6;
  *   - the channels' release-note feeds: 2026-09-23 (2026-R40) Rapid default 1.36.4-gke.1391000;
  *     2026-09-17 (2026-R39) Regular default 1.35.8-gke.1036000.
- * `local` runs on kind: kind v0.33.0 (2026-09) creates kindest/node:v1.37.0 by default
+ * `local` runs on kind: kind v0.33.0 creates kindest/node:v1.37.0 by default
  * (kubernetes-sigs/kind pull request 4248, and the v0.33.0 release notes).
  *
  * When GKE moves a channel on, update this table; kubernetes-validate (requirements-tools.txt)

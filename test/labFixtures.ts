@@ -1,0 +1,39 @@
+/**
+ * Helpers the lab's tests share: the stack's settings as the program sees them, and the rendered
+ * hub configuration run in Python.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseSettings } from "../components/config";
+import { hubPython } from "./hubPython";
+import { runPythonOnDir } from "./lib/python";
+import type { Manifest } from "./mocks";
+
+/** The stack's settings as the program sees them (for expected values). */
+export function stackSettings(stack: string) {
+    const YAML = require("yaml") as typeof import("yaml");
+    const file = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(file as Record<string, unknown>)) {
+        raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    raw["jupyterlabdemo:githubClientSecret"] = "x";
+    if (stack === "local") raw["jupyterlabdemo:dummyPassword"] = "x";
+    return parseSettings(raw, { project: "jupyterlabdemo", stack });
+}
+
+/** Runs the rendered hub configuration (test/hub/lab_config_probe.py) and returns what it set. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function probeHubConfig(cm: Manifest): any {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-config-"));
+    try {
+        for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
+            fs.writeFileSync(path.join(dir, file), text);
+        }
+        const out = runPythonOnDir(hubPython(), path.join(__dirname, "hub", "lab_config_probe.py"), dir);
+        return JSON.parse(out);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
