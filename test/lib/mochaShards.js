@@ -17,13 +17,14 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..", "..");
 const base = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"));
 
-/** Half a: the specs that render the GKE stacks with overrides, and a few others for balance. */
+/** Half a: the specs that render the GKE stacks with overrides, and others for balance (lab.test's Python probes). */
 const SHARD_A = [
     "test/architecture.test.ts",
     "test/cluster.test.ts",
     "test/cost.test.ts",
     "test/diff.test.ts",
     "test/ingress.test.ts",
+    "test/lab.test.ts",
     "test/monitoring.test.ts",
     "test/platformLifecycle.test.ts",
     "test/policies/offline.test.ts",
