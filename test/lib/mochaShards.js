@@ -17,7 +17,11 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..", "..");
 const base = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"));
 
-/** Half a: the specs that render the GKE stacks with overrides, and others for balance (lab.test's Python probes). */
+/**
+ * Half a: the specs that render the GKE stacks with overrides, and others for balance; the specs
+ * that probe the rendered hub configuration in Python (lab, labAdmission) share one half, since
+ * each probe run is memoised per process (test/lib/python.ts).
+ */
 const SHARD_A = [
     "test/architecture.test.ts",
     "test/cluster.test.ts",
@@ -25,6 +29,7 @@ const SHARD_A = [
     "test/diff.test.ts",
     "test/ingress.test.ts",
     "test/lab.test.ts",
+    "test/labAdmission.test.ts",
     "test/monitoring.test.ts",
     "test/platformLifecycle.test.ts",
     "test/policies/offline.test.ts",
