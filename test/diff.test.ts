@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import {
     changedPaths,
     diffRenders,
@@ -352,16 +353,25 @@ describe("npm run diff (scripts/lib/gitBase.ts, end to end)", () => {
             this.skip(); // The working tree differs from HEAD: a diff is expected, not an error.
         }
         this.timeout(60000);
-        const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("jupyterlabdemo-diff-"));
-        const { report, notes } = await diffAgainstBase({ stack: "local", baseRef: "HEAD" });
-        assert.deepStrictEqual(notes, []);
-        assert.strictEqual(hasChanges(report), false, formatReport(report));
-        assert.match(formatReport(report), /^local: no changes between HEAD \([0-9a-f]{7,}\) and working tree \(\d+ resources\)\n$/);
-        assert.strictEqual(formatReport(report).split("\n").length, 2);
-        const worktrees = execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" });
-        assert.ok(!worktrees.includes("jupyterlabdemo-diff-"), worktrees);
-        const after = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("jupyterlabdemo-diff-"));
-        assert.deepStrictEqual(after.filter((f) => !before.includes(f)), []);
+        // A temporary directory of this test's own: other checkouts of the repository (worktrees
+        // share its worktree list) may run a diff at the same time, in the shared /tmp.
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "diff-e2e-"));
+        const tmpdir = process.env.TMPDIR;
+        process.env.TMPDIR = tmp;
+        try {
+            const { report, notes } = await diffAgainstBase({ stack: "local", baseRef: "HEAD" });
+            assert.deepStrictEqual(notes, []);
+            assert.strictEqual(hasChanges(report), false, formatReport(report));
+            assert.match(formatReport(report), /^local: no changes between HEAD \([0-9a-f]{7,}\) and working tree \(\d+ resources\)\n$/);
+            assert.strictEqual(formatReport(report).split("\n").length, 2);
+            const worktrees = execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" });
+            assert.ok(!worktrees.includes(fs.realpathSync(tmp)) && !worktrees.includes(tmp), worktrees);
+            assert.deepStrictEqual(fs.readdirSync(tmp), [], "the diff's temporary directory is gone");
+        } finally {
+            if (tmpdir === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = tmpdir;
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("rejects a base that is not a commit, as a usage error (exit 2)", async () => {

@@ -1,18 +1,14 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { canonicalJson, configChecksum, HUB_CONFIG_DIR, HUB_PYTHON_DIR, hubPythonFiles, KUBESPAWNER_RULES } from "../components/hub";
-import { HUB_SETTINGS_KEY, HUB_SETTINGS_SCHEMA_KEY } from "../components/hub/settingsContract";
 import { NODE_ROLE_LABEL, selectorLabels } from "../components/naming";
 import { HUB_SECRET_NAME } from "../components/secrets";
 import { renderFiles, renderStack } from "../scripts/lib/render";
-import { hubPython } from "./hubPython";
 import { k8s, k8sOf, Render, render, resource, set } from "./mocks";
 
 const STACKS = ["sandbox", "demo", "local"];
-const REPO = path.resolve(__dirname, "..");
 const CHECKSUM = "jupyterlabdemo.io/config-checksum";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,12 +24,6 @@ const podSpecs = (r: Render): { owner: string; spec: Any; labels: Record<string,
 const containersOf = (spec: Any): Any[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 
 const settingsOf = (r: Render): Any => JSON.parse(k8s(r, "ConfigMap", "hub-config").data["settings.json"]);
-
-function python(args: string[], env: Record<string, string> = {}): void {
-    const out = spawnSync(hubPython(), args, { cwd: REPO, env: { ...process.env, ...env }, encoding: "utf8" });
-    assert.ok(!out.error, `${hubPython()} could not run: ${out.error}`);
-    assert.strictEqual(out.status, 0, `${hubPython()} ${args.join(" ")} failed:\n${out.stdout}\n${out.stderr}`);
-}
 
 describe("hub: objects", () => {
     for (const stack of STACKS) {
@@ -358,60 +348,4 @@ describe("hub: settings.json", () => {
         const b = renderFiles(await renderStack("sandbox"));
         assert.deepStrictEqual(a, b);
     });
-});
-
-/**
- * The settings.json and schema the hub's Python tests use (test/hub/fakes.py): written from this
- * run's renders of sandbox (GitHub login) and local (the dummy login) into a temporary directory,
- * named by HUB_RENDERED_SETTINGS. No hand-kept copy: the tests see what the program renders.
- */
-async function renderedSettingsDir(): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-rendered-"));
-    for (const stack of ["sandbox", "local"]) {
-        const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
-        fs.writeFileSync(path.join(dir, `${stack}.settings.json`), data[HUB_SETTINGS_KEY]);
-        fs.writeFileSync(path.join(dir, HUB_SETTINGS_SCHEMA_KEY), data[HUB_SETTINGS_SCHEMA_KEY]);
-    }
-    return dir;
-}
-
-describe("hub: Python", () => {
-    let rendered = "";
-    before(async () => {
-        rendered = await renderedSettingsDir();
-    });
-    after(() => fs.rmSync(rendered, { recursive: true, force: true }));
-    it("every Python file compiles", () => {
-        const files = [
-            ...fs.readdirSync(HUB_PYTHON_DIR).filter((f) => f.endsWith(".py")).map((f) => path.join(HUB_PYTHON_DIR, f)),
-            ...fs.readdirSync(path.join(REPO, "test", "hub")).filter((f) => f.endsWith(".py")).map((f) => path.join(REPO, "test", "hub", f)),
-        ];
-        assert.ok(files.length >= 4);
-        // Compile to a throwaway cache so no __pycache__ lands in the worktree.
-        python([
-            "-c",
-            "import os, sys, tempfile, py_compile\nd = tempfile.mkdtemp()\nfor i, f in enumerate(sys.argv[1:]): py_compile.compile(f, cfile=os.path.join(d, f'{i}.pyc'), doraise=True)",
-            ...files,
-        ]);
-    });
-
-    it("unit tests pass (stdlib unittest, fakes for JupyterHub)", () => {
-        python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub"], { HUB_RENDERED_SETTINGS: rendered });
-    });
-
-    for (const stack of STACKS) {
-        it(`${stack}: the rendered hub-config runs and agrees with its settings`, async () => {
-            const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hub-config-${stack}-`));
-            try {
-                for (const [file, text] of Object.entries(data)) fs.writeFileSync(path.join(dir, file), text);
-                python(["-B", "-m", "unittest", "discover", "-s", "test/hub", "-t", "test/hub", "-k", "RenderedConfigTest"], {
-                    HUB_RENDERED_CONFIG: dir,
-                    HUB_RENDERED_SETTINGS: rendered,
-                });
-            } finally {
-                fs.rmSync(dir, { recursive: true });
-            }
-        });
-    }
 });

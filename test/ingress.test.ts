@@ -268,7 +268,7 @@ describe("edge: DNS and outputs", () => {
 
     it("renders the same bytes twice", async () => {
         const edgeOf = (r: Render) => JSON.stringify(r.resources.filter((x) => x.name === "edge" || x.name.startsWith("edge-")));
-        const [a, b] = [await renderStack("demo"), await renderStack("demo")];
+        const [a, b] = [await render("demo"), await renderStack("demo")];
         assert.strictEqual(edgeOf(a), edgeOf(b));
         assert.ok(edgeOf(a).length > 1000);
     });

@@ -2,12 +2,12 @@
  * Helpers the lab's tests share: the stack's settings as the program sees them, and the rendered
  * hub configuration run in Python.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseSettings } from "../components/config";
 import { hubPython } from "./hubPython";
+import { runPythonOnDir } from "./lib/python";
 import type { Manifest } from "./mocks";
 
 /** The stack's settings as the program sees them (for expected values). */
@@ -31,7 +31,7 @@ export function probeHubConfig(cm: Manifest): any {
         for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
             fs.writeFileSync(path.join(dir, file), text);
         }
-        const out = execFileSync(hubPython(), [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
+        const out = runPythonOnDir(hubPython(), path.join(__dirname, "hub", "lab_config_probe.py"), dir);
         return JSON.parse(out);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

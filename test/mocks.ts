@@ -1,27 +1,17 @@
 /**
  * The one test harness: every spec renders through the shared render core, which owns the only
  * `setMocks` of the process (a second `setMocks` in a spec would silently replace it).
- * Renders of unchanged stacks are cached: the program is deterministic, so one render per stack
- * serves every spec that only reads it.
+ * Renders are shared: the program is deterministic, so one render per stack and overrides serves
+ * every spec that asks for it (test/lib/renders.ts).
  */
 import * as assert from "assert";
-import { manifests, Render, RenderedResource, renderStack } from "../scripts/lib/render";
+import { manifests, Render, RenderedResource } from "../scripts/lib/render";
 import { Override } from "../scripts/lib/stackConfig";
 
 export type { Render, RenderedResource };
 
-const cache = new Map<string, Promise<Render>>();
-
-/** Renders `stack` (cached), or with `overrides` applied (fresh). */
-export function render(stack: string, overrides: readonly Override[] = []): Promise<Render> {
-    if (overrides.length > 0) {
-        return renderStack(stack, overrides);
-    }
-    if (!cache.has(stack)) {
-        cache.set(stack, renderStack(stack));
-    }
-    return cache.get(stack)!;
-}
+/** Renders `stack` with `overrides` applied, once per process; the render is shared and frozen (test/lib/renders.ts). */
+export { render } from "./lib/renders";
 
 /** `--set key=value` overrides, as on the command line. */
 export function set(values: Record<string, string>, secret = false): Override[] {

@@ -3,18 +3,18 @@
  * provider is never replaced because the cluster's endpoint or CA changed, and every Kubernetes
  * object is deleted with the cluster instead of one by one.
  *
- * The render records neither `deletedWith` nor the values the mocks return, so this file watches
- * the same render through two hooks (observingRuntime in scripts/lib/sdkInternals.ts): a stack
- * transformation registered right after the render's (it sees the options every component
- * transformation produced), and mocks wrapped around the render's (they can change what the
- * cluster reports, as a credential rotation would).
+ * The render records each resource's `deletedWith` (by logical name) and its inputs with secrets
+ * redacted, so the shared renders answer most questions here. What the cluster reports, and the
+ * kubeconfig built from it, needs a render of its own: mocks wrapped around the render's
+ * (observingRuntime in scripts/lib/sdkInternals.ts) change the cluster's outputs, as a credential
+ * rotation would, and see the inputs unredacted.
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { renderStack } from "../scripts/lib/render";
 import { observingRuntime } from "../scripts/lib/sdkInternals";
 import { Override } from "../scripts/lib/stackConfig";
-import { Render, set } from "./mocks";
+import { render, Render, set } from "./mocks";
 
 /** The cluster's outputs a rotation or endpoint change alters. */
 interface ClusterReport {
@@ -25,8 +25,6 @@ interface ClusterReport {
 
 interface Observed {
     readonly render: Render;
-    /** `type::name` of each resource to the logical name of its `deletedWith` target, or null. */
-    readonly deletedWith: Map<string, string | null>;
     /** The inputs each resource reached the mocks with, secrets unwrapped (not redacted). */
     readonly rawInputs: Map<string, Record<string, unknown>>;
 }
@@ -41,21 +39,16 @@ function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
-async function renderObserved(stack: string, overrides: readonly Override[] = [], report?: ClusterReport): Promise<Observed> {
-    const names = new WeakMap<pulumi.Resource, string>();
-    const targets = new Map<string, pulumi.Resource | undefined>();
+/** Renders `stack` with the cluster reporting `report`; records the inputs each resource reached the mocks with. */
+async function renderObserved(stack: string, overrides: readonly Override[], report: ClusterReport): Promise<Observed> {
     const rawInputs = new Map<string, Record<string, unknown>>();
     const render = await observingRuntime(
         {
-            onTransformation: (a) => {
-                names.set(a.resource, a.name);
-                targets.set(`${a.type}::${a.name}`, a.opts.deletedWith);
-            },
             wrapMocks: (mocks) => ({
                 newResource(args) {
                     rawInputs.set(`${args.type}::${args.name}`, unwrapSecrets(args.inputs) as Record<string, unknown>);
                     const result = mocks.newResource(args) as { id: string; state: Record<string, any> };
-                    if (report && args.type === "gcp:container/cluster:Cluster") {
+                    if (args.type === "gcp:container/cluster:Cluster") {
                         result.state.endpoint = report.endpoint;
                         result.state.masterAuth = { ...result.state.masterAuth, clusterCaCertificate: report.ca };
                         result.state.controlPlaneEndpointsConfig = {
@@ -70,8 +63,7 @@ async function renderObserved(stack: string, overrides: readonly Override[] = []
         },
         () => renderStack(stack, overrides),
     );
-    const deletedWith = new Map([...targets].map(([k, r]) => [k, r ? (names.get(r) ?? "?") : null] as const));
-    return { render, deletedWith, rawInputs };
+    return { render, rawInputs };
 }
 
 /**
@@ -117,13 +109,17 @@ describe("GKE stack lifecycle", () => {
     });
 
     it("replaces the Kubernetes provider exactly when the cluster itself is replaced (a renamed or moved cluster is empty)", async () => {
-        const base = (await renderObserved("sandbox")).rawInputs.get(PROVIDER)!;
+        // The shared renders suffice: with a clusterIdentifier the rule reads nothing else, and the
+        // redacted inputs keep it (only the kubeconfig is secret).
+        const providerOf = async (change: Record<string, string>) =>
+            (await render("sandbox", set(change))).resources.find((r) => `${r.type}::${r.name}` === PROVIDER)!.inputs;
+        const base = await providerOf({});
+        assert.strictEqual(base.clusterIdentifier, "projects/jupyterlabdemo-sandbox/locations/us-central1-a/clusters/jupyterlab-sandbox");
         for (const [what, change] of [
             ["cluster.name", { "cluster.name": "jupyterlab-sandbox2" }],
             ["cluster.regional", { "cluster.regional": "true" }],
         ] as const) {
-            const changed = (await renderObserved("sandbox", set(change))).rawInputs.get(PROVIDER)!;
-            assert.strictEqual(kubernetesProviderReplaced(base, changed), true, what);
+            assert.strictEqual(kubernetesProviderReplaced(base, await providerOf(change)), true, what);
         }
         for (const [what, change] of [
             ["cluster.releaseChannel", { "cluster.releaseChannel": "STABLE" }],
@@ -131,33 +127,32 @@ describe("GKE stack lifecycle", () => {
             ["cluster.userPool.spot", { "cluster.userPool.spot": "false" }],
             ["cluster.corePool.machineType", { "cluster.corePool.machineType": "e2-standard-4" }],
         ] as const) {
-            const changed = (await renderObserved("sandbox", set(change))).rawInputs.get(PROVIDER)!;
-            assert.strictEqual(kubernetesProviderReplaced(base, changed), false, what);
+            assert.strictEqual(kubernetesProviderReplaced(base, await providerOf(change)), false, what);
         }
     });
 
     it("deletes every Kubernetes object with the cluster, except the one that owns the cloud load balancer", async () => {
-        const { render, deletedWith } = await renderObserved("sandbox");
-        const objects = render.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+        const sandbox = await render("sandbox");
+        const objects = sandbox.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
         assert.ok(objects.length > 20, "the sandbox declares its Kubernetes layer");
         for (const r of objects) {
-            const target = deletedWith.get(`${r.type}::${r.name}`);
             if (r.name === "edge-nginx-ingress") {
                 // Its LoadBalancer Service holds a forwarding rule on the static IP: uninstalled
                 // for real, so GCP removes the load balancer before the cluster and the IP go.
-                assert.strictEqual(target, null, r.name);
+                assert.strictEqual(r.deletedWith, undefined, r.name);
             } else {
-                assert.strictEqual(target, "gke-cluster", `${r.type} ${r.name}`);
+                assert.strictEqual(r.deletedWith, "gke-cluster", `${r.type} ${r.name}`);
             }
         }
         // No GCP resource is skipped on delete.
-        for (const r of render.resources.filter((x) => x.type.startsWith("gcp:"))) {
-            assert.strictEqual(deletedWith.get(`${r.type}::${r.name}`), null, r.name);
+        for (const r of sandbox.resources.filter((x) => x.type.startsWith("gcp:"))) {
+            assert.strictEqual(r.deletedWith, undefined, r.name);
         }
     });
 
     it("leaves deletes alone on local, where there is no cluster to go with", async () => {
-        const { render, deletedWith } = await renderObserved("local");
-        for (const r of render.resources) assert.strictEqual(deletedWith.get(`${r.type}::${r.name}`), null, r.name);
+        const local = await render("local");
+        assert.ok(local.resources.length > 0);
+        for (const r of local.resources) assert.strictEqual(r.deletedWith, undefined, r.name);
     });
 });

@@ -1,17 +1,19 @@
 /**
  * The offline render's contract: the fields of resources.json, placeholders for deploy-time
  * outputs, secrets as [secret] wherever they flow, byte-identical output for the same input, and
- * the CLI's one-line error with exit code 2 and nothing written.
+ * the CLI's one-line error with exit code 2 and nothing written, and the tests' shared renders.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as random from "@pulumi/random";
 import { renderFiles, renderStack } from "../scripts/lib/render";
-import { listStacks, REPO_ROOT } from "../scripts/lib/stackConfig";
-import { render } from "./mocks";
+import { listStacks } from "../scripts/lib/stackConfig";
+import { script as renderScript } from "../scripts/render";
+import { runInProcess } from "./lib/cli";
+import { renderKey } from "./lib/renders";
+import { render, set } from "./mocks";
 
 const SECRET = "s3cr3t-VALUE-that-must-not-leak";
 
@@ -96,7 +98,9 @@ describe("offline render", () => {
 
     it("is deterministic: two renders give byte-identical files", async () => {
         for (const stack of listStacks()) {
-            const first = renderFiles(await renderStack(stack));
+            // The shared render ran earlier in this process, among renders with other overrides;
+            // a fresh one must give the same bytes.
+            const first = renderFiles(await render(stack));
             const second = renderFiles(await renderStack(stack));
             assert.deepStrictEqual(first, second, stack);
         }
@@ -132,29 +136,62 @@ describe("offline render", () => {
         await assert.rejects(renderStack("sandbox", [], { secretStandIns: false }), /githubClientSecret: is required/);
     });
 
-    it("the CLI reports bad config in one line on stderr, exits 2 and writes nothing", () => {
+    // The CLI runs in-process through the script's body; test/badInputs.test.ts runs it end to end.
+    it("the CLI reports bad config in one line on stderr, exits 2 and writes nothing", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
         fs.rmSync(out, { recursive: true });
-        const result = spawnSync(
-            process.execPath,
-            ["-r", "./scripts/register.js", "scripts/render.ts", "--stack", "sandbox", "--out", out,
-                "--set", "jupyterlabdemo:cluster.userPool.maxNodes=1", "--set", "cluster.userPool.minNodes=2"],
-            { cwd: REPO_ROOT, encoding: "utf8" },
-        );
-        assert.strictEqual(result.status, 2);
+        const result = await runInProcess(renderScript, [
+            "--stack", "sandbox", "--out", out,
+            "--set", "jupyterlabdemo:cluster.userPool.maxNodes=1", "--set", "cluster.userPool.minNodes=2",
+        ]);
+        assert.strictEqual(result.code, 2);
         assert.strictEqual(result.stderr, "error: jupyterlabdemo:cluster.userPool.maxNodes: must be >= minNodes (2), got 1\n");
         assert.strictEqual(result.stdout, "");
         assert.ok(!fs.existsSync(out), "nothing written");
     });
 
-    it("the CLI rejects an unknown stack and a malformed override as usage errors", () => {
+    it("the CLI rejects an unknown stack and a malformed override as usage errors", async () => {
         for (const args of [["--stack", "prod"], ["--stack", "sandbox", "--set", "novalue"], []]) {
-            const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", ...args], {
-                cwd: REPO_ROOT,
-                encoding: "utf8",
-            });
-            assert.strictEqual(result.status, 2, args.join(" "));
+            const result = await runInProcess(renderScript, args);
+            assert.strictEqual(result.code, 2, args.join(" "));
             assert.match(result.stderr, /^error: .+\n$/);
+            assert.strictEqual(result.stdout, "");
         }
+    });
+});
+
+describe("the tests' shared renders (test/lib/renders.ts)", () => {
+    it("serve the same request from one render, and a different one from another", async () => {
+        const spot = set({ "cluster.userPool.spot": "false" });
+        assert.strictEqual(await render("sandbox", spot), await render("sandbox", set({ "cluster.userPool.spot": "false" })));
+        assert.strictEqual(await render("sandbox", []), await render("sandbox"));
+        assert.notStrictEqual(await render("sandbox", spot), await render("sandbox"));
+        assert.notStrictEqual(await render("demo"), await render("sandbox"));
+        // Overrides apply in order (the last --set wins), and a secret one is another request.
+        const a = { key: "hostname", value: "a.example.org" };
+        const b = { key: "hostname", value: "b.example.org" };
+        assert.notStrictEqual(renderKey("sandbox", [a, b]), renderKey("sandbox", [b, a]));
+        assert.notStrictEqual(renderKey("sandbox", [a]), renderKey("sandbox", [{ ...a, secret: true }]));
+        assert.strictEqual(renderKey("sandbox", [a]), renderKey("sandbox", [{ ...a, secret: false }]));
+    });
+
+    it("are frozen: a spec cannot change what the next one reads", async () => {
+        const r = await render("sandbox");
+        const hub = r.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment")!;
+        assert.throws(() => {
+            (hub.inputs as { metadata: { name: string } }).metadata.name = "changed";
+        }, TypeError);
+        assert.throws(() => (r.resources as unknown[]).push({}), TypeError);
+        assert.throws(() => (r.resources as unknown[]).sort(), TypeError);
+        assert.notStrictEqual((hub.inputs as { metadata: { name: string } }).metadata.name, "changed");
+        // A copy is the spec's own.
+        const copy = structuredClone(r);
+        copy.resources.pop();
+        assert.strictEqual(copy.resources.length, r.resources.length - 1);
+    });
+
+    it("give a refused config the same one-line error each time", async () => {
+        const bad = set({ "cluster.userPool.minNodes": "9" });
+        for (let i = 0; i < 2; i++) await assert.rejects(render("sandbox", bad), /jupyterlabdemo:cluster\.userPool\.maxNodes: must be >= minNodes \(9\)/);
     });
 });

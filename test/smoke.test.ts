@@ -27,6 +27,8 @@ import {
     targetFromCli,
 } from "../scripts/lib/smoke";
 import { UsageError } from "../scripts/lib/stackConfig";
+import { script as smokeScript } from "../scripts/smoke";
+import { runInProcess } from "./lib/cli";
 
 // ---------------------------------------------------------------------------------------------
 // A self-signed certificate, DER by hand (ECDSA P-256, SHA-256)
@@ -310,26 +312,30 @@ describe("smoke test: command line", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smoke-"));
         const ca = path.join(dir, "ca.pem");
         fs.writeFileSync(ca, CERTS.good.cert);
-        const run = () =>
+        const argv = ["--url", p.url, "--http-port", String(p.httpPort), "--ca", ca, "--client-id", CLIENT_ID];
+        // The script's body in-process; the failing run also as its own process, where runCli
+        // turns the finding into the exit code.
+        const runProcess = () =>
             new Promise<{ status: number | null; stdout: string }>((resolve) => {
                 // Run off the test's event loop: the fake platform must keep answering.
-                const child = spawn(
-                    process.execPath,
-                    ["-r", "./scripts/register.js", "scripts/smoke.ts", "--url", p.url, "--http-port", String(p.httpPort), "--ca", ca, "--client-id", CLIENT_ID],
-                    { cwd: path.join(__dirname, ".."), env: process.env },
-                );
+                const child = spawn(process.execPath, ["-r", "./scripts/register.js", "scripts/smoke.ts", ...argv], { cwd: path.join(__dirname, ".."), env: process.env });
                 let stdout = "";
                 child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
                 child.on("close", (status: number | null) => resolve({ status, stdout }));
             });
         try {
-            const ok = await run();
-            assert.strictEqual(ok.status, 0, ok.stdout);
+            const ok = await runInProcess(smokeScript, argv);
+            assert.strictEqual(ok.code, 0, ok.stdout);
             assert.strictEqual(ok.stdout.trimEnd().split("\n").length, 7, "a header line and one line per check");
+            assert.strictEqual(ok.stderr, "");
             p.behaviour.websocket = "ingress";
-            const bad = await run();
-            assert.strictEqual(bad.status, 1, bad.stdout);
+            const bad = await runInProcess(smokeScript, argv);
+            assert.strictEqual(bad.code, 1, bad.stdout);
             assert.match(bad.stdout, /^FAIL websocket: /m);
+            const badProcess = await runProcess();
+            assert.strictEqual(badProcess.status, 1, badProcess.stdout);
+            assert.strictEqual(badProcess.stdout, bad.stdout, "the process prints what the body wrote");
+            assert.match(badProcess.stdout, /^FAIL websocket: /m);
         } finally {
             await p.stop();
             fs.rmSync(dir, { recursive: true, force: true });

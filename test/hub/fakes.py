@@ -45,7 +45,7 @@ class FakeConfig(dict):
 
 #: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox
 #: (GitHub login) and local (the dummy login): a directory holding sandbox.settings.json,
-#: local.settings.json and settings.schema.json. test/hub.test.ts writes it from its renders and
+#: local.settings.json and settings.schema.json. test/hub-python.test.ts writes it from its renders and
 #: names it here; run alone, the tests render both stacks themselves (`rendered_dir`).
 RENDERED_ENV = "HUB_RENDERED_SETTINGS"
 SCHEMA_FILE = "settings.schema.json"

@@ -3,7 +3,7 @@ the hooks module, GitHub API fixtures, a fake GitHub, and the "lab" settings of 
 
 GitHub API answers come from test/hub/fixtures/: JSON in the shape of the GitHub REST API's
 `GET /user` and `GET /user/orgs` responses (see fixtures/README.md). The "lab" settings come from
-the render (fakes.rendered: test/hub.test.ts writes them from its renders).
+the render (fakes.rendered: test/hub-python.test.ts writes them from its renders).
 """
 
 import asyncio

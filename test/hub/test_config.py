@@ -13,7 +13,7 @@ from fakes import BASE_ENV, GITHUB_SETTINGS, dummy_settings, github_settings, ru
 #: The github stack's hub settings (the rendered fixture), for expected values.
 HUB = GITHUB_SETTINGS["hub"]
 
-#: A rendered hub-config ConfigMap written to a directory (set by test/hub.test.ts).
+#: A rendered hub-config ConfigMap written to a directory (set by test/hub-python.test.ts).
 RENDERED_ENV = "HUB_RENDERED_CONFIG"
 
 
@@ -216,7 +216,7 @@ class RenderedConfigTest(unittest.TestCase):
     def setUp(self):
         self.dir = os.environ.get(RENDERED_ENV)
         if not self.dir:
-            self.skipTest(f"{RENDERED_ENV} not set (test/hub.test.ts sets it per stack)")
+            self.skipTest(f"{RENDERED_ENV} not set (test/hub-python.test.ts sets it per stack)")
         with open(os.path.join(self.dir, "settings.json"), encoding="utf-8") as f:
             self.settings = json.load(f)["hub"]
 
