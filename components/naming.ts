@@ -155,6 +155,13 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
 export const NETWORK_ACCESS_LABELS = {
     /** On pods allowed to reach the proxy's public HTTP port (the ingress controller's). */
     proxyHttp: "hub.jupyter.org/network-access-proxy-http",
+    /**
+     * The same grant under the name it had before z2jh's: admitted too, and still put on the
+     * controller, so that updating a stack deployed with it has no gap whichever of the proxy's
+     * policy and the controller's rollout lands first (the running controller pods carry only
+     * this one until they are replaced). Remove both uses once every stack has been updated.
+     */
+    proxyHttpPrevious: "jupyterlabdemo.io/network-access-proxy",
 } as const;
 
 /**

@@ -10,7 +10,10 @@
  * Type checking is `npm run typecheck`'s job, as before.
  *
  * Stack traces point into the cached JavaScript; each cached file carries an inline source map,
- * so `NODE_OPTIONS=--enable-source-maps` maps them back to the .ts lines when debugging.
+ * so `NODE_OPTIONS=--enable-source-maps` maps them back to the .ts lines when debugging the
+ * offline tools. Under `pulumi up` the language host installs source-map-support, which replaces
+ * Node's stack formatting and looks for maps beside the .ts files (there are none): traces there
+ * point into the cache.
  *
  * It also defers what the root of @pulumi/pulumi loads on every start for a feature this project
  * never uses (see DEFERRED_SDK_MODULES below): the one use of the SDK's internals outside

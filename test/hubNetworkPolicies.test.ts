@@ -36,6 +36,34 @@ describe("hub: the proxy's NetworkPolicy", () => {
         assert.ok(!allowed(policies, lab, proxy, 8000), "lab to the public port");
     });
 
+    it("has no gap while a stack deployed with the previous label is updated, whichever of the policy and the controller's rollout lands first", async () => {
+        const policies = k8sOf(await render("sandbox"), "NetworkPolicy");
+        const previous = { [NETWORK_ACCESS_LABELS.proxyHttpPrevious]: "true" };
+        // The running controller's pods before the update carry only the previous label.
+        const oldController: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, ...previous }, ip: "10.16.0.42" };
+        assert.ok(allowed(policies, oldController, proxy, 8000), "the new policy, the old controller pods");
+        // The proxy's policy as deployed before the update (the lab component's, by namespace and
+        // the previous label), and the new controller pods, as the edge now labels them.
+        const oldPolicy = policies.find((p) => (p.metadata as { name: string }).name === "proxy")!;
+        const before = {
+            ...oldPolicy,
+            spec: {
+                podSelector: { matchLabels: selectorLabels("sandbox", "proxy") },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    { from: [{ podSelector: { matchLabels: selectorLabels("sandbox", "hub") } }], ports: [{ port: 8001, protocol: "TCP" }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } }, podSelector: { matchLabels: previous } }],
+                        ports: [{ port: 8000, protocol: "TCP" }],
+                    },
+                ],
+            },
+        };
+        const newController: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, ...access, ...previous }, ip: "10.16.0.43" };
+        const withOldPolicy = [...policies.filter((p) => p !== oldPolicy), before];
+        assert.ok(allowed(withOldPolicy, newController, proxy, 8000), "the old policy, the new controller pods");
+    });
+
     it("names nothing of the edge: neither its namespace nor its chart's labels", async () => {
         const policy = k8s(await render("sandbox"), "NetworkPolicy", "proxy");
         const text = JSON.stringify(policy.spec);

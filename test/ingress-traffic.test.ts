@@ -220,8 +220,8 @@ describe("edge: NetworkPolicies of the ingress controller and cert-manager", () 
         assert.ok(!allowed(local, controller, solver, 8089), "no solver pods on local");
     });
 
-    it("labels the controller's pods with the proxy access label", () => {
+    it("labels the controller's pods with the proxy access label (and, while stacks are updated, its previous name)", () => {
         const v = nginxIngressValues({ placement: {}, replicas: 1, serviceType: "NodePort", externalTrafficPolicy: "Cluster" }) as Values;
-        assert.deepStrictEqual(v.controller.pod.extraLabels, { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" });
+        assert.deepStrictEqual(v.controller.pod.extraLabels, { [NETWORK_ACCESS_LABELS.proxyHttp]: "true", [NETWORK_ACCESS_LABELS.proxyHttpPrevious]: "true" });
     });
 });

@@ -90,7 +90,10 @@ export function proxyNetworkPolicySpec(stack: string): k8s.types.input.networkin
         ingress: [
             { from: [{ podSelector: { matchLabels: selectorLabels(stack, COMPONENTS.hub) } }], ports: [tcp(HUB_SERVICES.proxyApi.containerPort)] },
             {
-                from: [{ namespaceSelector: {}, podSelector: { matchLabels: { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" } } }],
+                from: [NETWORK_ACCESS_LABELS.proxyHttp, NETWORK_ACCESS_LABELS.proxyHttpPrevious].map((label) => ({
+                    namespaceSelector: {},
+                    podSelector: { matchLabels: { [label]: "true" } },
+                })),
                 ports: [tcp(HUB_SERVICES.proxyPublic.containerPort)],
             },
         ],

@@ -58,7 +58,7 @@ export function nginxIngressValues(
                   }
                 : { podDisruptionBudget: { enabled: false } }),
             // The access label the proxy's NetworkPolicy admits (added to the chart's pod labels).
-            pod: { extraLabels: { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" } },
+            pod: { extraLabels: { [NETWORK_ACCESS_LABELS.proxyHttp]: "true", [NETWORK_ACCESS_LABELS.proxyHttpPrevious]: "true" } },
             ingressClass: { name: INGRESS_CLASS, create: true, setAsDefaultIngress: false },
             // Plain Ingress resources only: no VirtualServer & co., so no CRDs (skipCrds too).
             enableCustomResources: false,
