@@ -11,6 +11,7 @@ import {
     UnpricedError,
 } from "../scripts/lib/cost";
 import { CHART_LOAD_BALANCERS_KEY } from "../components/naming";
+import { renderStack } from "../scripts/lib/render";
 import { fixtureResource, Render, RenderedResource, render, set } from "./mocks";
 
 const EDGE = "jupyterlabdemo:components:Edge";
@@ -337,6 +338,17 @@ describe("cost estimate", () => {
             const e = estimateCost(none, prices);
             assert.ok(!e.lines.some((l) => l.item.startsWith("load balancer")), e.lines.map((l) => l.item).join(" | "));
             assert.ok(lineOf(e, "static external IP").item.includes("reserved, no load balancer uses it"));
+        });
+
+        it("keeps the edge's load balancer when the environment asks the SDK to drop component inputs (the render records them anyway)", async () => {
+            process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS = "1";
+            try {
+                const fresh = await renderStack("sandbox");
+                const rule = prices.groups.network.prices["forwarding-rule"] * prices.hoursPerMonth;
+                close(lineOf(estimateCost(fresh, prices), "load balancer forwarding rules").idle, rule, "one forwarding rule");
+            } finally {
+                delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;
+            }
         });
 
         it("local: no GCP resources, deliberately $0 and says so", async () => {

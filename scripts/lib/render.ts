@@ -128,6 +128,9 @@ async function renderOnce(stack: string, config: StackConfig, given?: Program): 
 
     const registrations: MockRegistration[] = [];
     skipEngineStackTraces();
+    // Components' inputs are part of the render (the cost model reads the load balancers the edge
+    // records among its inputs); the SDK drops them when this is set, so the render ignores it.
+    delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;
     await pulumi.runtime.setMocks(recordingMocks(registrations), PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
