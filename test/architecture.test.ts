@@ -45,35 +45,80 @@ interface Import {
     readonly typeOnly: boolean;
 }
 
-/** The imports of one file's text: static imports, re-exports and `require` calls with a literal. */
+/** What precedes the literal of a `require("...")` or `import("...")` call. */
+const CALL_BEFORE = /\b(require|import)\s*\(\s*$/;
+/** What precedes `require(` in `import x = require("...")` (and `import type x = ...`). */
+const IMPORT_EQUALS_BEFORE = /\bimport\s+(?:type\s+)?[\w$]+\s*=\s*$/;
+
+/** `export * as ns from` (also `export type * as`): the `as ns` part, after the keywords. */
+const NAMESPACE_REEXPORT = /(\bexport\s+(?:type\s*)?\*\s*)(as\s+[\w$]+)(?=\s+from\b)/g;
+
+/** A quoted string literal starting exactly at lastIndex (sticky). */
+const STRING_LITERAL = /(['"])(?:\\.|(?!\1)[^\\\n])*\1/y;
+
+/** A declaration's import: `import ... from`, `export ... from`, `import x = require(...)`; else undefined. */
+function declaredImport(node: ts.Node): Import | undefined {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+        const clause = node.importClause;
+        const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+        const typeOnly =
+            clause !== undefined &&
+            (clause.isTypeOnly || (clause.name === undefined && named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly)));
+        return { specifier: node.moduleSpecifier.text, typeOnly };
+    }
+    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+        const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
+        const typeOnly = node.isTypeOnly || (named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly));
+        return { specifier: node.moduleSpecifier.text, typeOnly };
+    }
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+        return { specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly };
+    }
+    return undefined;
+}
+
+/**
+ * The imports of one file's text, in order: static imports, re-exports, `import x = require(...)`,
+ * and `require(...)` / `import(...)` calls with a literal. The compiler's import scan
+ * (`ts.preProcessFile`: tokens only, so strings and comments are skipped) finds them at a
+ * fraction of the cost of parsing every file whole; only each static declaration, from its
+ * `import`/`export` keyword to its module name, is parsed, to tell whether it is type-only.
+ * Not counted, as before: `x.require(...)` and `typeof import("...")`. Unlike a full parse, a
+ * `require` inside a template literal's `${}` is not seen, a `require` of two arguments is, and
+ * an import type written
+ * `import("./x").T` counts as a run-time edge (the circle check counts it either way).
+ */
 function importsOf(fileName: string, text: string): Import[] {
-    const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+    const keywords = [...text.matchAll(/\b(?:import|export)\b/g)].map((m) => m.index);
     const found: Import[] = [];
-    const visit = (node: ts.Node): void => {
-        if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-            const clause = node.importClause;
-            const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
-            const typeOnly =
-                clause !== undefined &&
-                (clause.isTypeOnly || (clause.name === undefined && named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly)));
-            found.push({ specifier: node.moduleSpecifier.text, typeOnly });
-        } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-            const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
-            const typeOnly = node.isTypeOnly || (named !== undefined && named.length > 0 && named.every((e) => e.isTypeOnly));
-            found.push({ specifier: node.moduleSpecifier.text, typeOnly });
-        } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-            found.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
-        } else if (
-            ts.isCallExpression(node) &&
-            (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require")) &&
-            node.arguments.length === 1 &&
-            ts.isStringLiteralLike(node.arguments[0])
-        ) {
-            found.push({ specifier: node.arguments[0].text, typeOnly: false });
+    // The scan misses `export * as ns from "..."`; blanked to `export * from "..."` (same offsets) it is found.
+    const scanned = text.replace(NAMESPACE_REEXPORT, (_, head: string, name: string) => `${head}${" ".repeat(name.length)}`);
+    for (const ref of ts.preProcessFile(scanned, true, true).importedFiles) {
+        // ref.pos is the literal's opening quote; the literal ends at the same quote unescaped.
+        const quote = ref.pos;
+        const before = text.slice(0, quote);
+        const call = CALL_BEFORE.exec(before);
+        let start: number | undefined;
+        if (call) {
+            const lead = before.slice(0, call.index).trimEnd();
+            if (lead.endsWith(".") || (call[1] === "import" && /\btypeof$/.test(lead))) continue;
+            const equals = call[1] === "require" ? IMPORT_EQUALS_BEFORE.exec(lead) : null;
+            if (!equals) {
+                found.push({ specifier: ref.fileName, typeOnly: false });
+                continue;
+            }
+            start = equals.index;
+        } else {
+            start = keywords.filter((k) => k < quote).pop();
         }
-        ts.forEachChild(node, visit);
-    };
-    visit(source);
+        STRING_LITERAL.lastIndex = quote;
+        const literal = STRING_LITERAL.exec(text);
+        const declaration = start === undefined || !literal ? "" : `${text.slice(start, STRING_LITERAL.lastIndex)}${call ? ")" : ""};`;
+        const statement = ts.createSourceFile(fileName, declaration, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS).statements[0];
+        const imp = statement && declaredImport(statement);
+        if (imp?.specifier !== ref.fileName) throw new Error(`${fileName}: cannot read the import of "${ref.fileName}" at offset ${ref.pos}`);
+        found.push(imp);
+    }
     return found;
 }
 
@@ -186,7 +231,7 @@ function repositorySources(): string[] {
 
 describe("architecture", () => {
     describe("the import walker", () => {
-        it("finds imports, re-exports and requires, and marks the type-only ones", () => {
+        it("finds imports, re-exports and requires, none in comments or strings, and marks the type-only ones", () => {
             const text = [
                 'import { a } from "./a";',
                 'import type { B } from "./b";',
@@ -200,6 +245,10 @@ describe("architecture", () => {
                 'const l = require("./l");',
                 'import {\n    m,\n    n,\n} from "./m";',
                 'import "./o";',
+                'export * as p from "./p";',
+                'export type * as q from "./q";',
+                '// import { r } from "./r";',
+                'const s = \'import { s } from "./s"\';',
             ].join("\n");
             assert.deepStrictEqual(importsOf("x.ts", text), [
                 { specifier: "./a", typeOnly: false },
@@ -214,6 +263,8 @@ describe("architecture", () => {
                 { specifier: "./l", typeOnly: false },
                 { specifier: "./m", typeOnly: false },
                 { specifier: "./o", typeOnly: false },
+                { specifier: "./p", typeOnly: false },
+                { specifier: "./q", typeOnly: true },
             ]);
         });
 

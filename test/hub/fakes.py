@@ -21,26 +21,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 SOURCE_DIR = os.path.join(REPO_ROOT, "components", "hub")
 
 
-class Section(dict):
-    """One class's config (`c.JupyterHub`): attribute writes become items."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name, value):
-        self[name] = value
-
-
-class FakeConfig(dict):
-    """traitlets' Config as the configuration uses it: `c.<Class>.<trait> = value`."""
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self.setdefault(name, Section())
+# The stand-in for traitlets' Config lives apart, free of the render below (lab_config_probe.py
+# imports it alone); re-exported here for the tests.
+from fakeconfig import FakeConfig, Section  # noqa: E402,F401
 
 
 #: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox

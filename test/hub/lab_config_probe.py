@@ -17,8 +17,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-# The same stand-in for traitlets' Config as the unit tests use (this directory is on sys.path).
-from fakes import FakeConfig as Config  # noqa: E402
+# The same stand-in for traitlets' Config as the unit tests use (this directory is on sys.path),
+# from its own module: fakes.py renders the fixture stacks when imported.
+from fakeconfig import FakeConfig as Config  # noqa: E402
 
 
 def plain(value):
