@@ -3,7 +3,7 @@
  * policies/policy-config.json, a `--policy-pack-config` file laid over it, every key a policy of
  * the pack, every enforcement level known, every property valid against the rule's configSchema.
  */
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, Policies, PolicyPackConfig } from "@pulumi/policy";
@@ -26,6 +26,25 @@ export interface ResolvedConfig {
 export class PolicyConfigError extends UsageError {}
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+// Compiling a schema (and building Ajv's meta-schema) costs far more than validating against it,
+// and the check runs once per render in the tests: one Ajv per process, one validator per schema.
+// Keyed by the schema's JSON text, so an equal schema from another object reuses its validator and
+// a changed one never does (addUsedSchema off: a schema's $id never clashes with an earlier one).
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(configSchema: object): ValidateFunction {
+    const schema = { type: "object", additionalProperties: false, ...configSchema };
+    const key = JSON.stringify(schema);
+    let validate = validators.get(key);
+    if (!validate) {
+        ajv ??= new Ajv({ allErrors: false, strict: false, addUsedSchema: false });
+        validate = ajv.compile(schema);
+        validators.set(key, validate);
+    }
+    return validate;
+}
 
 /** Reads the policy config file (policies/policy-config.json unless `file` is given). */
 export function loadPolicyConfig(file: string = POLICY_CONFIG_FILE): PolicyPackConfig {
@@ -59,7 +78,6 @@ export function overlayPolicyConfig(base: PolicyPackConfig, overlay: PolicyPackC
 export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig): Map<string, ResolvedConfig> {
     const byName = new Map(policies.map((p) => [p.name, p]));
     const out = new Map<string, ResolvedConfig>();
-    const ajv = new Ajv({ allErrors: false, strict: false });
     const allLevel = config.all === undefined ? undefined : typeof config.all === "string" ? config.all : config.all.enforcementLevel;
     for (const [name, raw] of Object.entries(config)) {
         if (name === "all") continue;
@@ -75,7 +93,7 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
             if (!policy.configSchema) {
                 throw new PolicyConfigError(`policy config: ${name} takes no configuration, got ${Object.keys(properties).join(", ")}`);
             }
-            const validate = ajv.compile({ type: "object", additionalProperties: false, ...policy.configSchema });
+            const validate = validatorFor(policy.configSchema);
             if (!validate(properties)) {
                 const err = validate.errors?.[0];
                 throw new PolicyConfigError(`policy config: ${name}${err?.instancePath.replace(/\//g, ".") ?? ""} ${err?.message ?? "is invalid"}`);
