@@ -18,6 +18,8 @@
  * - `opts` are what the engine's analyzer protocol carries (protect, ignoreChanges, aliases,
  *   customTimeouts, additionalSecretOutputs, parent, deleteBeforeReplace when set), plus
  *   `retainOnDelete`, which the engine cannot pass and the render knows.
+ * - A resource rule whose single validation carries a type token is skipped for resources of other
+ *   types, as the engine's fast check skips it (not applicable, nothing reported).
  * - Enforcement level: the policy config's, else the rule's, else the pack default (advisory);
  *   `disabled` skips the rule; `remediate` reports as mandatory.
  * - Each violation's message is the rule's description, a newline, and the rule's message.
@@ -41,7 +43,7 @@ import { loadPolicyConfig, policyPackVersion, ResolvedConfig, resolvePolicyConfi
 import { EngineResource, engineResources, typeTests } from "./policyResources";
 // The engine's unknown-checking proxy: the rules see exactly the objects they see under
 // `pulumi preview`. Its UnknownValueError is tested by the pack's own isUnknownValueError.
-import { unknownCheckingProxy } from "./sdkInternals";
+import { pulumiTypeOf, unknownCheckingProxy } from "./sdkInternals";
 import type { Render, RenderedResource } from "./render";
 
 export { loadPolicyConfig, overlayPolicyConfig, PolicyConfigError, resolvePolicyConfig } from "./policyConfig";
@@ -178,7 +180,11 @@ export async function checkResources(stack: string, resources: readonly Rendered
         }
 
         const validations = p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+        // The engine's fast check: a single validation carrying a type token (validateResourceOfType)
+        // is not applicable to a resource of another type, and is not called for it.
+        const onlyType = Array.isArray(p.validateResource) ? undefined : pulumiTypeOf(p.validateResource);
         for (const r of engine) {
+            if (onlyType !== undefined && r.type !== onlyType) continue;
             for (const validate of validations) {
                 const props = unknownCheckingProxy(r.props);
                 const args: ResourceValidationArgs = {

@@ -3,9 +3,11 @@
  * and a render mutated in memory fails, naming the resource.
  */
 import * as assert from "assert";
+import type { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { packConfig, rules } from "../../policies/rules";
 import {
     checkRender,
+    checkResources,
     describeUrn,
     formatReport,
     loadPolicyConfig,
@@ -95,6 +97,20 @@ describe("offline policy check", () => {
         assert.deepStrictEqual([advisory.mandatory, advisory.advisory], [0, before + 1]);
         const disabled = await checkRender(r, { config: { ...config, "k8s-no-direct-load-balancer": "disabled" } });
         assert.deepStrictEqual([disabled.mandatory, disabled.advisory], [0, before]);
+    });
+
+    it("skips a single type-tagged validation for other types, as the engine's fast check does; calls each one of a list", async () => {
+        const resources = [res("kubernetes:core/v1:Service", "svc", {}), res("kubernetes:core/v1:Namespace", "ns", {})];
+        // Tagged like validateResourceOfType's wrappers, but reporting whatever it is called for.
+        const tagged = (type: string): ResourceValidation =>
+            Object.assign((args: ResourceValidationArgs, report: ReportViolation) => report(`called for ${args.type}`), { __pulumiType: type });
+        const single: ResourceValidationPolicy = { name: "single", description: "d", validateResource: tagged("kubernetes:core/v1:Service") };
+        const list: ResourceValidationPolicy = { name: "list", description: "d", validateResource: [tagged("kubernetes:core/v1:Service")] };
+        const report = await checkResources("sandbox", resources, { policies: [single, list], config: {} });
+        assert.deepStrictEqual(
+            report.violations.map((v) => `${v.policyName}: ${v.message.split("\n")[1]}`),
+            ["single: called for kubernetes:core/v1:Service", "list: called for kubernetes:core/v1:Service", "list: called for kubernetes:core/v1:Namespace"],
+        );
     });
 
     it("rejects a policy config the engine would reject, in one line", () => {
