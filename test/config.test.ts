@@ -331,6 +331,12 @@ describe("config", () => {
             assert.deepStrictEqual(load("config:\n  jupyterlabdemo:githubClientSecret:\n    secure: AAABAx==\n").secretKeys, ["jupyterlabdemo:githubClientSecret"]);
         });
 
+        it("reads an edited stack file afresh, and hands each load its own values", () => {
+            const host = (h: string) => load(`config:\n  jupyterlabdemo:hostname: ${h}\n`).values as Record<string, string>;
+            host("a.org")["jupyterlabdemo:hostname"] = "changed.org"; // a caller's change stays its own
+            assert.deepStrictEqual([host("a.org"), host("b.org")].map((v) => v["jupyterlabdemo:hostname"]), ["a.org", "b.org"]);
+        });
+
         it("refuses, under pulumi up, a secret key the engine does not mark secret", () => {
             const raw = { ...loadStackConfig("local", [{ key: "dummyPassword", value: "long-enough", secret: true }]).values };
             assert.throws(() => parseSettings(raw, { project: PROJECT, stack: "local", secretKeys: [] }), (e: Error) =>

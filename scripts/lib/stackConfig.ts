@@ -53,17 +53,34 @@ export function listStacks(root = REPO_ROOT): string[] {
         .sort();
 }
 
-function readYaml(file: string, root: string): Record<string, unknown> {
-    let parsed: unknown;
-    try {
-        parsed = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
-    } catch (e) {
-        throw new UsageError(`${path.relative(root, file)}: not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
+/** Deeply frozen, so no caller can change what the parse cache hands to the next one. */
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+// The tests load the same few stack files hundreds of times; parsing is what costs, reading the
+// file is cheap. Keyed by the text, so an edited file is parsed afresh.
+const parsedYaml = new Map<string, unknown>();
+
+function readYaml(file: string, root: string): Readonly<Record<string, unknown>> {
+    const text = fs.readFileSync(file, "utf8");
+    let parsed = parsedYaml.get(text);
+    if (parsed === undefined) {
+        try {
+            parsed = deepFreeze(YAML.parse(text) ?? {});
+        } catch (e) {
+            throw new UsageError(`${path.relative(root, file)}: not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
+        }
+        parsedYaml.set(text, parsed);
     }
     if (typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new UsageError(`${path.relative(root, file)}: must be a YAML map (config: ...)`);
     }
-    return parsed as Record<string, unknown>;
+    return parsed as Readonly<Record<string, unknown>>;
 }
 
 /**
