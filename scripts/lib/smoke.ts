@@ -75,11 +75,30 @@ function hostOf(t: SmokeTarget): { host: string; port: number } {
     return { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port || 443) };
 }
 
-/** TLS options of the HTTPS requests after the tls check: verify unless the stack expects an untrusted certificate. */
-function tlsOptions(t: SmokeTarget): https.RequestOptions {
+// A context trusting Node's roots plus an extra CA costs ~100 ms to build (every root certificate
+// is parsed again), and each check's connection would build one: one per CA text, reused.
+const caContexts = new Map<string, tls.SecureContext>();
+
+/** The secure context that trusts Node's root certificates and `ca`; undefined (Node's default) without one. */
+function trustContext(ca: string | undefined): tls.SecureContext | undefined {
+    if (!ca) return undefined;
+    let context = caContexts.get(ca);
+    if (!context) {
+        context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+        caContexts.set(ca, context);
+    }
+    return context;
+}
+
+/**
+ * TLS options of the HTTPS requests after the tls check: verify unless the stack expects an
+ * untrusted certificate. Without an agent (`agent: false`) https hands them to tls.connect,
+ * which takes `secureContext` in place of building one from `ca`.
+ */
+function tlsOptions(t: SmokeTarget): https.RequestOptions & Pick<tls.ConnectionOptions, "secureContext"> {
     const host = hostOf(t).host;
     return {
-        ca: t.ca ? [...tls.rootCertificates, t.ca] : undefined,
+        secureContext: trustContext(t.ca),
         rejectUnauthorized: (t.expectIssuer ?? "trusted") === "trusted",
         ...(/^[0-9.:]+$/.test(host) ? {} : { servername: host }),
     };
@@ -121,7 +140,7 @@ function handshake(t: SmokeTarget): Promise<{ authorized: boolean; error?: strin
             host,
             port,
             ...(/^[0-9.:]+$/.test(host) ? {} : { servername: host }),
-            ca: t.ca ? [...tls.rootCertificates, t.ca] : undefined,
+            secureContext: trustContext(t.ca),
             rejectUnauthorized: false,
             timeout: t.timeoutMs ?? 10000,
         });
