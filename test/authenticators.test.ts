@@ -10,6 +10,7 @@ import { AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, HUB_AUTH_SETTINGS_SC
 import type { AuthenticatorArgs } from "../components/authenticators";
 import { HUB_PYTHON_DIR } from "../components/hub";
 import { buildLabSettings } from "../components/hub/settingsContract";
+import { hubPython } from "./hubPython";
 
 /**
  * The dispatch table of jupyterhub_config.py, read with Python's own parser: each name with the
@@ -31,7 +32,7 @@ for key, value in zip(table[0].keys, table[0].values):
     out[key.value] = sorted(env)
 print(json.dumps(out))
 `;
-    const result = spawnSync("python3", ["-c", script, path.join(HUB_PYTHON_DIR, "jupyterhub_config.py")], { encoding: "utf8" });
+    const result = spawnSync(hubPython(), ["-c", script, path.join(HUB_PYTHON_DIR, "jupyterhub_config.py")], { encoding: "utf8" });
     assert.strictEqual(result.status, 0, result.stderr);
     return JSON.parse(result.stdout) as Record<string, string[]>;
 }

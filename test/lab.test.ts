@@ -12,6 +12,7 @@ import { quotaGiBFor } from "../components/storage/quota";
 import { probeHubConfig, stackSettings } from "./labFixtures";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
+import { hubPython } from "./hubPython";
 
 const NS = "jupyterhub";
 
@@ -104,7 +105,7 @@ describe("lab: settings for the hub (buildLabSettings)", () => {
             "import lab_quota",
             "print(json.dumps([[lab_quota.home_quota_gib(l, r['lab']) for l in r['logins']] for r in json.load(sys.stdin)]))",
         ].join("\n");
-        const python = JSON.parse(execFileSync("python3", ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
+        const python = JSON.parse(execFileSync(hubPython(), ["-c", script], { cwd: path.join(__dirname, ".."), input: JSON.stringify(requests), encoding: "utf8" }));
         const typescript = table.settings.map(({ quota, cases }) => cases.map((c) => quotaGiBFor(c.login, quota)));
         assert.deepStrictEqual(python, typescript);
     });

@@ -14,6 +14,7 @@ import { RESIZER_SCRIPT } from "../components/storage/quota";
 import { selectorLabels } from "../components/naming";
 import { k8s, k8sOf, Manifest, placeholder, render, Render, set } from "./mocks";
 import { allowed, Endpoint } from "./netpol";
+import { hubPython } from "./hubPython";
 
 /** The NFS server's Ganesha container. */
 function nfsContainer(r: Render): Manifest {
@@ -206,7 +207,7 @@ describe("storage: the NFS server", () => {
         const ownerOfRootCreated = (c: string) => (/Squash = (No_Root_Squash|None|No_Squash);/i.test(c) ? 0 : Number(/Anonymous_uid = (\d+)/.exec(c)?.[1] ?? 65534));
         // The hub's real home init script and its security context, from lab_pod.py (through hooks.py).
         const hooks = JSON.parse(
-            spawnSync("python3", ["-c", "import json, sys; sys.path.insert(0, 'components/hub'); import hooks; print(json.dumps({'script': hooks.HOME_SCRIPT, 'mount': hooks.HOME_INIT_MOUNT, 'sc': hooks.home_init_security_context()}))"], { encoding: "utf8" }).stdout,
+            spawnSync(hubPython(), ["-c", "import json, sys; sys.path.insert(0, 'components/hub'); import hooks; print(json.dumps({'script': hooks.HOME_SCRIPT, 'mount': hooks.HOME_INIT_MOUNT, 'sc': hooks.home_init_security_context()}))"], { encoding: "utf8" }).stdout,
         ) as { script: string; mount: string; sc: Manifest };
         assert.strictEqual(hooks.sc.runAsUser, 0);
         assert.deepStrictEqual(hooks.sc.capabilities.add, ["CHOWN"]);
