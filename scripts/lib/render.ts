@@ -11,7 +11,7 @@ import { PROJECT, parseSettings } from "../../components/config";
 import { LAB_PODS_FILE, labPods, labPodsYaml } from "./labPods";
 import type { Render, RenderedResource } from "./renderShape";
 import { MockRegistration, recordingMocks, urnName } from "./mocks";
-import { recordedStackOutputs, runAsStack, skipEngineStackTraces, waitForRegistrations } from "./sdkInternals";
+import { recordedStackOutputs, runAsStack, skipEngineBookkeeping, waitForRegistrations } from "./sdkInternals";
 import { loadStackConfig, Override, REPO_ROOT, SECRET_TEXT, StackConfig } from "./stackConfig";
 
 // The render's shape lives in its own module so that readers of a render (labPods.ts) need not
@@ -127,7 +127,7 @@ async function renderOnce(stack: string, config: StackConfig, given?: Program): 
     parseSettings(config.values, { project: PROJECT, stack });
 
     const registrations: MockRegistration[] = [];
-    skipEngineStackTraces();
+    skipEngineBookkeeping();
     // Components' inputs are part of the render (the cost model reads the load balancers the edge
     // records among its inputs); the SDK drops them when this is set, so the render ignores it.
     delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;

@@ -53,38 +53,32 @@ export function recordedStackOutputs(): Record<string, unknown> {
     return (stackState?.state as { toJavaScript?: () => Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
 }
 
-let traceless = false;
+let lightened = false;
 
 /**
- * Drops two stack traces the SDK takes for the engine's and a debugger's benefit, which mocks
- * never read and which cost most of a render's CPU beyond the SDK's own work:
+ * Drops what the SDK records for the engine's and a debugger's benefit, which mocks never read
+ * and which cost most of a render's CPU beyond the SDK's own work:
  * - each resource's source position, from a full stack trace taken with
  *   `Error.stackTraceLimit = Infinity` (`Resource.stackTrace` in resource.js);
- * - each internal promise's creation stack (`debuggablePromise` in runtime/debuggable.js), printed
- *   only when PULUMI_DEBUG_PROMISE_LEAKS is set; kept when it is.
+ * - the wrapper around each internal promise (`debuggablePromise` in runtime/debuggable.js): its
+ *   creation stack, printed only with PULUMI_DEBUG_PROMISE_LEAKS, and its place in the list of
+ *   promises still pending at exit. The promise itself is handed back unwrapped, so the render
+ *   does not report promises left pending at exit (a deployment does); with
+ *   PULUMI_DEBUG_PROMISE_LEAKS set, the wrapper stays, creation stacks and all.
  * Errors the program throws keep their stack traces. Idempotent. Only the offline render calls
  * it, never a deployment.
  */
-export function skipEngineStackTraces(): void {
-    if (traceless) return;
+export function skipEngineBookkeeping(): void {
+    if (lightened) return;
     const resource = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
     if (typeof resource.stackTrace !== "function") {
         throw new Error("@pulumi/pulumi no longer has Resource.stackTrace: revisit scripts/lib/sdkInternals.ts for this SDK version");
     }
     resource.stackTrace = () => [];
     if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
-        const original = debuggable.debuggablePromise;
-        debuggable.debuggablePromise = (p, ctx) => {
-            const limit = Error.stackTraceLimit;
-            Error.stackTraceLimit = 0;
-            try {
-                return original(p, ctx);
-            } finally {
-                Error.stackTraceLimit = limit;
-            }
-        };
+        debuggable.debuggablePromise = (p) => p;
     }
-    traceless = true;
+    lightened = true;
 }
 
 /** The policy host's proxy that throws on reading a value unknown at preview. */

@@ -35,7 +35,6 @@ const SHARD_A = [
     "test/platformLifecycle.test.ts",
     "test/policies/offline.test.ts",
     "test/render.test.ts",
-    "test/sdkDeferral.test.ts",
     "test/secrets.test.ts",
     "test/storage.test.ts",
     "test/updates.test.ts",
