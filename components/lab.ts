@@ -20,7 +20,7 @@ import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage } from "./config";
 import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
-import { cidrContains, isIpv4Cidr } from "./cidr";
+import { cidrContains } from "./cidr";
 import { LAB_PORT } from "./hub/settingsContract";
 import { declareLabAdmission } from "./labAdmission";
 
@@ -102,15 +102,8 @@ export class Lab extends pulumi.ComponentResource {
     constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jupyterlabdemo:components:Lab", name, {}, opts);
 
-        // Validate, then resolve defaults once.
-        if (args.images.length === 0) {
-            throw new pulumi.ResourceError("Lab: images must list at least one image", this);
-        }
-        for (const cidr of args.clusterCidrs ?? []) {
-            if (!isIpv4Cidr(cidr)) {
-                throw new pulumi.ResourceError(`Lab: ${JSON.stringify(cidr)} is not an IPv4 CIDR`, this);
-            }
-        }
+        // The image list and the cluster's ranges are config's to check (lab.images, the cluster's
+        // CIDRs); what config cannot see is two image names that give one container name.
         const pullNames = args.images.map((i) => pullContainerName(i.name));
         const clash = pullNames.find((n, i) => pullNames.indexOf(n) !== i);
         if (clash) {
