@@ -7,7 +7,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { COMPONENTS } from "../components/naming";
-import { configOf, containersOf, validateWorkloads, workloadRef } from "./lib/policy";
+import { configOf, containersOf, normalizeCapabilities, validateWorkloads, workloadRef } from "./lib/policy";
 
 export interface LabPodsHardenedConfig {
     /** Init containers that may run as root, with at most CAP_CHOWN added and every other capability dropped. */
@@ -47,7 +47,7 @@ export const labPodsHardened: ResourceValidationPolicy = {
             const runAsUser = own.runAsUser ?? podContext.runAsUser;
             const runAsNonRoot = own.runAsNonRoot ?? podContext.runAsNonRoot;
             if (initNames.has(container.name) && rootInitContainers.includes(container.name ?? "")) {
-                const added = (own.capabilities?.add ?? []).map((c) => c.toUpperCase().replace(/^CAP_/, ""));
+                const added = normalizeCapabilities(own.capabilities?.add ?? []);
                 const dropsAll = (own.capabilities?.drop ?? []).some((c) => c.toUpperCase() === "ALL");
                 if (!dropsAll || added.some((c) => c !== "CHOWN") || own.privileged === true) {
                     reportViolation(`${label} may run as root only with every capability dropped but CHOWN; it adds ${added.join(", ") || "none"}${dropsAll ? "" : " and drops not ALL"}.`);

@@ -7,7 +7,7 @@
  * only when its entry says so: an entry is never a blank cheque for its workload.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, containersOf, validateWorkloads, workloadRef } from "./lib/policy";
+import { configOf, containersOf, normalizeCapabilities, validateWorkloads, workloadRef } from "./lib/policy";
 
 /** One container's grant. */
 export interface PrivilegeGrant {
@@ -33,11 +33,6 @@ const PRIVILEGED_ALLOW_LIST_DEFAULTS: PrivilegedAllowListConfig = { allowed: [] 
  * processes' memory, the host network's configuration). CHOWN, FOWNER and the like are not here.
  */
 const NODE_LEVEL_CAPABILITIES = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON"];
-
-/** A capability list as the rule compares it: upper case, no `CAP_` prefix, sorted, unique. */
-export function normalizeCapabilities(caps: readonly string[]): string[] {
-    return [...new Set(caps.map((c) => c.toUpperCase().replace(/^CAP_/, "")))].sort();
-}
 
 export const privilegedAllowList: ResourceValidationPolicy = {
     name: "k8s-privileged-allow-list",

@@ -145,6 +145,11 @@ export function containersOf(pod: PodSpec): { label: string; container: Containe
     ];
 }
 
+/** A capability list as the rules compare it: upper case, no `CAP_` prefix, sorted, unique. */
+export function normalizeCapabilities(caps: readonly string[]): string[] {
+    return [...new Set(caps.map((c) => c.toUpperCase().replace(/^CAP_/, "")))].sort();
+}
+
 /** `Kind/name` of a workload, the form the rules' allow-lists use. */
 export function workloadRef(w: Workload): string {
     return `${w.kind}/${w.metadata.name ?? "?"}`;

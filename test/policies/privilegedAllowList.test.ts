@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { NFS_SERVER_PRIVILEGES } from "../../components/storage";
-import { normalizeCapabilities, privilegedAllowList } from "../../policies/privilegedAllowList";
+import { normalizeCapabilities } from "../../policies/lib/policy";
+import { privilegedAllowList } from "../../policies/privilegedAllowList";
 import { loadPolicyConfig } from "../../scripts/lib/policyCheck";
 import { render } from "../mocks";
 import { deployment, messages, res, run } from "./harness";
