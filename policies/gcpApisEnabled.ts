@@ -13,12 +13,11 @@
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { GCP_SERVICE_TYPE, gcpApiOf, isGcpResourceType, RUNTIME_GCP_APIS } from "../components/gcpApis";
-import { peek, UNKNOWN } from "./lib/policy";
+import { knownString } from "./lib/policy";
 
 /** A `project` input when known at preview, else undefined. */
 function projectOf(r: PolicyResource): string | undefined {
-    const p = peek(() => r.props.project as unknown);
-    return p === UNKNOWN || typeof p !== "string" ? undefined : p;
+    return knownString(() => r.props.project);
 }
 
 export const gcpApisEnabled: StackValidationPolicy = {
@@ -33,10 +32,7 @@ export const gcpApisEnabled: StackValidationPolicy = {
         }
         const declared = args.resources
             .filter((r) => r.type === GCP_SERVICE_TYPE)
-            .map((r) => {
-                const api = peek(() => r.props.service as unknown);
-                return { api: typeof api === "string" ? api : undefined, project: projectOf(r) };
-            });
+            .map((r) => ({ api: knownString(() => r.props.service), project: projectOf(r) }));
         const enabled = (api: string, project: string | undefined): boolean =>
             declared.some((d) => d.api === api && (project === undefined || d.project === undefined || d.project === project));
 

@@ -14,7 +14,7 @@
 import * as gcp from "../components/sdk/gcp";
 import { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { HUB_NAMES, HUB_SETTINGS_KEY } from "../components/hub/index";
-import { configOf, peek, UNKNOWN, workloadOf } from "./lib/policy";
+import { configOf, known, workloadOf } from "./lib/policy";
 import {
     describeRejections,
     describeUnschedulableGroup,
@@ -50,12 +50,6 @@ const configSchema: PolicyConfigSchema = {
 const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
 
 type Props = Record<string, unknown>;
-
-/** A value read through the engine's proxy; a deploy-time value counts as absent. */
-function known<T>(read: () => T): T | undefined {
-    const v = peek(read);
-    return v === UNKNOWN ? undefined : v;
-}
 
 function num(v: unknown): number | undefined {
     return typeof v === "number" ? v : undefined;

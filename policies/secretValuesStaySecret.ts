@@ -12,7 +12,7 @@
  * is a secret and nothing else is unknown to the offline check, as every unknown value is.)
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, peek, UNKNOWN, workloadOf } from "./lib/policy";
+import { containersOf, knownString, peek, UNKNOWN, workloadOf } from "./lib/policy";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
@@ -21,12 +21,6 @@ const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
 const MIN_SECRET_LENGTH = 8;
 /** How the offline render writes a secret inside a string (scripts/lib/stackConfig.ts SECRET_TEXT). */
 export const SECRET_MARKER = "[secret]";
-
-/** A known string, or undefined (absent, unknown at preview, not a string). */
-function known(read: () => unknown): string | undefined {
-    const v = peek(read);
-    return typeof v === "string" ? v : undefined;
-}
 
 function ref(props: Record<string, unknown>, fallback: string): string {
     const md = (peek(() => props.metadata) ?? {}) as { name?: unknown; namespace?: unknown };
@@ -48,7 +42,7 @@ export const secretValuesStaySecret: StackValidationPolicy = {
                 const map = peek(() => r.props[field]);
                 if (!map || map === UNKNOWN || typeof map !== "object") continue;
                 for (const key of Object.keys(map)) {
-                    const raw = known(() => (map as Record<string, unknown>)[key]);
+                    const raw = knownString(() => (map as Record<string, unknown>)[key]);
                     if (raw === undefined) continue;
                     const value = decode ? Buffer.from(raw, "base64").toString("utf8") : raw;
                     if (value.length >= MIN_SECRET_LENGTH && value !== SECRET_MARKER) secrets.push({ value, from: `${name} key ${key}` });
@@ -66,7 +60,7 @@ export const secretValuesStaySecret: StackValidationPolicy = {
                     const map = peek(() => r.props[field]);
                     if (!map || map === UNKNOWN || typeof map !== "object") continue;
                     for (const key of Object.keys(map)) {
-                        const raw = known(() => (map as Record<string, unknown>)[key]);
+                        const raw = knownString(() => (map as Record<string, unknown>)[key]);
                         if (raw === undefined) continue;
                         const what = leak(field === "binaryData" ? Buffer.from(raw, "base64").toString("utf8") : raw);
                         if (what) {
@@ -80,7 +74,7 @@ export const secretValuesStaySecret: StackValidationPolicy = {
             if (!w) continue;
             for (const { label, container } of containersOf(w.pod)) {
                 for (const env of container.env ?? []) {
-                    const value = known(() => env.value);
+                    const value = knownString(() => env.value);
                     const what = value === undefined ? undefined : leak(value);
                     if (what) {
                         reportViolation(`${w.kind} ${ref(r.props, r.name)} ${label} env ${env.name ?? "?"} holds ${what}: use valueFrom.secretKeyRef instead.`, r.urn);

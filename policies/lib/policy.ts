@@ -42,6 +42,18 @@ export function peek<T>(read: () => T): Peeked<T> {
     }
 }
 
+/** Reads `read()`, counting a value unknown at preview as absent. */
+export function known<T>(read: () => T): T | undefined {
+    const v = peek(read);
+    return v === UNKNOWN ? undefined : v;
+}
+
+/** Reads `read()` as a string: undefined when absent, unknown at preview or not a string. */
+export function knownString(read: () => unknown): string | undefined {
+    const v = known(read);
+    return typeof v === "string" ? v : undefined;
+}
+
 /** The rule's config from the policy pack config, over the rule's defaults. */
 export function configOf<T extends object>(args: ResourceValidationArgs | StackValidationArgs, defaults: T): T {
     return { ...defaults, ...(args.getConfig<Partial<T>>() ?? {}) };
