@@ -8,6 +8,7 @@
  */
 import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { namespacedRef } from "./lib/policy";
 
 interface Selector {
     matchLabels?: Record<string, string>;
@@ -55,7 +56,7 @@ export const networkPolicyNotAllowAll: ResourceValidationPolicy = {
         "No NetworkPolicy rule admits every peer on every port, so a policy that selects a pod really restricts it.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(k8s.networking.v1.NetworkPolicy, (policy, args, reportViolation) => {
-        const ref = `${policy.metadata?.namespace ?? "default"}/${policy.metadata?.name ?? args.name}`;
+        const ref = namespacedRef(policy.metadata, args.name);
         const spec = policy.spec as { ingress?: Rule[]; egress?: Rule[] } | undefined;
         for (const [direction, rules, key] of [["ingress", spec?.ingress, "from"], ["egress", spec?.egress, "to"]] as const) {
             (rules ?? []).forEach((rule, i) => {

@@ -5,7 +5,7 @@
  */
 import * as k8s from "../components/sdk/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { configOf } from "./lib/policy";
+import { configOf, namespacedRef } from "./lib/policy";
 
 export interface NoDirectLoadBalancerConfig {
     /**
@@ -39,7 +39,7 @@ export const noDirectLoadBalancer: ResourceValidationPolicy = {
             return;
         }
         const { allowed } = configOf(args, NO_DIRECT_LOAD_BALANCER_DEFAULTS);
-        const ref = `${service.metadata?.namespace ?? "default"}/${service.metadata?.name ?? args.name}`;
+        const ref = namespacedRef(service.metadata, args.name);
         if (!allowed.includes(ref)) {
             reportViolation(`Service ${ref} is of type ${type}: expose it through the Ingress (or use ClusterIP), or add it to k8s-no-direct-load-balancer.allowed if it is the ingress controller's.`);
         }

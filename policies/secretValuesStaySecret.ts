@@ -12,7 +12,7 @@
  * is a secret and nothing else is unknown to the offline check, as every unknown value is.)
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, knownString, peek, UNKNOWN, workloadOf } from "./lib/policy";
+import { containersOf, knownString, namespacedRef, peek, UNKNOWN, workloadOf } from "./lib/policy";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
@@ -22,10 +22,11 @@ const MIN_SECRET_LENGTH = 8;
 /** How the offline render writes a secret inside a string (scripts/lib/stackConfig.ts SECRET_TEXT). */
 export const SECRET_MARKER = "[secret]";
 
+/** `namespace/name` of an object, a field that is not a string counting as absent. */
 function ref(props: Record<string, unknown>, fallback: string): string {
     const md = (peek(() => props.metadata) ?? {}) as { name?: unknown; namespace?: unknown };
-    const ns = typeof md.namespace === "string" ? md.namespace : "default";
-    return `${ns}/${typeof md.name === "string" ? md.name : fallback}`;
+    const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+    return namespacedRef({ namespace: str(md.namespace), name: str(md.name) }, fallback);
 }
 
 export const secretValuesStaySecret: StackValidationPolicy = {

@@ -157,6 +157,11 @@ export function containersOf(pod: PodSpec): { label: string; container: Containe
     ];
 }
 
+/** `namespace/name` of a Kubernetes object, the form the rules' allow-lists and messages use. */
+export function namespacedRef(metadata: { namespace?: string; name?: string } | undefined, fallbackName: string): string {
+    return `${metadata?.namespace ?? "default"}/${metadata?.name ?? fallbackName}`;
+}
+
 /** A capability list as the rules compare it: upper case, no `CAP_` prefix, sorted, unique. */
 export function normalizeCapabilities(caps: readonly string[]): string[] {
     return [...new Set(caps.map((c) => c.toUpperCase().replace(/^CAP_/, "")))].sort();
