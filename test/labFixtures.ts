@@ -6,22 +6,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseSettings } from "../components/config";
 import { hubPython } from "./hubPython";
+import { settingsOf } from "./lib/settings";
 import type { Manifest } from "./mocks";
 
 /** The stack's settings as the program sees them (for expected values). */
-export function stackSettings(stack: string) {
-    const YAML = require("yaml") as typeof import("yaml");
-    const file = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
-    const raw: Record<string, string> = {};
-    for (const [k, v] of Object.entries(file as Record<string, unknown>)) {
-        raw[k] = typeof v === "string" ? v : JSON.stringify(v);
-    }
-    raw["jupyterlabdemo:githubClientSecret"] = "x";
-    if (stack === "local") raw["jupyterlabdemo:dummyPassword"] = "x";
-    return parseSettings(raw, { project: "jupyterlabdemo", stack });
-}
+export const stackSettings = settingsOf;
 
 /** The probe's stdout per interpreter and ConfigMap data. */
 const probeOutputs = new Map<string, string>();
