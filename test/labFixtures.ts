@@ -4,9 +4,9 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { hubPython } from "./hubPython";
+import { writeConfigMapDir } from "./lib/configMapDir";
 import { settingsOf } from "./lib/settings";
 import type { Manifest } from "./mocks";
 
@@ -27,11 +27,8 @@ export function probeHubConfig(cm: Manifest): any {
     const key = `${python}\0${JSON.stringify(cm.data)}`;
     let out = probeOutputs.get(key);
     if (out === undefined) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-config-"));
+        const dir = writeConfigMapDir(cm.data as Record<string, string>, "hub-config-");
         try {
-            for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
-                fs.writeFileSync(path.join(dir, file), text);
-            }
             out = execFileSync(python, [path.join(__dirname, "hub", "lab_config_probe.py"), dir], { encoding: "utf8" });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
