@@ -15,21 +15,9 @@ import {
 import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../components/ingress";
 import { PRICED_MACHINE_TYPES } from "../components/machineTypes";
 import { loadStackConfig, Override, REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
+import { errorOf, settingsOf } from "./lib/settings";
 import { set } from "./mocks";
 
-function settingsOf(stack: string, overrides: readonly Override[] = []) {
-    return parseSettings(loadStackConfig(stack, overrides).values, { project: PROJECT, stack });
-}
-
-function errorOf(stack: string, overrides: readonly Override[], secretStandIns = true): string {
-    try {
-        parseSettings(loadStackConfig(stack, overrides, { secretStandIns }).values, { project: PROJECT, stack });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError || e instanceof UsageError, `expected a ConfigError or UsageError, got ${String(e)}`);
-        return e.message;
-    }
-    assert.fail(`expected ${JSON.stringify(overrides)} to be rejected`);
-}
 
 describe("config", () => {
     it("resolves every stack file with documented defaults", () => {
@@ -194,7 +182,7 @@ describe("config", () => {
 
     it("requires the GitHub client secret on a GCP stack, naming the command that sets it", () => {
         assert.strictEqual(
-            errorOf("sandbox", [], false),
+            errorOf("sandbox", [], { secretStandIns: false }),
             "jupyterlabdemo:githubClientSecret: is required with the github authenticator (pulumi config set --secret jupyterlabdemo:githubClientSecret <client-secret>)",
         );
     });

@@ -6,11 +6,11 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { HUB_PYTHON_DIR } from "../components/hub";
 import { HUB_SETTINGS_KEY, HUB_SETTINGS_SCHEMA_KEY } from "../components/hub/settingsContract";
 import { hubPython } from "./hubPython";
+import { writeConfigMapDir } from "./lib/configMapDir";
 import { k8s, render } from "./mocks";
 
 const STACKS = ["sandbox", "demo", "local"];
@@ -30,13 +30,13 @@ function python(args: string[], env: Record<string, string> = {}): string {
  * named by HUB_RENDERED_SETTINGS. No hand-kept copy: the tests see what the program renders.
  */
 async function renderedSettingsDir(): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-rendered-"));
+    const files: Record<string, string> = {};
     for (const stack of ["sandbox", "local"]) {
         const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
-        fs.writeFileSync(path.join(dir, `${stack}.settings.json`), data[HUB_SETTINGS_KEY]);
-        fs.writeFileSync(path.join(dir, HUB_SETTINGS_SCHEMA_KEY), data[HUB_SETTINGS_SCHEMA_KEY]);
+        files[`${stack}.settings.json`] = data[HUB_SETTINGS_KEY];
+        files[HUB_SETTINGS_SCHEMA_KEY] = data[HUB_SETTINGS_SCHEMA_KEY];
     }
-    return dir;
+    return writeConfigMapDir(files, "hub-rendered-");
 }
 
 describe("hub: Python", () => {
@@ -66,9 +66,7 @@ describe("hub: Python", () => {
         try {
             for (const stack of STACKS) {
                 const data = k8s(await render(stack), "ConfigMap", "hub-config").data as Record<string, string>;
-                const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hub-config-${stack}-`));
-                dirs.push(dir);
-                for (const [file, text] of Object.entries(data)) fs.writeFileSync(path.join(dir, file), text);
+                dirs.push(writeConfigMapDir(data, `hub-config-${stack}-`));
             }
             const report = python(["-B", "-m", "unittest", "discover", "-v", "-s", "test/hub", "-t", "test/hub"], {
                 HUB_RENDERED_SETTINGS: rendered,

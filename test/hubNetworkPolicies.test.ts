@@ -6,16 +6,15 @@ import * as assert from "assert";
 import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE, INGRESS_RELEASE } from "../components/ingress";
 import { NETWORK_ACCESS_LABELS, selectorLabels } from "../components/naming";
 import { k8s, k8sOf, render, resource } from "./mocks";
-import { allowed, Endpoint } from "./netpol";
+import { allowed, Endpoint, hubPod, ingressController } from "./netpol";
 
 describe("hub: the proxy's NetworkPolicy", () => {
-    const pod = (component: string, ip: string): Endpoint => ({ namespace: "jupyterhub", labels: selectorLabels("sandbox", component), ip });
-    const hub = pod("hub", "10.16.0.20");
-    const proxy = pod("proxy", "10.16.0.21");
-    const lab = pod("lab", "10.16.1.10");
+    const hub = hubPod("hub", "10.16.0.20");
+    const proxy = hubPod("proxy", "10.16.0.21");
+    const lab = hubPod("lab", "10.16.1.10");
     const access = { [NETWORK_ACCESS_LABELS.proxyHttp]: "true" };
     // The controller's pods as the chart labels them, plus the access label the edge adds.
-    const controller: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, ...access }, ip: "10.16.0.40" };
+    const controller = ingressController;
     // The chart's labels without the access label: the proxy does not know the controller's own labels.
     const unlabelled: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS }, ip: "10.16.0.41" };
     // Another controller in another namespace: the access label is the whole grant (z2jh's `accept`).

@@ -4,11 +4,11 @@
  * ingress controller's and cert-manager's namespaces.
  */
 import * as assert from "assert";
-import { CERT_MANAGER_NAMESPACE, HUB_TLS_SECRET, INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE, nginxIngressValues, oauthCallbackUrl } from "../components/ingress";
-import { NETWORK_ACCESS_LABELS, selectorLabels } from "../components/naming";
+import { CERT_MANAGER_NAMESPACE, HUB_TLS_SECRET, INGRESS_NAMESPACE, nginxIngressValues, oauthCallbackUrl } from "../components/ingress";
+import { NETWORK_ACCESS_LABELS } from "../components/naming";
 import { hostname, hubIngress, Values } from "./edgeFixtures";
 import { k8s, k8sOf, Manifest, render, resource, set } from "./mocks";
-import { allowed, Endpoint } from "./netpol";
+import { allowed, Endpoint, hubPod, ingressController } from "./netpol";
 
 describe("edge: the hub's Ingress", () => {
     for (const stack of ["sandbox", "demo", "local"]) {
@@ -140,15 +140,14 @@ describe("edge: NetworkPolicies of the ingress controller and cert-manager", () 
         ip,
     });
     // Pods as the charts label them (the controller also with the access label its values add).
-    const controller: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" }, ip: "10.16.0.40" };
+    const controller = ingressController;
     const otherInIngressNs: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { app: "debug" }, ip: "10.16.0.42" };
     const cmController = cm("controller", "10.16.0.50");
     const webhook = cm("webhook", "10.16.0.51");
     const cainjector = cm("cainjector", "10.16.0.52");
-    const hubNs = (component: string, ip: string): Endpoint => ({ namespace: "jupyterhub", labels: selectorLabels("sandbox", component), ip });
-    const proxy = hubNs("proxy", "10.16.0.21");
-    const hub = hubNs("hub", "10.16.0.20");
-    const lab = hubNs("lab", "10.16.1.10");
+    const proxy = hubPod("proxy", "10.16.0.21");
+    const hub = hubPod("hub", "10.16.0.20");
+    const lab = hubPod("lab", "10.16.1.10");
     const solver: Endpoint = { namespace: "jupyterhub", labels: { "acme.cert-manager.io/http01-solver": "true" }, ip: "10.16.0.60" };
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     const node: Endpoint = { ip: "10.10.0.5" };

@@ -6,7 +6,8 @@
  */
 import * as assert from "assert";
 import { certManagerChart, ChartCheck, helmMerge, k8sDefinitionsStandIn, nginxIngressChart, undeclaredPaths } from "./helmValues";
-import { render, resource, set } from "./mocks";
+import { values } from "./edgeFixtures";
+import { render, set } from "./mocks";
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,8 +17,7 @@ const RELEASES: [string, () => ChartCheck][] = [
 ];
 
 async function releaseValues(stack: string, name: string, overrides = set({})): Promise<Values> {
-    const r = await render(stack, overrides);
-    return resource(r, "kubernetes:helm.sh/v3:Release", name).inputs.values as Values;
+    return values(await render(stack, overrides), name);
 }
 
 function clone<T>(v: T): T {

@@ -3,15 +3,14 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { cidrContains } from "../components/cidr";
-import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
 import { buildLabSettings } from "../components/hub/settingsContract";
 import { internetExcept, pullContainerName } from "../components/lab";
 import { LOCAL_NODE_CIDRS } from "../components/platform";
-import { NETWORK_ACCESS_LABELS, scheduleOn, selectorLabels } from "../components/naming";
+import { scheduleOn, selectorLabels } from "../components/naming";
 import { quotaGiBFor } from "../components/storage/quota";
 import { probeHubConfig, stackSettings } from "./labFixtures";
 import { k8s, k8sOf, Manifest, render, set } from "./mocks";
-import { allowed, Endpoint } from "./netpol";
+import { allowed, Endpoint, hubPod, ingressController } from "./netpol";
 import { hubPython } from "./hubPython";
 
 const NS = "jupyterhub";
@@ -263,17 +262,16 @@ describe("lab: image pre-puller", () => {
 });
 
 describe("lab: NetworkPolicies", () => {
-    const pod = (component: string, ip: string, stack = "sandbox"): Endpoint => ({ namespace: NS, labels: selectorLabels(stack, component), ip });
-    const lab = pod("lab", "10.16.1.10");
-    const otherLab = pod("lab", "10.16.2.11");
-    const hub = pod("hub", "10.16.0.20");
-    const proxy = pod("proxy", "10.16.0.21");
+    const lab = hubPod("lab", "10.16.1.10");
+    const otherLab = hubPod("lab", "10.16.2.11");
+    const hub = hubPod("hub", "10.16.0.20");
+    const proxy = hubPod("proxy", "10.16.0.21");
     // The NFS server runs in the storage component's namespace, under its own policy.
     const nfs: Endpoint = { namespace: "homes", labels: selectorLabels("sandbox", "nfs-server"), ip: "10.16.0.22" };
-    const puller = pod("image-puller", "10.16.1.30");
+    const puller = hubPod("image-puller", "10.16.1.30");
     const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.16.0.2" };
     // The controller's pods as the chart labels them, in the edge component's namespace.
-    const ingress: Endpoint = { namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" }, ip: "10.16.0.40" };
+    const ingress = ingressController;
     const node: Endpoint = { ip: "10.10.0.5" };
     const internet: Endpoint = { ip: "140.82.112.3" };
     const metadata: Endpoint = { ip: "169.254.169.254" };
@@ -376,7 +374,7 @@ describe("lab: NetworkPolicies", () => {
     it("local: the NFS server admits the Docker node networks, not the pod range", async () => {
         const local = k8sOf(await render("local"), "NetworkPolicy");
         const nfsLocal: Endpoint = { namespace: "homes", labels: selectorLabels("local", "nfs-server"), ip: "10.244.0.9" };
-        const labLocal = pod("lab", "10.244.0.10", "local");
+        const labLocal = hubPod("lab", "10.244.0.10", "local");
         assert.deepStrictEqual(k8s(await render("local"), "NetworkPolicy", "nfs-server").spec.ingress[0].from, LOCAL_NODE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })));
         assert.ok(allowed(local, { ip: "172.18.0.2" }, nfsLocal, 2049), "kind node");
         assert.ok(!allowed(local, labLocal, nfsLocal, 2049), "lab");

@@ -6,6 +6,8 @@
  * ipBlock matches by address (also pod addresses: the stricter reading for "forbidden" checks).
  */
 import { addressInCidr } from "../components/cidr";
+import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
+import { NETWORK_ACCESS_LABELS, selectorLabels } from "../components/naming";
 import type { Manifest } from "./mocks";
 
 export interface Endpoint {
@@ -14,6 +16,18 @@ export interface Endpoint {
     readonly labels?: Record<string, string>;
     readonly ip: string;
 }
+
+/** A pod of `component` of `stack` in the hub's namespace, at `ip`. */
+export function hubPod(component: string, ip: string, stack = "sandbox"): Endpoint {
+    return { namespace: "jupyterhub", labels: selectorLabels(stack, component), ip };
+}
+
+/** An ingress-controller pod as the chart labels it, plus the access label the edge's values add. */
+export const ingressController: Endpoint = {
+    namespace: INGRESS_NAMESPACE,
+    labels: { ...INGRESS_CONTROLLER_POD_LABELS, [NETWORK_ACCESS_LABELS.proxyHttp]: "true" },
+    ip: "10.16.0.40",
+};
 
 type Selector = { matchLabels?: Record<string, string> };
 type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: string[] } };

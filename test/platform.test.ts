@@ -5,16 +5,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parseSettings, PROJECT } from "../components/config";
 import { API_SERVER_PORTS, LOCAL_NODE_PORTS } from "../components/ingress";
 import { scheduleOn } from "../components/naming";
 import { LOCAL_NODE_CIDRS, platformPlan } from "../components/platform";
-import { loadStackConfig, Override } from "../scripts/lib/stackConfig";
+import { settingsOf } from "./lib/settings";
 import { set } from "./mocks";
-
-function settingsOf(stack: string, overrides: readonly Override[] = []) {
-    return parseSettings(loadStackConfig(stack, overrides).values, { project: PROJECT, stack });
-}
 
 describe("platform: one value per stack", () => {
     it("GKE: pools by role, the cluster's ranges, the GCE homes disk with quotas, a LoadBalancer and Let's Encrypt", () => {

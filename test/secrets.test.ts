@@ -1,16 +1,16 @@
 import * as assert from "assert";
-import { ConfigError, parseSettings, PROJECT } from "../components/config";
+import { ConfigError } from "../components/config";
 import { AUTH_SECRET_KEYS, AUTH_SECRETS, secretKeysOf } from "../components/authenticators";
 import { HUB_SECRET_KEYS, HUB_SECRET_NAME } from "../components/secrets";
 import { redact } from "../scripts/lib/render";
-import { loadStackConfig } from "../scripts/lib/stackConfig";
+import { settingsOf } from "./lib/settings";
 import { k8s, k8sOf, render, resource, resourcesOf, set } from "./mocks";
 
 const GENERATED = ["cookie-secret", "proxy-token", "crypt-key"];
 
 /** Validates a stack's real config as `pulumi up` would see it, without secret stand-ins. */
 function validate(stack: string, overrides: { key: string; value: string; secret?: boolean }[] = []) {
-    return parseSettings(loadStackConfig(stack, overrides, { secretStandIns: false }).values, { project: PROJECT, stack });
+    return settingsOf(stack, overrides, { secretStandIns: false });
 }
 
 describe("secrets: config validation", () => {

@@ -20,7 +20,7 @@ const base = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"
 /**
  * Half a: the specs that render the GKE stacks with overrides, and others for balance; the specs
  * that probe the rendered hub configuration in Python (lab, labAdmission) share one half, since
- * each probe run is memoised per process (test/lib/python.ts).
+ * each probe run is memoised per process (probeHubConfig in test/labFixtures.ts).
  */
 const SHARD_A = [
     "test/architecture.test.ts",

@@ -7,28 +7,22 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { HUB_SETTINGS_KEY } from "../../components/hub/settingsContract";
-import { renderStack } from "../../scripts/lib/render";
+import { writeConfigMapDir } from "../lib/configMapDir";
+import { k8s, render } from "../mocks";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const JUPYTERHUB = path.join(REPO, ".venv", "bin", "jupyterhub");
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
 
 describe("hub: the settings contract at the real JupyterHub's start-up", function () {
     this.timeout(120_000);
 
     it("a settings.json that breaks the schema stops the hub with one line naming the key", async () => {
         assert.ok(fs.existsSync(JUPYTERHUB), `${JUPYTERHUB} is missing: run npm run setup:hub`);
-        const r = await renderStack("sandbox");
-        const cm = r.resources.find((x) => x.type === "kubernetes:core/v1:ConfigMap" && (x.inputs.metadata as Any).name === "hub-config")!;
-        const data = cm.inputs.data as Record<string, string>;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-contract-"));
+        const data = k8s(await render("sandbox"), "ConfigMap", "hub-config").data as Record<string, string>;
+        const dir = writeConfigMapDir(data, "hub-contract-");
         try {
-            for (const [file, text] of Object.entries(data)) fs.writeFileSync(path.join(dir, file), text);
             const settings = JSON.parse(data[HUB_SETTINGS_KEY]);
             settings.lab.profileList[0].profile_options.size.choices.small.kubespawner_override.mem_limit = "4Gi";
             fs.writeFileSync(path.join(dir, HUB_SETTINGS_KEY), JSON.stringify(settings));

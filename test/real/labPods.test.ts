@@ -11,7 +11,7 @@ import * as YAML from "yaml";
 import { choiceText, LAB_CHOICE_ANNOTATION, LAB_PODS_FILE, labPods, LabPodsError, labPodsYaml } from "../../scripts/lib/labPods";
 import { checkRender, describeUrn, PolicyReport } from "../../scripts/lib/policyCheck";
 import { writeRenderDir } from "../../scripts/lib/render";
-import { render, Render } from "../mocks";
+import { k8s, render, Render } from "../mocks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -23,8 +23,7 @@ function clone(r: Render): Render {
 /** The render with one file of the hub-config ConfigMap edited, as a careless change would. */
 function withHubFile(r: Render, file: string, edit: (text: string) => string): Render {
     const out = clone(r);
-    const cm = out.resources.find((x) => x.type === "kubernetes:core/v1:ConfigMap" && (x.inputs.metadata as Any).name === "hub-config")!;
-    const data = cm.inputs.data as Record<string, string>;
+    const data = k8s(out, "ConfigMap", "hub-config").data as Record<string, string>;
     const edited = edit(data[file]);
     assert.notStrictEqual(edited, data[file], `the mutation of ${file} changed nothing`);
     data[file] = edited;
@@ -43,7 +42,7 @@ describe("lab pods in the render", function () {
     for (const stack of ["sandbox", "demo", "local"]) {
         it(`${stack}: one Pod per image x size, annotated with its choice, in the hub namespace`, async () => {
             const r = await render(stack);
-            const settings = JSON.parse((r.resources.find((x) => (x.inputs.metadata as Any)?.name === "hub-config")!.inputs.data as Any)["settings.json"]);
+            const settings = JSON.parse(k8s(r, "ConfigMap", "hub-config").data["settings.json"]);
             const pods = labPods(r);
             const menu = settings.lab.profileList[0].profile_options;
             const expected = Object.keys(menu.image.choices).flatMap((image) => Object.keys(menu.size.choices).map((size) => choiceText({ image, size })));
@@ -63,7 +62,7 @@ describe("lab pods in the render", function () {
     for (const stack of ["sandbox", "demo", "local"]) {
         it(`${stack}: the default image is a Jupyter docker-stacks build started by jupyterhub-singleuser; an image with its own command gets it`, async () => {
             const r = await render(stack);
-            const settings = JSON.parse((r.resources.find((x) => (x.inputs.metadata as Any)?.name === "hub-config")!.inputs.data as Any)["settings.json"]);
+            const settings = JSON.parse(k8s(r, "ConfigMap", "hub-config").data["settings.json"]);
             const choices = settings.lab.profileList[0].profile_options.image.choices as Record<string, Any>;
             const defaultImage = Object.values(choices).find((c) => c.default).kubespawner_override;
             assert.match(defaultImage.image, /^quay\.io\/jupyter\/[a-z]+-notebook:\d{4}-\d{2}-\d{2}$/);

@@ -16,7 +16,7 @@ import * as YAML from "yaml";
 import { GKE_CHANNEL_MINORS, KIND_MINORS, minorsFor } from "../../scripts/lib/validators/kubernetesVersions";
 import { CheckovFinding, CheckovReport, findTool, runActionlint, runCheckov, schemaMinors, ToolName, validateSchemas, writeManifests } from "../../scripts/lib/validators";
 import { listStacks } from "../../scripts/lib/stackConfig";
-import { render, Render } from "../mocks";
+import { k8s, render, Render } from "../mocks";
 
 /** Skips the suite, in one printed line, when a tool is missing (fails instead under REQUIRE_TOOLS=1). */
 function needs(ctx: Mocha.Context, ...tools: ToolName[]): void {
@@ -35,9 +35,7 @@ function tmpDir(name: string): string {
 
 /** The rendered Deployment `name` of `r`, as a plain object to mutate. */
 function deployment(r: Render, name: string): Record<string, any> {
-    const found = r.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment" && (x.inputs.metadata as { name?: string })?.name === name);
-    assert.ok(found, `${r.stack}: no Deployment ${name}`);
-    return structuredClone(found.inputs) as Record<string, any>;
+    return structuredClone(k8s(r, "Deployment", name));
 }
 
 describe("independent checks", function () {
