@@ -10,7 +10,7 @@
  */
 import { canonical, Render, resourceKey } from "./render";
 import { costSection, loadPrices, PriceTable } from "./cost";
-import { changedPaths, resourceOptions, resourceText, unifiedDiff } from "./diffText";
+import { changedPaths, resourceOptions, resourceText, same, unifiedDiff } from "./diffText";
 import { ChangedResource, DiffReport, hasChanges, Replacement, ReportSection, ResourceRef } from "./diffReport";
 import { addCascade, lostProtection, removalFlags, replacementOf } from "./replacementFlags";
 
@@ -39,7 +39,7 @@ export function diffRenders(
         const b = before.get(resourceKey(h));
         if (!b) continue;
         // Equal resources give equal texts: the texts (YAML for a manifest) are made only where they may differ.
-        if (JSON.stringify(canonical(b)) === JSON.stringify(canonical(h))) {
+        if (same(b, h)) {
             unchanged++;
             continue;
         }
