@@ -11,14 +11,12 @@
 import { canonical, Render, resourceKey } from "./render";
 import { costSection, loadPrices, PriceTable } from "./cost";
 import { changedPaths, resourceOptions, resourceText, same, unifiedDiff } from "./diffText";
-import { ChangedResource, DiffReport, hasChanges, Replacement, ReportSection, ResourceRef } from "./diffReport";
+import { ChangedResource, DiffReport, hasChanges, ref, Replacement, ReportSection } from "./diffReport";
 import { addCascade, lostProtection, removalFlags, replacementOf } from "./replacementFlags";
 
 export { changedPaths, unifiedDiff } from "./diffText";
 export { formatReport, hasChanges, summaryLine } from "./diffReport";
 export type { DiffReport, ReportFormat, ReportSection } from "./diffReport";
-
-const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
 
 /** Compares two renders of the same stack. */
 export function diffRenders(

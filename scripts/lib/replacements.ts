@@ -133,11 +133,14 @@ export function ruleFor(type: string): ReplacementRule | undefined {
     };
 }
 
+/** True when the path `inner` is `outer` or lies inside it (segment-wise). */
+export function pathWithin(inner: string, outer: string): boolean {
+    return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+}
+
 /** True when `changed` is `field`, inside it, or encloses it (segment-wise). */
 export function pathTouches(changed: string, field: string): boolean {
-    const within = (inner: string, outer: string): boolean =>
-        inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-    return within(changed, field) || within(field, changed);
+    return pathWithin(changed, field) || pathWithin(field, changed);
 }
 
 export type ReplacementOrder = "delete-first" | "create-first";
