@@ -7,7 +7,7 @@
 import type { RenderedResource } from "./render";
 import { isUserDataDisk } from "../../policies/userDataDiskProtected";
 import { placeholderSources } from "./mocks";
-import { consequenceOf, pathTouches, pathWithin, REPLACEMENT_RULES, replacementOrder, ruleFor } from "./replacements";
+import { consequenceOf, pathTouches, pathWithin, replacementOrder, ruleFor, tableRule } from "./replacements";
 import { lookup } from "./diffText";
 import { ref, type Replacement } from "./diffReport";
 
@@ -124,7 +124,7 @@ export function addCascade(head: readonly RenderedResource[], baseOf: (r: Render
 export function removalFlags(removed: readonly RenderedResource[], added: readonly RenderedResource[]): Replacement[] {
     const flags: Replacement[] = [];
     for (const r of removed) {
-        const rule = REPLACEMENT_RULES.find((x) => x.type === r.type);
+        const rule = tableRule(r.type);
         if (!rule && !r.protect && !r.retainOnDelete) continue;
         const twins = added.filter((a) => a.type === r.type).map((a) => a.name);
         const consequence = rule?.consequence ?? "the resource is deleted";
