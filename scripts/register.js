@@ -141,5 +141,3 @@ if (!process.env.JLD_EAGER_SDK) {
         return load.call(this, request, parent, isMain);
     };
 }
-
-module.exports = { CACHE_DIR, compiled };

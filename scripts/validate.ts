@@ -3,7 +3,7 @@ import * as path from "path";
 import { CliIo, parseCli, runCli, Script } from "./lib/cli";
 import { renderStack, writeRenderDir } from "./lib/render";
 import { listStacks, REPO_ROOT, UsageError } from "./lib/stackConfig";
-import { findTool, runActionlint, runCheckov, schemaMinors, ToolName, validateSchemas, writeManifests } from "./lib/validators";
+import { findTool, manifestPaths, runActionlint, runCheckov, schemaMinors, ToolName, validateSchemas } from "./lib/validators";
 
 export const USAGE = `
 npm run validate [-- --stack <name>]
@@ -27,8 +27,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     for (const stack of args.stack ? [args.stack] : listStacks()) {
         const render = await renderStack(stack, args.overrides);
         writeRenderDir(path.join(renderRoot, stack), render);
-        const files = writeManifests(renderRoot, render);
-        const report = validateSchemas(files, schemaMinors(render));
+        const report = validateSchemas(manifestPaths(renderRoot, stack), schemaMinors(render));
         io.stdout(`schemas ${stack} (${report.validator}):\n${report.output}\n`);
         findings += report.invalid.length;
     }

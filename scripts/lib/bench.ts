@@ -139,10 +139,8 @@ export interface BenchOptions {
 
 /** Parses `[--runs <n>] [--test-runs <n>] [--stack <name>] [--no-tests]`; defaults: 5, 3, sandbox, with the tests. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-    const args = parseCli(argv, { runs: "string", "test-runs": "string" }, ["no-tests"], { requireStack: false });
-    if (args.overrides.length > 0) {
-        throw new UsageError("npm run bench takes no --set or --set-secret: it times the stacks as committed");
-    }
+    // No --set or --set-secret: the bench times the stacks as committed.
+    const args = parseCli(argv, { runs: "string", "test-runs": "string" }, ["no-tests"], { requireStack: false, noOverrides: true });
     const count = (flag: "runs" | "test-runs", fallback: number): number => {
         const v = args.options[flag];
         if (v === undefined) return fallback;

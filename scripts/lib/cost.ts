@@ -37,7 +37,7 @@
 import { quantityBytes } from "../../components/config";
 import { CHART_LOAD_BALANCERS_KEY, ChartLoadBalancer, USER_DATA_LABEL } from "../../components/naming";
 import { monitoringLines } from "./costMonitoring";
-import { CostEstimate, CostLine, Inputs, line, num, obj, PriceTable, priceOf, UnpricedError } from "./costPrices";
+import { CostEstimate, CostLine, Inputs, line, num, obj, PriceTable, priceOf, resourcesOf, UnpricedError } from "./costPrices";
 import { CostChange, costChangeTable, CostDelta } from "./costReport";
 import { placeholderSources } from "./mocks";
 import type { Render, RenderedResource } from "./render";
@@ -55,6 +55,20 @@ const DEFAULT_ZONES_PER_REGION = 3;
 const MIN_PD_GB = 10;
 /** Cloud NAT bills per VM up to this many VMs, then a flat maximum. */
 const NAT_VM_CAP = 32;
+
+/** GCP resource types the estimate prices (below and in costMonitoring.ts). */
+const PRICED_GCP_TYPES: ReadonlySet<string> = new Set([
+    "gcp:container/cluster:Cluster",
+    "gcp:container/nodePool:NodePool",
+    "gcp:compute/disk:Disk",
+    "gcp:compute/resourcePolicy:ResourcePolicy",
+    "gcp:compute/address:Address",
+    "gcp:compute/routerNat:RouterNat",
+    "gcp:dns/managedZone:ManagedZone",
+    "gcp:monitoring/alertPolicy:AlertPolicy",
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
+    "gcp:logging/metric:Metric",
+]);
 
 /** GCP resource types that Google does not bill for by themselves. */
 const FREE_GCP_TYPES = new Set([
@@ -129,7 +143,6 @@ function chartLoadBalancers(render: Render): ChartLoadBalancer[] {
  */
 export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     const H = prices.hoursPerMonth;
-    const of = (type: string): RenderedResource[] => render.resources.filter((r) => r.custom && r.type === type);
     const gcpResources = render.resources.filter((r) => r.custom && r.type.startsWith("gcp:"));
     const notes: string[] = [];
 
@@ -145,20 +158,8 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     }
 
     // Refuse to estimate what the table cannot price: unknown types, other regions.
-    const known = new Set([
-        "gcp:container/cluster:Cluster",
-        "gcp:container/nodePool:NodePool",
-        "gcp:compute/disk:Disk",
-        "gcp:compute/resourcePolicy:ResourcePolicy",
-        "gcp:compute/address:Address",
-        "gcp:compute/routerNat:RouterNat",
-        "gcp:dns/managedZone:ManagedZone",
-        "gcp:monitoring/alertPolicy:AlertPolicy",
-        "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
-        "gcp:logging/metric:Metric",
-    ]);
     for (const r of gcpResources) {
-        if (!known.has(r.type) && !FREE_GCP_TYPES.has(r.type)) {
+        if (!PRICED_GCP_TYPES.has(r.type) && !FREE_GCP_TYPES.has(r.type)) {
             throw new UnpricedError(`no price for resource type ${r.type} (${r.name}): price it in scripts/lib/cost.ts or list it as free`);
         }
         const where = r.inputs.region ?? r.inputs.location ?? r.inputs.zone;
@@ -168,7 +169,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     }
 
     const lines: CostLine[] = [];
-    const clusters = of("gcp:container/cluster:Cluster");
+    const clusters = resourcesOf(render, "gcp:container/cluster:Cluster");
     const clusterByName = new Map(clusters.map((c) => [String(c.inputs.name), c.inputs]));
 
     // Cluster management fee, and the free tier credit for one zonal cluster.
@@ -189,7 +190,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     // Node pools: machines and boot disks.
     let idleNodes = 0;
     let ceilingNodes = 0;
-    for (const p of of("gcp:container/nodePool:NodePool")) {
+    for (const p of resourcesOf(render, "gcp:container/nodePool:NodePool")) {
         const cluster = clusterByName.get(String(p.inputs.cluster));
         const nodeConfig = obj(p.inputs.nodeConfig);
         const autoscaling = obj(p.inputs.autoscaling);
@@ -220,7 +221,8 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     }
 
     // Cloud NAT: per VM using the gateway (every node), capped, plus its auto-allocated IP.
-    for (const nat of of("gcp:compute/routerNat:RouterNat")) {
+    const nats = resourcesOf(render, "gcp:compute/routerNat:RouterNat");
+    for (const nat of nats) {
         const perVm = priceOf(prices, "nat", "gateway-per-vm", "Cloud NAT item");
         const cap = priceOf(prices, "nat", "gateway-max", "Cloud NAT item");
         const monthly = (vms: number): number => (vms > NAT_VM_CAP ? cap : vms * perVm) * H;
@@ -236,21 +238,19 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
         const ips = nat.inputs.natIpAllocateOption === "MANUAL_ONLY" && Array.isArray(nat.inputs.natIps) ? nat.inputs.natIps.length : 1;
         lines.push(line(`Cloud NAT external IPs ${String(nat.inputs.name ?? nat.name)}`, "IP", ips, ips, priceOf(prices, "nat", "nat-ip", "Cloud NAT item") * H, ips === 1 ? "AUTO_ONLY allocates at least one" : undefined));
     }
-    if (of("gcp:compute/routerNat:RouterNat").length > 0) {
+    if (nats.length > 0) {
         notes.push("Cloud NAT data processing ($0.045/GiB, e.g. image pulls from outside Google) is not included");
     }
 
     // Load balancer forwarding rules.
-    const lbServices = render.resources.filter(
-        (r) => r.custom && r.type === "kubernetes:core/v1:Service" && obj(r.inputs.spec).type === "LoadBalancer",
-    ).length;
+    const lbServices = resourcesOf(render, "kubernetes:core/v1:Service").filter((r) => obj(r.inputs.spec).type === "LoadBalancer").length;
     const forwardingRules = clusters.length > 0 ? lbServices + chartLoadBalancers(render).length : 0;
     if (forwardingRules > 0) {
         lines.push(line("load balancer forwarding rules (ingress controller Service)", "rule", forwardingRules, forwardingRules, priceOf(prices, "network", "forwarding-rule", "network item") * H, "data processing not estimated"));
     }
 
     // Static external IPs.
-    for (const a of of("gcp:compute/address:Address")) {
+    for (const a of resourcesOf(render, "gcp:compute/address:Address")) {
         if (a.inputs.addressType === "INTERNAL") continue;
         const used = forwardingRules > 0;
         const item = used ? "static-ip-in-use" : "static-ip-unused";
@@ -258,18 +258,18 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
     }
 
     // Cloud DNS zones the stack creates (a record in an existing zone costs nothing by itself).
-    for (const z of of("gcp:dns/managedZone:ManagedZone")) {
+    for (const z of resourcesOf(render, "gcp:dns/managedZone:ManagedZone")) {
         lines.push(line(`Cloud DNS managed zone ${String(z.inputs.dnsName ?? z.inputs.name ?? z.name)}`, "zone", 1, 1, priceOf(prices, "dns", "managed-zone", "dns item"), "queries not estimated ($0.40 per million)"));
     }
 
     // Persistent disks, and the snapshots of the schedules attached to them.
-    const disks = of("gcp:compute/disk:Disk");
+    const disks = resourcesOf(render, "gcp:compute/disk:Disk");
     for (const d of disks) {
         const type = String(d.inputs.type ?? "pd-standard");
         const size = num(d.inputs.size, 500);
         lines.push(line(`disk ${String(d.inputs.name ?? d.name)}: ${size} GB ${type}`, "GB", size, size, priceOf(prices, "disk", type, "disk type")));
     }
-    for (const policy of of("gcp:compute/resourcePolicy:ResourcePolicy")) {
+    for (const policy of resourcesOf(render, "gcp:compute/resourcePolicy:ResourcePolicy")) {
         const schedule = obj(policy.inputs.snapshotSchedulePolicy);
         if (Object.keys(schedule).length === 0) continue;
         const retention = num(obj(schedule.retentionPolicy).maxRetentionDays, 0);
@@ -293,7 +293,7 @@ export function estimateCost(render: Render, prices: PriceTable): CostEstimate {
 
     // Persistent volume claims that GKE provisions as disks.
     if (clusters.length > 0) {
-        for (const pvc of render.resources.filter((r) => r.custom && r.type === "kubernetes:core/v1:PersistentVolumeClaim")) {
+        for (const pvc of resourcesOf(render, "kubernetes:core/v1:PersistentVolumeClaim")) {
             const spec = obj(pvc.inputs.spec);
             if (spec.volumeName || spec.storageClassName === "") continue; // bound to an existing volume
             const cls = String(spec.storageClassName ?? "standard-rwo");

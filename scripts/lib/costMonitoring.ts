@@ -2,8 +2,8 @@
  * The cost model's Cloud Monitoring lines: Managed Service for Prometheus samples, uptime-check
  * executions, alert conditions and log-based metric points, each less its free allotment.
  */
-import type { Render, RenderedResource } from "./render";
-import { CostLine, line, obj, PriceTable, priceOf } from "./costPrices";
+import type { Render } from "./render";
+import { CostLine, line, obj, PriceTable, priceOf, resourcesOf } from "./costPrices";
 
 /**
  * Time series each scrape job is assumed to produce, by PodMonitoring name (the render cannot
@@ -40,11 +40,10 @@ export function monitoringLines(render: Render, prices: PriceTable, notes: strin
     const H = prices.hoursPerMonth;
     const seconds = H * 3600;
     const lines: CostLine[] = [];
-    const of = (type: string): RenderedResource[] => render.resources.filter((r) => r.custom && r.type === type);
     const price = (item: string): number => priceOf(prices, "monitoring", item, "Cloud Monitoring item");
 
     // Samples: every endpoint of every PodMonitoring, its series x scrapes a month.
-    const monitorings = of("kubernetes:monitoring.googleapis.com/v1:PodMonitoring");
+    const monitorings = resourcesOf(render, "kubernetes:monitoring.googleapis.com/v1:PodMonitoring");
     if (monitorings.length > 0) {
         let samples = 0;
         for (const m of monitorings) {
@@ -61,7 +60,7 @@ export function monitoringLines(render: Render, prices: PriceTable, notes: strin
     }
 
     // Uptime checks: one execution per location per period; the first million a project are free.
-    const checks = of("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig");
+    const checks = resourcesOf(render, "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig");
     if (checks.length > 0) {
         let executions = 0;
         for (const c of checks) {
@@ -77,7 +76,7 @@ export function monitoringLines(render: Render, prices: PriceTable, notes: strin
     }
 
     // Alert policies: a monthly price per condition; the time series they return are not estimated.
-    const conditions = of("gcp:monitoring/alertPolicy:AlertPolicy").reduce(
+    const conditions = resourcesOf(render, "gcp:monitoring/alertPolicy:AlertPolicy").reduce(
         (n, p) => n + (Array.isArray(p.inputs.conditions) ? p.inputs.conditions.length : 1), 0);
     if (conditions > 0) {
         lines.push(line(`alert policy conditions`, "condition", conditions, conditions, price("alert-condition-per-month"),
@@ -85,7 +84,7 @@ export function monitoringLines(render: Render, prices: PriceTable, notes: strin
     }
 
     // Log-based metrics: at most one point a minute each; the first 150 MiB of chargeable metrics a billing account are free.
-    const logMetrics = of("gcp:logging/metric:Metric");
+    const logMetrics = resourcesOf(render, "gcp:logging/metric:Metric");
     if (logMetrics.length > 0) {
         const mib = (logMetrics.length * (seconds / 60) * BYTES_PER_POINT) / 2 ** 20;
         const perMib = price("metric-ingestion-per-mib");

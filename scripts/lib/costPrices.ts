@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { Render, RenderedResource } from "./render";
 import { UsageError } from "./stackConfig";
 
 /** One group of the price table: prices of one kind, with the date and source beside them. */
@@ -69,6 +70,11 @@ export function priceOf(prices: PriceTable, group: PriceGroupName, item: string,
 }
 
 export type Inputs = Record<string, unknown>;
+
+/** The render's resources (not stand-ins) of one type, in render order. */
+export function resourcesOf(render: Render, type: string): RenderedResource[] {
+    return render.resources.filter((r) => r.custom && r.type === type);
+}
 
 export function obj(v: unknown): Inputs {
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Inputs) : {};

@@ -10,15 +10,13 @@
  */
 import { canonical, Render, resourceKey } from "./render";
 import { costSection, loadPrices, PriceTable } from "./cost";
-import { changedPaths, resourceOptions, resourceText, unifiedDiff } from "./diffText";
-import { ChangedResource, DiffReport, hasChanges, Replacement, ReportSection, ResourceRef } from "./diffReport";
+import { changedPaths, resourceOptions, resourceText, same, unifiedDiff } from "./diffText";
+import { ChangedResource, DiffReport, hasChanges, ref, Replacement, ReportSection } from "./diffReport";
 import { addCascade, lostProtection, removalFlags, replacementOf } from "./replacementFlags";
 
 export { changedPaths, unifiedDiff } from "./diffText";
 export { formatReport, hasChanges, summaryLine } from "./diffReport";
 export type { DiffReport, ReportFormat, ReportSection } from "./diffReport";
-
-const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
 
 /** Compares two renders of the same stack. */
 export function diffRenders(
@@ -39,7 +37,7 @@ export function diffRenders(
         const b = before.get(resourceKey(h));
         if (!b) continue;
         // Equal resources give equal texts: the texts (YAML for a manifest) are made only where they may differ.
-        if (JSON.stringify(canonical(b)) === JSON.stringify(canonical(h))) {
+        if (same(b, h)) {
             unchanged++;
             continue;
         }

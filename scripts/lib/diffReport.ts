@@ -10,6 +10,9 @@ export interface ResourceRef {
     readonly name: string;
 }
 
+/** The type and name of a resource, and nothing else. */
+export const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
+
 export interface ChangedResource extends ResourceRef {
     /** Changed paths: input paths (`spec.replicas`), resource options as `options.<name>`. */
     readonly paths: string[];

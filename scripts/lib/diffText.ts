@@ -6,7 +6,8 @@ import { structuredPatch } from "diff";
 import * as YAML from "yaml";
 import { canonical, isManifest, RenderedResource } from "./render";
 
-function same(a: unknown, b: unknown): boolean {
+/** Whether `a` and `b` are equal as canonical (key-sorted) JSON. */
+export function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

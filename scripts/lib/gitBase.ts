@@ -210,10 +210,13 @@ export async function diffAgainstBase(a: {
     const root = a.root ?? REPO_ROOT;
     const overrides = a.overrides ?? [];
     const baseRef = a.baseRef ?? defaultBase(root);
-    if (!resolves(baseRef, root)) {
+    // One git process resolves the ref and abbreviates it; a ref that is not a commit fails it.
+    let commit: string;
+    try {
+        commit = git(["rev-parse", "--verify", "--quiet", "--short", `${baseRef}^{commit}`], root);
+    } catch {
         throw new UsageError(`--base ${baseRef}: not a commit in this repository`);
     }
-    const commit = git(["rev-parse", "--short", `${baseRef}^{commit}`], root);
     const label = /^[0-9a-f]{7,40}$/.test(baseRef) ? commit : `${baseRef} (${commit})`;
     const notes: string[] = [];
 

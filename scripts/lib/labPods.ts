@@ -59,14 +59,15 @@ export class LabPodsError extends UsageError {}
 
 type Obj = Record<string, unknown>;
 
-function manifestOf(render: Render, type: string, name: string): Obj | undefined {
-    return render.resources.find((r) => r.type === type && (r.inputs.metadata as Obj | undefined)?.name === name)?.inputs;
+/** The render's Kubernetes object of `type` named `name` (metadata.name). */
+function objectOf(render: Render, type: string, name: string): RenderedResource | undefined {
+    return render.resources.find((r) => r.type === type && (r.inputs.metadata as Obj | undefined)?.name === name);
 }
 
 /** The generator's input for a render, or undefined when the render declares no hub. */
 export function labPodsRequest(render: Render): Obj | undefined {
-    const configMap = manifestOf(render, "kubernetes:core/v1:ConfigMap", HUB_CONFIG_MAP);
-    const hub = manifestOf(render, "kubernetes:apps/v1:Deployment", HUB_DEPLOYMENT);
+    const configMap = objectOf(render, "kubernetes:core/v1:ConfigMap", HUB_CONFIG_MAP)?.inputs;
+    const hub = objectOf(render, "kubernetes:apps/v1:Deployment", HUB_DEPLOYMENT)?.inputs;
     if (!configMap || !hub) return undefined;
     const data = configMap.data as Record<string, string>;
     const container = ((hub.spec as Obj).template as { spec: { containers: { env?: Obj[] }[] } }).spec.containers[0];
@@ -82,13 +83,18 @@ export function labPodsRequest(render: Render): Obj | undefined {
     return { files: data, env, user: { login: LAB_POD_USER.login, id: LAB_POD_USER.id, orgs } };
 }
 
+// The generator and the hub's requirements, read once per process on first use: every render's
+// labPods() call keys its cache by them.
+let generatorFiles: readonly [Buffer, Buffer] | undefined;
+
 function cacheKey(request: Obj): string {
+    generatorFiles ??= [fs.readFileSync(GENERATOR), fs.readFileSync(REQUIREMENTS)];
     const h = createHash("sha256");
     h.update(JSON.stringify(request));
     h.update("\0");
-    h.update(fs.readFileSync(GENERATOR));
+    h.update(generatorFiles[0]);
     h.update("\0");
-    h.update(fs.readFileSync(REQUIREMENTS));
+    h.update(generatorFiles[1]);
     return h.digest("hex");
 }
 
@@ -145,7 +151,7 @@ export function labPodsYaml(pods: readonly LabPod[]): string {
 export function labPodResources(render: Render): RenderedResource[] {
     const pods = labPods(render);
     if (pods.length === 0) return [];
-    const hub = render.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.inputs.metadata as Obj | undefined)?.name === HUB_DEPLOYMENT);
+    const hub = objectOf(render, "kubernetes:apps/v1:Deployment", HUB_DEPLOYMENT);
     return pods.map((p) => ({
         type: POD_TYPE,
         name: `lab-pod-${p.choice.image}-${p.choice.size}`,

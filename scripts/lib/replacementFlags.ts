@@ -7,15 +7,13 @@
 import type { RenderedResource } from "./render";
 import { isUserDataDisk } from "../../policies/userDataDiskProtected";
 import { placeholderSources } from "./mocks";
-import { consequenceOf, pathTouches, REPLACEMENT_RULES, replacementOrder, ruleFor } from "./replacements";
+import { consequenceOf, pathTouches, pathWithin, replacementOrder, ruleFor, tableRule } from "./replacements";
 import { lookup } from "./diffText";
-import type { ResourceRef, Replacement } from "./diffReport";
-
-const ref = (r: ResourceRef): ResourceRef => ({ type: r.type, name: r.name });
+import { ref, type Replacement } from "./diffReport";
 
 /** True when `changed` lies at or under one of the resource's ignoreChanges paths: the engine never applies it. */
 function ignored(r: RenderedResource, changed: string): boolean {
-    return (r.ignoreChanges ?? []).some((p) => changed === p || changed.startsWith(`${p}.`) || changed.startsWith(`${p}[`));
+    return (r.ignoreChanges ?? []).some((p) => pathWithin(changed, p));
 }
 
 /** What a protected resource's replacement does: nothing, the `up` stops (docs/storage.md). */
@@ -126,7 +124,7 @@ export function addCascade(head: readonly RenderedResource[], baseOf: (r: Render
 export function removalFlags(removed: readonly RenderedResource[], added: readonly RenderedResource[]): Replacement[] {
     const flags: Replacement[] = [];
     for (const r of removed) {
-        const rule = REPLACEMENT_RULES.find((x) => x.type === r.type);
+        const rule = tableRule(r.type);
         if (!rule && !r.protect && !r.retainOnDelete) continue;
         const twins = added.filter((a) => a.type === r.type).map((a) => a.name);
         const consequence = rule?.consequence ?? "the resource is deleted";

@@ -106,6 +106,14 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
     { type: "kubernetes:policy/v1:PodDisruptionBudget", what: "PodDisruptionBudget", fields: [], consequence: "recreated; no downtime" },
 ];
 
+/** The table by resource type (one rule per type, as test/diff.test.ts checks), built once. */
+const RULE_BY_TYPE: ReadonlyMap<string, ReplacementRule> = new Map(REPLACEMENT_RULES.map((r) => [r.type, r]));
+
+/** The table's own rule for a type, without ruleFor's Kubernetes identity fields, or undefined. */
+export function tableRule(type: string): ReplacementRule | undefined {
+    return RULE_BY_TYPE.get(type);
+}
+
 /** Kubernetes object identity: every kind is replaced when it changes. */
 const KUBERNETES_METADATA_FORCE_NEW = ["metadata.name", "metadata.namespace"];
 
@@ -121,7 +129,7 @@ export function consequenceOf(rule: ReplacementRule, inputs: Record<string, unkn
 
 /** The rule for a type: the table's entry, with Kubernetes' identity fields; any Kubernetes object has one. */
 export function ruleFor(type: string): ReplacementRule | undefined {
-    const rule = REPLACEMENT_RULES.find((r) => r.type === type);
+    const rule = tableRule(type);
     if (!isKubernetesObject(type)) return rule;
     const kind = type.slice(type.lastIndexOf(":") + 1);
     return {
@@ -133,11 +141,14 @@ export function ruleFor(type: string): ReplacementRule | undefined {
     };
 }
 
+/** True when the path `inner` is `outer` or lies inside it (segment-wise). */
+export function pathWithin(inner: string, outer: string): boolean {
+    return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+}
+
 /** True when `changed` is `field`, inside it, or encloses it (segment-wise). */
 export function pathTouches(changed: string, field: string): boolean {
-    const within = (inner: string, outer: string): boolean =>
-        inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-    return within(changed, field) || within(field, changed);
+    return pathWithin(changed, field) || pathWithin(field, changed);
 }
 
 export type ReplacementOrder = "delete-first" | "create-first";
@@ -156,7 +167,7 @@ export function replacementOrder(
         }
         return { order: "create-first", why: "a new object name" };
     }
-    const rule = REPLACEMENT_RULES.find((r) => r.type === head.type);
+    const rule = tableRule(head.type);
     if (rule?.nameField && head.inputs[rule.nameField] !== undefined) {
         return { order: "delete-first", why: `explicit ${rule.nameField}: the bridge deletes a named resource before creating it again` };
     }

@@ -240,7 +240,8 @@ interface JsonSchemaNode {
 }
 
 let cachedProjectJsonSchema: JsonSchemaNode | undefined;
-function projectJsonSchema(): JsonSchemaNode {
+/** The project schema's JSON Schema (input side, unrepresentable parts as any), made once; callers only read it. */
+export function projectJsonSchema(): JsonSchemaNode {
     cachedProjectJsonSchema ??= z.toJSONSchema(projectSchema, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
     return cachedProjectJsonSchema;
 }

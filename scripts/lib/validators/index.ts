@@ -8,6 +8,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { LAB_PODS_FILE } from "../labPods";
 import { Render, renderFiles } from "../render";
 import { REPO_ROOT } from "../stackConfig";
 import { minorsFor } from "./kubernetesVersions";
@@ -17,7 +18,7 @@ const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
 const INSTALL = "scripts/install-tools.sh";
 
 /** The render's files that hold Kubernetes objects: its manifests, and the lab pods when the render writes them. */
-const MANIFEST_FILES = ["manifests.yaml", "lab-pods.yaml"] as const;
+const MANIFEST_FILES = ["manifests.yaml", LAB_PODS_FILE] as const;
 
 export type ToolName = "kubernetes-validate" | "checkov" | "actionlint" | "shellcheck";
 export type Found = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly why: string };
@@ -62,14 +63,18 @@ function requireTool(name: ToolName): string {
     return found.path;
 }
 
+/** The paths of the Kubernetes files of `stack`'s render in `dir`/<stack>/, as `writeRenderDir` writes them there. */
+export function manifestPaths(dir: string, stack: string): string[] {
+    return MANIFEST_FILES.map((f) => path.join(dir, stack, f));
+}
+
 /** Writes the render's Kubernetes files of `render` into `dir`/<stack>/; returns the paths written. */
 export function writeManifests(dir: string, render: Render): string[] {
     const files = renderFiles(render) as Record<string, string>;
-    const out = path.join(dir, render.stack);
-    fs.mkdirSync(out, { recursive: true });
-    return MANIFEST_FILES.filter((f) => files[f] !== undefined).map((f) => {
-        fs.writeFileSync(path.join(out, f), files[f]);
-        return path.join(out, f);
+    fs.mkdirSync(path.join(dir, render.stack), { recursive: true });
+    return manifestPaths(dir, render.stack).filter((file) => files[path.basename(file)] !== undefined).map((file) => {
+        fs.writeFileSync(file, files[path.basename(file)]);
+        return file;
     });
 }
 
