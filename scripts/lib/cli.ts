@@ -70,7 +70,8 @@ export function parseCli<O extends string>(
         if (flag === "--stack" && requireStack !== "none") {
             once();
             stack = next();
-        } else if ((flag === "--set" || flag === "--set-secret") && !noOverrides) {
+        } else if (flag === "--set" || flag === "--set-secret") {
+            if (noOverrides) throw new UsageError(`${flag}: this command takes no --set or --set-secret (it works from the stack files as committed)`);
             overrides.push(parseOverride(next(), flag === "--set-secret"));
         } else if (flag.startsWith("--") && flag.slice(2) in options) {
             once();
