@@ -100,31 +100,6 @@ def patched_env(env):
         os.environ.update(saved)
 
 
-def _check_each_schema_once():
-    """settings.validate() checks the shipped schema against its metaschema before using it: the
-    same schema always gets the same answer, and a hub checks it once per start, but the tests
-    start the configuration dozens of times per process. Remember the schemas that passed, so
-    each is checked once per process; a schema never seen is checked as the hub checks it."""
-    try:
-        import jsonschema
-    except ImportError:
-        return
-    cls = jsonschema.Draft202012Validator
-    check = cls.check_schema
-    passed = set()
-
-    def check_once(schema, *args, **kwargs):
-        key = json.dumps(schema, sort_keys=True)
-        if key not in passed:
-            check(schema, *args, **kwargs)
-            passed.add(key)
-
-    cls.check_schema = staticmethod(check_once)
-
-
-_check_each_schema_once()
-
-
 def _forget_modules(config_dir):
     """Drop modules loaded from a config dir, so each run imports its own copies."""
     names = {f[:-3] for f in os.listdir(config_dir) if f.endswith(".py")}
