@@ -135,7 +135,7 @@ c.KubeSpawner.service_account = None
 c.KubeSpawner.automount_service_account_token = False
 
 # Names: pinned, never to change (a changed pod name template orphans running pods; homes do not
-# depend on it: their path is the login itself, see hooks.lab_login).
+# depend on it: their path is the login itself, see lab_identity.lab_login).
 c.KubeSpawner.slug_scheme = lab["slugScheme"]
 c.KubeSpawner.pod_name_template = lab["podNameTemplate"]
 # No per-user claims: homes are subPaths of the one shared claim.

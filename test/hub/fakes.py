@@ -22,8 +22,8 @@ SOURCE_DIR = os.path.join(REPO_ROOT, "components", "hub")
 
 
 # The stand-in for traitlets' Config lives apart, free of the render below (lab_config_probe.py
-# imports it alone); re-exported here for the tests.
-from fakeconfig import FakeConfig, Section  # noqa: E402,F401
+# imports it alone).
+from fakeconfig import FakeConfig  # noqa: E402
 
 
 #: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox

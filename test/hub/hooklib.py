@@ -19,7 +19,10 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "components", "hub"))
 
-import hooks  # noqa: E402
+# The tests that need hooks.py itself import it from here.
+import hooks  # noqa: E402,F401
+import lab_github  # noqa: E402
+import lab_identity  # noqa: E402
 from fakes import LAB_SETTINGS  # noqa: E402
 
 def fixture(name):
@@ -40,7 +43,7 @@ class FakeResponse(io.BytesIO):
 
 
 class FakeGitHub:
-    """An `opener` for hooks.urllib_fetcher that answers from fixtures and records requests."""
+    """An `opener` for lab_github.urllib_fetcher that answers from fixtures and records requests."""
 
     def __init__(self, pages=None, status=200, error_body=None, unreachable=False, raw=None):
         self.pages = pages or {}
@@ -64,7 +67,7 @@ class FakeGitHub:
 
 
 def fetcher_for(github):
-    return lambda token: hooks.urllib_fetcher(token, opener=github)
+    return lambda token: lab_github.urllib_fetcher(token, opener=github)
 
 
 def auth_state(orgs):
@@ -77,7 +80,7 @@ def auth_state(orgs):
         "github_user": fixture("github_user.json"),
     }
     if orgs is not None:
-        state[hooks.GITHUB_ORGS_KEY] = hooks.parse_orgs(orgs, "fixture")
+        state[lab_identity.GITHUB_ORGS_KEY] = lab_identity.parse_orgs(orgs, "fixture")
     return state
 
 
@@ -100,7 +103,7 @@ class Log:
 
 
 def identity_with_orgs():
-    return hooks.identity_from_github("jane-doe", auth_state(fixture("user_orgs_page1.json")))
+    return lab_identity.identity_from_github("jane-doe", auth_state(fixture("user_orgs_page1.json")))
 
 
 #: The "lab" settings of the sandbox render, without quotas (as on `local`).
