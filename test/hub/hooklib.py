@@ -110,8 +110,3 @@ def identity_with_orgs():
 LAB = {k: v for k, v in LAB_SETTINGS.items() if k != "homeQuota"}
 QUOTA = {"defaultGiB": 10, "overridesGiB": {"octocat": 50}, "excluded": ["jane-doe-shared"]}
 LAB_WITH_QUOTA = {**LAB, "homeQuota": QUOTA}
-
-
-def menu_choices(lab, option):
-    """The choices of the menu's option ("image" or "size"), in menu order."""
-    return lab["profileList"][0]["profile_options"][option]["choices"]

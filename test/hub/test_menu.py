@@ -7,7 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hooklib import LAB, hooks, menu_choices  # noqa: E402
+from hooklib import LAB, hooks  # noqa: E402
 import lab_menu  # noqa: E402
 
 
@@ -15,7 +15,7 @@ def menu(images, sizes):
     """Lab settings whose menu offers `images` and `sizes` (names), the first of each the default."""
     lab = copy.deepcopy(LAB)
     for option, names in (("image", images), ("size", sizes)):
-        first = next(iter(menu_choices(LAB, option).values()))
+        first = next(iter(lab_menu.menu_option(LAB, option).values()))
         lab["profileList"][0]["profile_options"][option]["choices"] = {n: {**first, "default": i == 0} for i, n in enumerate(names)}
     return lab
 
@@ -65,12 +65,12 @@ class ProfileListTest(unittest.TestCase):
     def test_defaults_are_the_marked_choices_wherever_they_sit(self):
         lab = copy.deepcopy(LAB)
         for option in ("image", "size"):
-            choices = menu_choices(lab, option)
+            choices = lab_menu.menu_option(lab, option)
             last = list(choices)[-1]
             for name, choice in choices.items():
                 choice["default"] = name == last
-        self.assertEqual(lab_menu.default_image(lab), menu_choices(lab, "image")[list(menu_choices(lab, "image"))[-1]]["kubespawner_override"]["image"])
-        large = menu_choices(lab, "size")[list(menu_choices(lab, "size"))[-1]]["kubespawner_override"]
+        self.assertEqual(lab_menu.default_image(lab), lab_menu.menu_option(lab, "image")[list(lab_menu.menu_option(lab, "image"))[-1]]["kubespawner_override"]["image"])
+        large = lab_menu.menu_option(lab, "size")[list(lab_menu.menu_option(lab, "size"))[-1]]["kubespawner_override"]
         self.assertEqual(lab_menu.default_choice(lab, "size"), large)
         self.assertNotEqual(lab_menu.default_image(lab), lab_menu.default_image(LAB))
 
