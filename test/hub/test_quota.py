@@ -28,7 +28,7 @@ class HomeQuotaTest(unittest.TestCase):
     def test_no_quota_setting_means_no_quota_and_nothing_shown(self):
         self.assertIsNone(lab_quota.home_quota_gib("jane-doe", LAB))
         self.assertIsNone(lab_quota.home_quota_text("jane-doe", LAB))
-        self.assertIsNone(lab_quota.quota_profile_script("jane-doe", LAB))
+        self.assertIsNone(lab_quota.quota_profile_script("/home/jane-doe", None, LAB))
         self.assertEqual(lab_menu.profile_list(LAB, "jane-doe")[0]["description"], "Choose an image and a size.")
 
     def test_lab_without_quota_setting_is_unchanged(self):
