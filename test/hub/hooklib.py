@@ -11,8 +11,11 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import urllib.error
+from contextlib import contextmanager
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -23,6 +26,7 @@ sys.path.insert(0, os.path.join(REPO, "components", "hub"))
 import hooks  # noqa: E402,F401
 import lab_github  # noqa: E402
 import lab_identity  # noqa: E402
+import lab_pod  # noqa: E402
 from fakes import LAB_SETTINGS  # noqa: E402
 
 def fixture(name):
@@ -110,3 +114,27 @@ def identity_with_orgs():
 LAB = {k: v for k, v in LAB_SETTINGS.items() if k != "homeQuota"}
 QUOTA = {"defaultGiB": 10, "overridesGiB": {"octocat": 50}, "excluded": ["jane-doe-shared"]}
 LAB_WITH_QUOTA = {**LAB, "homeQuota": QUOTA}
+
+
+@contextmanager
+def passwd_init_run(passwd_init, image_etc):
+    """Runs the passwd init container `passwd_init`'s script for real with /bin/sh, against a copy
+    of an image's /etc files (`image_etc`: {"passwd": text, "group": text}); yields the directory
+    it wrote (its lab_pod.ETC_MOUNT), removed on exit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        etc = os.path.join(tmp, "etc")
+        out = os.path.join(tmp, "out")
+        os.makedirs(etc)
+        os.makedirs(out)
+        for name, text in image_etc.items():
+            with open(os.path.join(etc, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        script = passwd_init["command"][2].replace("/etc/", etc + "/").replace(lab_pod.ETC_MOUNT, out)
+        env = {e["name"]: e["value"] for e in passwd_init["env"]}
+        subprocess.run(["/bin/sh", "-c", script], env={**env, "PATH": os.environ["PATH"]}, check=True)
+        yield out
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read().splitlines()

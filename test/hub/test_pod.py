@@ -7,7 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hooklib import LAB, auth_state, fixture, hooks, identity_with_orgs  # noqa: E402
+from hooklib import LAB, auth_state, fixture, hooks, identity_with_orgs, passwd_init_run, read_lines  # noqa: E402
 import lab_identity  # noqa: E402
 import lab_menu  # noqa: E402
 import lab_pod  # noqa: E402
@@ -98,25 +98,14 @@ class InitScriptTest(unittest.TestCase):
     """Runs the passwd init script for real against a copy of an image's /etc files."""
 
     def test_passwd_script_keeps_image_entries_and_adds_the_user(self):
-        import subprocess
-        import tempfile
-
         identity = lab_identity.identity_from_github("jane-doe", auth_state(fixture("user_orgs_odd_names.json")))
-        passwd_init = lab_pod.init_containers(identity, "img:1")[1]
-        with tempfile.TemporaryDirectory() as tmp:
-            etc = os.path.join(tmp, "etc")
-            out = os.path.join(tmp, "out")
-            os.makedirs(etc)
-            os.makedirs(out)
-            with open(os.path.join(etc, "passwd"), "w") as f:
-                f.write("root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\njane-doe:x:4242:4242::/x:/bin/sh\n")
-            with open(os.path.join(etc, "group"), "w") as f:
-                f.write("root:x:0:\nusers:x:100:\ng42-labs:x:777:\nold:x:60000002:\n")
-            script = passwd_init["command"][2].replace("/etc/", etc + "/").replace(lab_pod.ETC_MOUNT, out)
-            env = {e["name"]: e["value"] for e in passwd_init["env"]}
-            subprocess.run(["/bin/sh", "-c", script], env={**env, "PATH": os.environ["PATH"]}, check=True)
-            passwd = open(os.path.join(out, "passwd")).read().splitlines()
-            group = open(os.path.join(out, "group")).read().splitlines()
+        image_etc = {
+            "passwd": "root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\njane-doe:x:4242:4242::/x:/bin/sh\n",
+            "group": "root:x:0:\nusers:x:100:\ng42-labs:x:777:\nold:x:60000002:\n",
+        }
+        with passwd_init_run(lab_pod.init_containers(identity, "img:1")[1], image_etc) as out:
+            passwd = read_lines(os.path.join(out, "passwd"))
+            group = read_lines(os.path.join(out, "group"))
         self.assertEqual(passwd[:2], ["root:x:0:0:root:/root:/bin/bash", "jovyan:x:1000:100::/home/jovyan:/bin/bash"])
         self.assertRegex(passwd[2], r"^jane-doe:x:58374121:58374121:jane-doe:/home/jane-doe:/bin/(ba)?sh$")
         self.assertEqual(len(passwd), 3, "the image's clashing jane-doe entry is gone")

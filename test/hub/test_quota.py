@@ -6,7 +6,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hooklib import LAB, LAB_WITH_QUOTA, fixture, hooks, identity_with_orgs  # noqa: E402
+from hooklib import LAB, LAB_WITH_QUOTA, fixture, hooks, identity_with_orgs, passwd_init_run  # noqa: E402
 import lab_identity  # noqa: E402
 import lab_menu  # noqa: E402
 import lab_pod  # noqa: E402
@@ -80,7 +80,6 @@ class HomeQuotaTest(unittest.TestCase):
 
     def test_terminal_notice_written_by_the_init_container_prints_in_interactive_shells_only(self):
         import subprocess
-        import tempfile
 
         for login, expected in (
             ("jane-doe", "Your home /home/jane-doe has a 10 GiB quota; du -sh ~ shows your usage (df shows the whole shared disk, not your quota).\n"
@@ -89,17 +88,7 @@ class HomeQuotaTest(unittest.TestCase):
         ):
             identity = lab_identity.Identity(login, 4242, 4242)
             passwd_init = lab_pod.lab_pod_settings(identity, LAB_WITH_QUOTA, "img:1")["init_containers"][1]
-            with tempfile.TemporaryDirectory() as tmp:
-                etc = os.path.join(tmp, "etc")
-                out = os.path.join(tmp, "out")
-                os.makedirs(etc)
-                os.makedirs(out)
-                for name in ("passwd", "group"):
-                    with open(os.path.join(etc, name), "w") as f:
-                        f.write("root:x:0:0:root:/root:/bin/bash\n")
-                script = passwd_init["command"][2].replace("/etc/", etc + "/").replace(lab_pod.ETC_MOUNT, out)
-                env = {e["name"]: e["value"] for e in passwd_init["env"]}
-                subprocess.run(["/bin/sh", "-c", script], env={**env, "PATH": os.environ["PATH"]}, check=True)
+            with passwd_init_run(passwd_init, {name: "root:x:0:0:root:/root:/bin/bash\n" for name in ("passwd", "group")}) as out:
                 notice = os.path.join(out, lab_quota.QUOTA_PROFILE_FILE)
                 for shell in ("/bin/sh", "/bin/bash"):
                     interactive = subprocess.run([shell, "-i", "-c", f". {notice}"], capture_output=True, text=True, stdin=subprocess.DEVNULL, check=True)
