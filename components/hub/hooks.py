@@ -8,21 +8,18 @@ grouped by what they do, each module covered by its tests in test/hub/:
 - lab_pod.py: what a lab pod gets: passwd/group, volumes, init containers, security contexts;
 - lab_menu.py: the menu (the program's profile_list), the check of a user's choice, the culler.
 
-This module re-exports their public names, so `hooks.<name>` reaches each of them.
+jupyterhub_config.py reaches the hooks, and the few lab_*.py names it wires in, as `hooks.<name>`.
 The "lab" settings these functions read are validated as a whole at start-up (settings.py).
 
 Stdlib only: the tests run without JupyterHub, KubeSpawner or tornado installed.
 """
 
-from lab_github import *  # noqa: F401,F403
-from lab_github import github_auth_state_hook, github_refresh_user_hook, http_error  # noqa: F401
-from lab_identity import *  # noqa: F401,F403
+# What this module uses, and (noqa F401) what jupyterhub_config.py, the tests' config probe and
+# test/storageNfs.test.ts reach as `hooks.<name>`; the Python tests import each lab_*.py module.
+from lab_github import GITHUB_ORGS_KEY, github_auth_state_hook, github_refresh_user_hook, http_error, parse_orgs  # noqa: F401
 from lab_identity import IdentityError, identity_for
-from lab_menu import *  # noqa: F401,F403
-from lab_menu import default_image, profile_list, user_options_problem
-from lab_pod import *  # noqa: F401,F403
-from lab_pod import container_security_context, lab_pod_settings, pod_security_context, set_init_images
-from lab_quota import *  # noqa: F401,F403
+from lab_menu import culler_role, culler_service, default_choice, default_image, profile_list, user_options_problem  # noqa: F401
+from lab_pod import HOME_INIT_MOUNT, HOME_SCRIPT, container_security_context, home_init_security_context, lab_pod_settings, pod_security_context, set_init_images  # noqa: F401
 
 
 def make_profile_list(lab):

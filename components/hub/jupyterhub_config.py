@@ -45,9 +45,9 @@ c.JupyterHub.last_activity_interval = 60
 # appends its own "http" to X-Forwarded-Proto, so without this the hub thinks it is served over
 # plain HTTP and sets its login cookies without `Secure`.
 c.JupyterHub.public_url = settings.get("hub.url")
-# public_url marks the login cookies Secure; the _xsrf cookie's options are tornado settings.
-if settings.get("hub.url").startswith("https://"):
-    c.JupyterHub.tornado_settings = {"xsrf_cookie_kwargs": {"secure": True}}
+# public_url marks the login cookies Secure; the _xsrf cookie's options are tornado settings
+# (hub.url is https:// by the schema, checked above).
+c.JupyterHub.tornado_settings = {"xsrf_cookie_kwargs": {"secure": True}}
 
 # --- Lifecycle ---------------------------------------------------------------------------------
 # Labs keep running while the hub restarts (upgrade, config change, node move).
@@ -76,11 +76,9 @@ def configure_github(c):
     c.GitHubOAuthenticator.client_secret = settings.env("GITHUB_CLIENT_SECRET")
     c.GitHubOAuthenticator.oauth_callback_url = settings.get("hub.oauthCallbackUrl")
     c.GitHubOAuthenticator.scope = ["read:org"]
-    allowed = settings.get("hub.github.allowedOrganizations")
-    if not allowed:
-        raise settings.SettingsError("setting hub.github.allowedOrganizations is empty: nobody could log in")
-    c.GitHubOAuthenticator.allowed_organizations = set(allowed)
-    c.Authenticator.admin_users = {login.lower() for login in settings.get("hub.github.adminUsers", [])}
+    # Never empty (the schema's minItems, checked at start-up): an empty list would let nobody in.
+    c.GitHubOAuthenticator.allowed_organizations = set(settings.get("hub.github.allowedOrganizations"))
+    c.Authenticator.admin_users = {login.lower() for login in settings.get("hub.github.adminUsers")}
 
 
 def configure_dummy(c):
@@ -91,17 +89,15 @@ def configure_dummy(c):
 
 
 #: hub.authenticator -> the function that configures JupyterHub's login for it. The names are
-#: those of the registry in components/authenticators.ts (a test keeps the two equal); each
-#: function reads the settings and the environment variables its registry entry declares.
+#: those of the registry in components/authenticators.ts (a test keeps the two equal), which are
+#: the schema's enum for hub.authenticator (checked at start-up); each function reads the settings
+#: and the environment variables its registry entry declares.
 AUTHENTICATORS = {
     "github": configure_github,
     "dummy": configure_dummy,
 }
 
-authenticator = settings.get("hub.authenticator")
-if authenticator not in AUTHENTICATORS:
-    raise settings.SettingsError(f"setting hub.authenticator must be {' or '.join(AUTHENTICATORS)}, got {authenticator!r}")
-AUTHENTICATORS[authenticator](c)
+AUTHENTICATORS[settings.get("hub.authenticator")](c)
 
 # --- Spawner -------------------------------------------------------------------------------
 # One lab pod per user, in the hub's own namespace.
@@ -139,7 +135,7 @@ c.KubeSpawner.service_account = None
 c.KubeSpawner.automount_service_account_token = False
 
 # Names: pinned, never to change (a changed pod name template orphans running pods; homes do not
-# depend on it: their path is the login itself, see hooks.lab_login).
+# depend on it: their path is the login itself, see lab_identity.lab_login).
 c.KubeSpawner.slug_scheme = lab["slugScheme"]
 c.KubeSpawner.pod_name_template = lab["podNameTemplate"]
 # No per-user claims: homes are subPaths of the one shared claim.

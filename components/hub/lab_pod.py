@@ -165,8 +165,8 @@ def lab_pod_settings(identity, lab, image):
     default image; `set_init_images` swaps in the chosen one once KubeSpawner has applied the
     menu choice.
     """
-    quota_profile = quota_profile_script(identity.login, lab)
     quota_gib = home_quota_gib(identity.login, lab)
+    quota_profile = quota_profile_script(identity.home, quota_gib, lab)
     mounts = [
         {"name": HOME_VOLUME, "mountPath": identity.home, "subPath": identity.login},
         {"name": ETC_VOLUME, "mountPath": "/etc/passwd", "subPath": "passwd", "readOnly": True},

@@ -3,8 +3,6 @@ the lab's HOME_QUOTA_GIB and the terminals' notice. Pure, stdlib only."""
 
 import shlex
 
-from lab_identity import HOME_ROOT
-
 #: The lab's environment variable holding the home's quota in GiB (absent: the home has no quota).
 HOME_QUOTA_ENV = "HOME_QUOTA_GIB"
 #: The quota notice of terminals: a file of the lab-etc volume mounted into /etc/profile.d, which
@@ -39,13 +37,12 @@ def home_quota_text(login, lab):
     return f"Your home: {gib} GiB quota. In a terminal, du -sh ~ shows how much of it you use."
 
 
-def quota_profile_script(login, lab):
-    """The /etc/profile.d script that tells a terminal's user the home's quota, or None where homes
-    have no quotas. POSIX sh (login shells of any image source it); prints only when interactive."""
+def quota_profile_script(home, gib, lab):
+    """The /etc/profile.d script that tells a terminal's user the quota `gib` of the home at `home`
+    (the user's home_quota_gib, computed once per spawn by the caller), or None where homes have no
+    quotas. POSIX sh (login shells of any image source it); prints only when interactive."""
     if lab.get("homeQuota") is None:
         return None
-    home = f"{HOME_ROOT}/{login}"
-    gib = home_quota_gib(login, lab)
     if gib is None:
         lines = [f"Your home {home} has no quota."]
     else:

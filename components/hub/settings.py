@@ -72,46 +72,20 @@ def schema_path(path=None):
 
 def schema_problem(document, schema):
     """The first mismatch of `document` against `schema` as one line ("$.lab.port: 'x' is not of
-    type 'integer'"), or None. jsonschema's best_match picks the most relevant error."""
+    type 'integer'"), or None. jsonschema's best_match picks the most relevant error (the shipped
+    schema writes the authenticator union as if/then on its tag, so best_match names the tag or
+    the chosen authenticator's key). The schema itself is checked against its metaschema where it
+    is produced (test/hub/test_settings.py), not at every start."""
     import jsonschema  # the hub image's (jupyter_events pins it); imported here only
 
     validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    problem = _best_problem(list(validator_class(schema).iter_errors(document)), jsonschema.exceptions)
-    if problem is None:
+    error = jsonschema.exceptions.best_match(validator_class(schema).iter_errors(document))
+    if error is None:
         return None
-    where, message = problem
-    message = " ".join(message.split())
+    message = " ".join(error.message.split())
     if len(message) > PROBLEM_LIMIT:
         message = message[: PROBLEM_LIMIT - 3] + "..."
-    return f"{where}: {message}"
-
-
-def _best_problem(errors, exceptions):
-    """(JSON path, message) of the most relevant of `errors`, as jsonschema's best_match picks it,
-    except inside a tagged union: a oneOf whose branches each fix the same property to a constant
-    (settings.json "hub" has one branch per authenticator, tagged by `authenticator`). There
-    best_match may describe a branch the document never chose; this reports the chosen branch's
-    error, or the tag itself when its value names no branch."""
-    best = max(errors, key=exceptions.relevance, default=None)
-    if best is None:
-        return None
-    if best.validator == "oneOf" and isinstance(best.instance, dict):
-        branches = best.validator_value
-        fixed = [{k for k, v in b.get("properties", {}).items() if isinstance(v, dict) and "const" in v} for b in branches]
-        tags = set.intersection(*fixed) if fixed else set()
-        if len(tags) == 1:
-            (tag,) = tags
-            names = [b["properties"][tag]["const"] for b in branches]
-            chosen = best.instance.get(tag)
-            if chosen not in names:
-                return f"{best.json_path}.{tag}", f"{chosen!r} is not one of {names!r}"
-            index = names.index(chosen)
-            inner = [e for e in best.context if e.relative_schema_path and e.relative_schema_path[0] == index]
-            if inner:
-                return _best_problem(inner, exceptions)
-    error = exceptions.best_match([best])
-    return error.json_path, error.message
+    return f"{error.json_path}: {message}"
 
 
 def validate(path=None):

@@ -172,9 +172,36 @@ export function settingsFiles(hub: HubSettings, lab: LabSettings): Record<string
     };
 }
 
-/** The JSON Schema of settings.json (draft 2020-12), as shipped: keys sorted at every level. */
+/**
+ * settings.json "hub" in the shipped schema: zod writes the discriminated union as a plain `oneOf`,
+ * and jsonschema's best_match may then describe a branch the document never chose. Written as the
+ * tag (`authenticator`, one of the names) plus one `if authenticator is n then branch n` per
+ * authenticator, the only errors are the tag's or the chosen branch's, so best_match names them.
+ */
+function taggedUnion(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+    if (ctx.zodSchema !== hubSettingsSchema) return;
+    const branches = ctx.jsonSchema.oneOf as Record<string, unknown>[];
+    delete ctx.jsonSchema.oneOf;
+    Object.assign(ctx.jsonSchema, {
+        type: "object",
+        required: ["authenticator"],
+        properties: { authenticator: { enum: [...AUTHENTICATOR_NAMES] } },
+        allOf: branches.map((branch) => ({
+            if: { properties: { authenticator: { const: (branch.properties as Record<string, { const: string }>).authenticator.const } }, required: ["authenticator"] },
+            then: branch,
+        })),
+    });
+}
+
+/**
+ * The JSON Schema of settings.json (draft 2020-12), as shipped: keys sorted at every level. The
+ * same for every render, so computed once. (`sortedJson` twins config.ts `canonicalJson`, which
+ * cannot be imported here: config.ts imports this module.)
+ */
+const SETTINGS_JSON_SCHEMA_TEXT = sortedJson(z.toJSONSchema(settingsSchema, { override: taggedUnion }), 2) + "\n";
+
 function settingsJsonSchemaText(): string {
-    return sortedJson(z.toJSONSchema(settingsSchema), 2) + "\n";
+    return SETTINGS_JSON_SCHEMA_TEXT;
 }
 
 function sortedJson(value: unknown, indent: number): string {

@@ -22,8 +22,8 @@ SOURCE_DIR = os.path.join(REPO_ROOT, "components", "hub")
 
 
 # The stand-in for traitlets' Config lives apart, free of the render below (lab_config_probe.py
-# imports it alone); re-exported here for the tests.
-from fakeconfig import FakeConfig, Section  # noqa: E402,F401
+# imports it alone).
+from fakeconfig import FakeConfig  # noqa: E402
 
 
 #: settings.json and its schema as the program renders them into the hub ConfigMap, for sandbox
@@ -98,31 +98,6 @@ def patched_env(env):
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def _check_each_schema_once():
-    """settings.validate() checks the shipped schema against its metaschema before using it: the
-    same schema always gets the same answer, and a hub checks it once per start, but the tests
-    start the configuration dozens of times per process. Remember the schemas that passed, so
-    each is checked once per process; a schema never seen is checked as the hub checks it."""
-    try:
-        import jsonschema
-    except ImportError:
-        return
-    cls = jsonschema.Draft202012Validator
-    check = cls.check_schema
-    passed = set()
-
-    def check_once(schema, *args, **kwargs):
-        key = json.dumps(schema, sort_keys=True)
-        if key not in passed:
-            check(schema, *args, **kwargs)
-            passed.add(key)
-
-    cls.check_schema = staticmethod(check_once)
-
-
-_check_each_schema_once()
 
 
 def _forget_modules(config_dir):

@@ -11,15 +11,22 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import urllib.error
+from contextlib import contextmanager
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "components", "hub"))
 
-import hooks  # noqa: E402
+# The tests that need hooks.py itself import it from here.
+import hooks  # noqa: E402,F401
+import lab_github  # noqa: E402
+import lab_identity  # noqa: E402
+import lab_pod  # noqa: E402
 from fakes import LAB_SETTINGS  # noqa: E402
 
 def fixture(name):
@@ -40,7 +47,7 @@ class FakeResponse(io.BytesIO):
 
 
 class FakeGitHub:
-    """An `opener` for hooks.urllib_fetcher that answers from fixtures and records requests."""
+    """An `opener` for lab_github.urllib_fetcher that answers from fixtures and records requests."""
 
     def __init__(self, pages=None, status=200, error_body=None, unreachable=False, raw=None):
         self.pages = pages or {}
@@ -64,7 +71,7 @@ class FakeGitHub:
 
 
 def fetcher_for(github):
-    return lambda token: hooks.urllib_fetcher(token, opener=github)
+    return lambda token: lab_github.urllib_fetcher(token, opener=github)
 
 
 def auth_state(orgs):
@@ -77,7 +84,7 @@ def auth_state(orgs):
         "github_user": fixture("github_user.json"),
     }
     if orgs is not None:
-        state[hooks.GITHUB_ORGS_KEY] = hooks.parse_orgs(orgs, "fixture")
+        state[lab_identity.GITHUB_ORGS_KEY] = lab_identity.parse_orgs(orgs, "fixture")
     return state
 
 
@@ -100,7 +107,7 @@ class Log:
 
 
 def identity_with_orgs():
-    return hooks.identity_from_github("jane-doe", auth_state(fixture("user_orgs_page1.json")))
+    return lab_identity.identity_from_github("jane-doe", auth_state(fixture("user_orgs_page1.json")))
 
 
 #: The "lab" settings of the sandbox render, without quotas (as on `local`).
@@ -109,6 +116,25 @@ QUOTA = {"defaultGiB": 10, "overridesGiB": {"octocat": 50}, "excluded": ["jane-d
 LAB_WITH_QUOTA = {**LAB, "homeQuota": QUOTA}
 
 
-def menu_choices(lab, option):
-    """The choices of the menu's option ("image" or "size"), in menu order."""
-    return lab["profileList"][0]["profile_options"][option]["choices"]
+@contextmanager
+def passwd_init_run(passwd_init, image_etc):
+    """Runs the passwd init container `passwd_init`'s script for real with /bin/sh, against a copy
+    of an image's /etc files (`image_etc`: {"passwd": text, "group": text}); yields the directory
+    it wrote (its lab_pod.ETC_MOUNT), removed on exit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        etc = os.path.join(tmp, "etc")
+        out = os.path.join(tmp, "out")
+        os.makedirs(etc)
+        os.makedirs(out)
+        for name, text in image_etc.items():
+            with open(os.path.join(etc, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        script = passwd_init["command"][2].replace("/etc/", etc + "/").replace(lab_pod.ETC_MOUNT, out)
+        env = {e["name"]: e["value"] for e in passwd_init["env"]}
+        subprocess.run(["/bin/sh", "-c", script], env={**env, "PATH": os.environ["PATH"]}, check=True)
+        yield out
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read().splitlines()

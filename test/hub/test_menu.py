@@ -7,14 +7,15 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hooklib import LAB, hooks, menu_choices  # noqa: E402
+from hooklib import LAB, hooks  # noqa: E402
+import lab_menu  # noqa: E402
 
 
 def menu(images, sizes):
     """Lab settings whose menu offers `images` and `sizes` (names), the first of each the default."""
     lab = copy.deepcopy(LAB)
     for option, names in (("image", images), ("size", sizes)):
-        first = next(iter(menu_choices(LAB, option).values()))
+        first = next(iter(lab_menu.menu_option(LAB, option).values()))
         lab["profileList"][0]["profile_options"][option]["choices"] = {n: {**first, "default": i == 0} for i, n in enumerate(names)}
     return lab
 
@@ -24,7 +25,7 @@ class UserOptionsTest(unittest.TestCase):
 
     def test_menu_choices_and_empty_options_are_accepted(self):
         for options in ({}, None, {"profile": "lab"}, {"profile": "lab", "image": "scipy", "size": "small"}, {"image": "minimal"}):
-            self.assertIsNone(hooks.user_options_problem(self.LAB, options), options)
+            self.assertIsNone(lab_menu.user_options_problem(self.LAB, options), options)
 
     def test_anything_else_is_refused_with_the_reason(self):
         cases = {
@@ -35,10 +36,10 @@ class UserOptionsTest(unittest.TestCase):
             "the options must be an object": ["image"],
         }
         for message, options in cases.items():
-            self.assertEqual(hooks.user_options_problem(self.LAB, options), message)
+            self.assertEqual(lab_menu.user_options_problem(self.LAB, options), message)
 
     def test_long_values_are_shortened_in_messages(self):
-        problem = hooks.user_options_problem(self.LAB, {"image": "x" * 500})
+        problem = lab_menu.user_options_problem(self.LAB, {"image": "x" * 500})
         self.assertLess(len(problem), 200)
 
     def test_the_hook_raises_on_a_problem_and_passes_otherwise(self):
@@ -51,12 +52,12 @@ class UserOptionsTest(unittest.TestCase):
 
 class ProfileListTest(unittest.TestCase):
     def test_the_programs_profile_list_is_passed_through_unchanged(self):
-        self.assertEqual(hooks.profile_list(LAB), LAB["profileList"])
-        self.assertEqual(hooks.profile_list(LAB, "jane-doe"), LAB["profileList"], "no quota, nothing added for the user")
-        self.assertIsNot(hooks.profile_list(LAB)[0], LAB["profileList"][0], "a copy: KubeSpawner may change it")
+        self.assertEqual(lab_menu.profile_list(LAB), LAB["profileList"])
+        self.assertEqual(lab_menu.profile_list(LAB, "jane-doe"), LAB["profileList"], "no quota, nothing added for the user")
+        self.assertIsNot(lab_menu.profile_list(LAB)[0], LAB["profileList"][0], "a copy: KubeSpawner may change it")
 
     def test_one_profile_nothing_unlisted(self):
-        profiles = hooks.profile_list(LAB)
+        profiles = lab_menu.profile_list(LAB)
         self.assertEqual([p["slug"] for p in profiles], ["lab"])
         for option in profiles[0]["profile_options"].values():
             self.assertEqual(option["unlisted_choice"], {"enabled": False})
@@ -64,20 +65,20 @@ class ProfileListTest(unittest.TestCase):
     def test_defaults_are_the_marked_choices_wherever_they_sit(self):
         lab = copy.deepcopy(LAB)
         for option in ("image", "size"):
-            choices = menu_choices(lab, option)
+            choices = lab_menu.menu_option(lab, option)
             last = list(choices)[-1]
             for name, choice in choices.items():
                 choice["default"] = name == last
-        self.assertEqual(hooks.default_image(lab), menu_choices(lab, "image")[list(menu_choices(lab, "image"))[-1]]["kubespawner_override"]["image"])
-        large = menu_choices(lab, "size")[list(menu_choices(lab, "size"))[-1]]["kubespawner_override"]
-        self.assertEqual(hooks.default_choice(lab, "size"), large)
-        self.assertNotEqual(hooks.default_image(lab), hooks.default_image(LAB))
+        self.assertEqual(lab_menu.default_image(lab), lab_menu.menu_option(lab, "image")[list(lab_menu.menu_option(lab, "image"))[-1]]["kubespawner_override"]["image"])
+        large = lab_menu.menu_option(lab, "size")[list(lab_menu.menu_option(lab, "size"))[-1]]["kubespawner_override"]
+        self.assertEqual(lab_menu.default_choice(lab, "size"), large)
+        self.assertNotEqual(lab_menu.default_image(lab), lab_menu.default_image(LAB))
 
 
 class CullerTest(unittest.TestCase):
     def test_service_command_comes_from_settings(self):
         lab = {**LAB, "culler": {"timeoutSeconds": 3600, "everySeconds": 300, "maxAgeSeconds": 259200, "concurrency": 10}}
-        service = hooks.culler_service(lab, "http://localhost:8081/hub/api")
+        service = lab_menu.culler_service(lab, "http://localhost:8081/hub/api")
         self.assertEqual(service, {"name": "jupyterhub-idle-culler", "command": [
             "python3", "-m", "jupyterhub_idle_culler", "--url=http://localhost:8081/hub/api",
             "--timeout=3600", "--cull-every=300", "--concurrency=10", "--max-age=259200",
@@ -85,10 +86,10 @@ class CullerTest(unittest.TestCase):
 
     def test_no_max_age_when_zero(self):
         lab = {**LAB, "culler": {**LAB["culler"], "maxAgeSeconds": 0}}
-        self.assertFalse(any(a.startswith("--max-age") for a in hooks.culler_service(lab, "u")["command"]))
+        self.assertFalse(any(a.startswith("--max-age") for a in lab_menu.culler_service(lab, "u")["command"]))
 
     def test_role_has_exactly_the_scopes_it_needs(self):
-        self.assertEqual(hooks.culler_role(), {
+        self.assertEqual(lab_menu.culler_role(), {
             "name": "jupyterhub-idle-culler",
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["jupyterhub-idle-culler"],

@@ -7,13 +7,16 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hooklib import LAB, auth_state, fixture, hooks, identity_with_orgs  # noqa: E402
+from hooklib import LAB, auth_state, fixture, hooks, identity_with_orgs, passwd_init_run, read_lines  # noqa: E402
+import lab_identity  # noqa: E402
+import lab_menu  # noqa: E402
+import lab_pod  # noqa: E402
 
 
 class LabPodTest(unittest.TestCase):
     def setUp(self):
         self.identity = identity_with_orgs()
-        self.pod = hooks.lab_pod_settings(self.identity, LAB, "quay.io/jupyter/scipy-notebook:2025-12-31")
+        self.pod = lab_pod.lab_pod_settings(self.identity, LAB, "quay.io/jupyter/scipy-notebook:2025-12-31")
 
     def test_home_is_the_login_subpath_of_the_homes_claim(self):
         self.assertIn({"name": "home", "persistentVolumeClaim": {"claimName": "homes"}}, self.pod["volumes"])
@@ -29,13 +32,13 @@ class LabPodTest(unittest.TestCase):
         self.assertIn({"name": "lab-etc", "emptyDir": {"medium": "Memory", "sizeLimit": "1Mi"}}, self.pod["volumes"])
 
     def test_security_contexts_run_as_the_user_without_privileges(self):
-        pod = hooks.pod_security_context(self.identity)
+        pod = lab_pod.pod_security_context(self.identity)
         self.assertEqual(pod["runAsUser"], 58374121)
         self.assertEqual(pod["runAsGroup"], 58374121)
         self.assertEqual(pod["fsGroup"], 58374121)
         self.assertTrue(pod["runAsNonRoot"])
         self.assertEqual(pod["supplementalGroups"], [5637302, 41000001, 77123456])
-        container = hooks.container_security_context(self.identity)
+        container = lab_pod.container_security_context(self.identity)
         self.assertEqual(container["runAsUser"], 58374121)
         self.assertTrue(container["runAsNonRoot"])
         self.assertFalse(container["allowPrivilegeEscalation"])
@@ -71,8 +74,8 @@ class LabPodTest(unittest.TestCase):
                 self.assertNotIn("}", part)
 
     def test_passwd_and_group_lines(self):
-        self.assertEqual(hooks.passwd_line(self.identity), "jane-doe:x:58374121:58374121:jane-doe:/home/jane-doe:/bin/bash")
-        self.assertEqual(hooks.group_lines(self.identity), [
+        self.assertEqual(lab_pod.passwd_line(self.identity), "jane-doe:x:58374121:58374121:jane-doe:/home/jane-doe:/bin/bash")
+        self.assertEqual(lab_pod.group_lines(self.identity), [
             "jane-doe:x:58374121:",
             "lsst-sqre:x:5637302:jane-doe",
             "astro-data-lab:x:41000001:jane-doe",
@@ -84,7 +87,7 @@ class LabPodTest(unittest.TestCase):
             "containers": [{"name": "notebook", "image": "quay.io/jupyter/minimal-notebook:2025-11-24"}],
             "init_containers": [dict(c) for c in self.pod["init_containers"]] + [{"name": "other", "image": "x:1"}],
         }}
-        hooks.set_init_images(pod)
+        lab_pod.set_init_images(pod)
         self.assertEqual([c["image"] for c in pod["spec"]["init_containers"]], [
             "quay.io/jupyter/minimal-notebook:2025-11-24", "quay.io/jupyter/minimal-notebook:2025-11-24", "x:1",
         ])
@@ -95,30 +98,19 @@ class InitScriptTest(unittest.TestCase):
     """Runs the passwd init script for real against a copy of an image's /etc files."""
 
     def test_passwd_script_keeps_image_entries_and_adds_the_user(self):
-        import subprocess
-        import tempfile
-
-        identity = hooks.identity_from_github("jane-doe", auth_state(fixture("user_orgs_odd_names.json")))
-        passwd_init = hooks.init_containers(identity, "img:1")[1]
-        with tempfile.TemporaryDirectory() as tmp:
-            etc = os.path.join(tmp, "etc")
-            out = os.path.join(tmp, "out")
-            os.makedirs(etc)
-            os.makedirs(out)
-            with open(os.path.join(etc, "passwd"), "w") as f:
-                f.write("root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\njane-doe:x:4242:4242::/x:/bin/sh\n")
-            with open(os.path.join(etc, "group"), "w") as f:
-                f.write("root:x:0:\nusers:x:100:\ng42-labs:x:777:\nold:x:60000002:\n")
-            script = passwd_init["command"][2].replace("/etc/", etc + "/").replace(hooks.ETC_MOUNT, out)
-            env = {e["name"]: e["value"] for e in passwd_init["env"]}
-            subprocess.run(["/bin/sh", "-c", script], env={**env, "PATH": os.environ["PATH"]}, check=True)
-            passwd = open(os.path.join(out, "passwd")).read().splitlines()
-            group = open(os.path.join(out, "group")).read().splitlines()
+        identity = lab_identity.identity_from_github("jane-doe", auth_state(fixture("user_orgs_odd_names.json")))
+        image_etc = {
+            "passwd": "root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\njane-doe:x:4242:4242::/x:/bin/sh\n",
+            "group": "root:x:0:\nusers:x:100:\ng42-labs:x:777:\nold:x:60000002:\n",
+        }
+        with passwd_init_run(lab_pod.init_containers(identity, "img:1")[1], image_etc) as out:
+            passwd = read_lines(os.path.join(out, "passwd"))
+            group = read_lines(os.path.join(out, "group"))
         self.assertEqual(passwd[:2], ["root:x:0:0:root:/root:/bin/bash", "jovyan:x:1000:100::/home/jovyan:/bin/bash"])
         self.assertRegex(passwd[2], r"^jane-doe:x:58374121:58374121:jane-doe:/home/jane-doe:/bin/(ba)?sh$")
         self.assertEqual(len(passwd), 3, "the image's clashing jane-doe entry is gone")
         self.assertEqual(group[:2], ["root:x:0:", "users:x:100:"])
-        self.assertEqual(group[2:], hooks.group_lines(identity), "clashing names and gids replaced")
+        self.assertEqual(group[2:], lab_pod.group_lines(identity), "clashing names and gids replaced")
 
 
     def _run_home_script(self, uid, gid, owner):
@@ -132,7 +124,7 @@ class InitScriptTest(unittest.TestCase):
             os.chmod(home, 0o750)
             if owner != (os.getuid(), os.getgid()):
                 os.chown(home, *owner)
-            script = hooks.HOME_SCRIPT.replace(hooks.HOME_INIT_MOUNT, home)
+            script = lab_pod.HOME_SCRIPT.replace(lab_pod.HOME_INIT_MOUNT, home)
             env = {"LAB_UID": str(uid), "LAB_GID": str(gid), "PATH": os.environ["PATH"]}
             done = subprocess.run(["/bin/sh", "-c", script], env=env, capture_output=True)
             st = os.stat(home)
@@ -171,7 +163,7 @@ class SpawnerHooksTest(unittest.TestCase):
         self.assertEqual(spawner.working_dir, "/home/jane-doe")
         self.assertEqual(spawner.environment["JUPYTERHUB_SINGLEUSER_APP"], "jupyter_server.serverapp.ServerApp")
         self.assertEqual(spawner.environment["HOME"], "/home/jane-doe")
-        self.assertEqual(spawner.init_containers[0]["image"], hooks.default_image(LAB))
+        self.assertEqual(spawner.init_containers[0]["image"], lab_menu.default_image(LAB))
 
     def test_spawn_without_identity_is_refused(self):
         spawner = self.Spawner("jane-doe")
@@ -180,13 +172,13 @@ class SpawnerHooksTest(unittest.TestCase):
             hooks.make_auth_state_hook(LAB)(spawner, None)
         self.assertIn("no GitHub auth state is stored for this user", str(caught.exception))
         for f in (hooks.spawner_uid, hooks.spawner_gid, hooks.spawner_supplemental_gids, hooks.spawner_pod_security_context):
-            with self.assertRaises(hooks.IdentityError):
+            with self.assertRaises(lab_identity.IdentityError):
                 f(spawner)
 
     def test_local_identity_source(self):
         spawner = self.Spawner("alice")
         hooks.make_auth_state_hook({**LAB, "identity": "local"})(spawner, None)
-        self.assertEqual(hooks.spawner_uid(spawner), hooks.local_id("alice"))
+        self.assertEqual(hooks.spawner_uid(spawner), lab_identity.local_id("alice"))
 
 
 if __name__ == "__main__":

@@ -117,6 +117,28 @@ class SchemaTest(unittest.TestCase):
         self.assertIsNone(settings.schema_problem(github_settings(), self.schema))
         self.assertIsNone(settings.schema_problem(rendered("local.settings.json"), self.schema))
 
+    def test_shipped_schema_is_a_valid_schema(self):
+        # The hub does not check the schema against its metaschema at start-up: it is checked here,
+        # where the program's render produces it.
+        import jsonschema
+
+        validator_class = jsonschema.validators.validator_for(self.schema)
+        self.assertIs(validator_class, jsonschema.Draft202012Validator)
+        validator_class.check_schema(self.schema)
+        with self.assertRaises(jsonschema.exceptions.SchemaError):
+            validator_class.check_schema({**self.schema, "type": "objekt"})
+
+    def test_authenticator_union_names_the_tag_or_the_chosen_branch(self):
+        cases = {
+            "$.hub: 'authenticator' is a required property": lambda h: h.pop("authenticator"),
+            "$.hub.authenticator: 'pam' is not one of ['github', 'dummy']": lambda h: h.update(authenticator="pam"),
+            "$.hub.github: 'clientId' is a required property": lambda h: h["github"].pop("clientId"),
+            "$.hub.github.allowedOrganizations: [] should be non-empty": lambda h: h["github"].update(allowedOrganizations=[]),
+        }
+        for expected, change in cases.items():
+            with self.subTest(expected=expected):
+                self.assertEqual(self.problem(lambda s: change(s["hub"])), expected)
+
     def test_home_quota_must_be_whole_gib_and_lists(self):
         cases = {
             "$.lab.homeQuota: 'defaultGiB' is a required property": lambda q: q.pop("defaultGiB"),
