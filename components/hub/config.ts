@@ -22,8 +22,22 @@ export const HUB_DATA_DIR = "/srv/jupyterhub";
 /** The directory of the hub's Python files. */
 export const HUB_PYTHON_DIR = __dirname;
 
-/** The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name. */
-export function hubPythonFiles(dir: string = HUB_PYTHON_DIR): Record<string, string> {
+/** The shipped directory's files, read once per process: every render of the ConfigMap needs them. */
+let shippedPythonFiles: Readonly<Record<string, string>> | undefined;
+
+/**
+ * The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name.
+ * The default directory is read on first use and cached; another `dir` is read on every call.
+ */
+export function hubPythonFiles(dir?: string): Record<string, string> {
+    if (dir === undefined) {
+        shippedPythonFiles ??= readPythonFiles(HUB_PYTHON_DIR);
+        return { ...shippedPythonFiles };
+    }
+    return readPythonFiles(dir);
+}
+
+function readPythonFiles(dir: string): Record<string, string> {
     const files: Record<string, string> = {};
     for (const file of fs.readdirSync(dir).sort()) {
         if (file.endsWith(".py") && !file.startsWith("test_") && !file.endsWith("_test.py")) {
