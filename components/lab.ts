@@ -19,7 +19,7 @@
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage } from "./config";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
+import { clusterDnsEgress, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains } from "./cidr";
 import { LAB_PORT } from "./hub/settingsContract";
 import { declareLabAdmission } from "./labAdmission";
@@ -202,18 +202,7 @@ export class Lab extends pulumi.ComponentResource {
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.hub)], ports: [tcp(LAB_PORT)] }],
                 egress: [
-                    {
-                        to: [
-                            {
-                                namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace),
-                                podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
-                            },
-                        ],
-                        ports: [
-                            { port: 53, protocol: "UDP" },
-                            { port: 53, protocol: "TCP" },
-                        ],
-                    },
+                    clusterDnsEgress(),
                     { to: [pods(COMPONENTS.hub)], ports: [tcp(hubPort)] },
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],

@@ -207,6 +207,20 @@ export function collectorPeer(): { namespaceSelector: { matchLabels: Record<stri
     return { namespaceSelector: namespaceSelector(GMP_COLLECTOR.namespace), podSelector: { matchLabels: { ...GMP_COLLECTOR.podLabels } } };
 }
 
+/** A NetworkPolicy egress rule: name resolution, UDP and TCP port 53 of the cluster DNS pods. */
+export function clusterDnsEgress(): {
+    to: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[];
+    ports: { port: number; protocol: string }[];
+} {
+    return {
+        to: [{ namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+        ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 53, protocol: "TCP" },
+        ],
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Objects one component declares and another addresses by name
 // ---------------------------------------------------------------------------------------------
