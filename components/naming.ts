@@ -240,7 +240,7 @@ export const HUB_NAMES = {
 export const HUB_SERVICES = {
     hub: { name: "hub", port: 8081, targetPort: "http", containerPort: 8081 },
     proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
-    proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
+    proxyPublic: { name: "proxy-public", port: 80, targetPort: "http", containerPort: 8000 },
 } as const;
 
 /** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { hubAuthSettings } from "../authenticators";
-import { HUB_NAMES, HUB_SERVICES } from "../naming";
+import { HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, publicUrl } from "../naming";
 import type { HubScope, ResolvedHubArgs } from "./args";
 import { settingsFiles } from "./settingsContract";
 
@@ -71,18 +71,8 @@ export function configChecksum(data: Record<string, string>): string {
     return createHash("sha256").update(canonicalJson(data)).digest("hex");
 }
 
-/** The public URLs the hub's settings carry. */
-export interface HubUrls {
-    readonly url: string;
-    readonly oauthCallbackUrl: string;
-}
-
 /** Declares ConfigMap `hub-config`; returns it and its data (the checksum is taken from the data). */
-export function declareHubConfig(
-    scope: HubScope,
-    a: ResolvedHubArgs,
-    urls: HubUrls,
-) {
+export function declareHubConfig(scope: HubScope, a: ResolvedHubArgs) {
     const { name, hubLabels } = scope;
     const ns = scope.namespace;
     const child = { parent: scope.parent };
@@ -91,8 +81,8 @@ export function declareHubConfig(
     const hubSettings = {
         stack: a.stack,
         hostname: a.hostname,
-        url: urls.url,
-        oauthCallbackUrl: urls.oauthCallbackUrl,
+        url: publicUrl(a.hostname),
+        oauthCallbackUrl: oauthCallbackUrl(a.hostname),
         // `authenticator` and the authenticator's own settings (github: `github`).
         ...hubAuthSettings(a.authenticator),
         shutdownOnLogout: true,

@@ -79,8 +79,6 @@ export interface MonitoringArgs {
     readonly budget?: { readonly billingAccount: string; readonly amount: number };
     /** What the Kubernetes objects wait for (the namespaces and Helm releases they go into). */
     readonly kubernetesDependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** What the GCP resources wait for (the enabled Monitoring and Logging APIs). */
-    readonly gcpDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** What the stack records about monitoring: declared or not, and anything an operator should know. */
@@ -123,7 +121,8 @@ export class Monitoring extends pulumi.ComponentResource {
         super("jupyterlabdemo:components:Monitoring", name, {}, opts);
         // spawnFailureThreshold and the budget's amount are validated once, by components/config.
         const k8sOpts = { parent: this, dependsOn: args.kubernetesDependsOn };
-        const gcpOpts = { parent: this, dependsOn: args.gcpDependsOn };
+        // The Monitoring and Logging APIs come first through the ProjectApis transformation.
+        const gcpOpts = { parent: this };
         const labels = commonLabels(args.stack, COMPONENTS.monitoring);
 
         // --- Metrics collection --------------------------------------------------------------
