@@ -121,7 +121,9 @@ export class Edge extends pulumi.ComponentResource {
             .all([hubNamespace, service.spec.selector])
             .apply(([namespace, podLabels]): BackendPods => ({ namespace, podLabels: podLabels ?? {}, port: r.backend.containerPort }));
 
-        // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies).
+        // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies). The
+        // specs are built once for the backend; names and namespaces do not depend on it.
+        const specs = backendPods.apply((b) => edgeNetworkPolicies(r, b).map((p) => p.spec));
         const placeholderPods: BackendPods = { namespace: "", podLabels: {}, port: r.backend.containerPort };
         edgeNetworkPolicies(r, placeholderPods).forEach((p, i) => {
             new k8s.networking.v1.NetworkPolicy(
@@ -132,7 +134,7 @@ export class Edge extends pulumi.ComponentResource {
                         namespace: p.namespace === INGRESS_NAMESPACE ? ingressNs.metadata.name : certManagerNs.metadata.name,
                         labels: commonLabels(r.stack, COMPONENTS.networkPolicy),
                     },
-                    spec: backendPods.apply((b) => edgeNetworkPolicies(r, b)[i].spec),
+                    spec: specs.apply((s) => s[i]),
                 },
                 child,
             );
