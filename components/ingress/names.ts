@@ -42,21 +42,23 @@ export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
  */
 export const INGRESS_CONTROLLER_SERVICE = `${INGRESS_RELEASE}-controller`;
 /**
- * The controller's ports: http and https (the chart's `controller.containerPort`) and the
- * readiness probe (`controller.readyStatus.port`), all chart defaults.
+ * The controller's ports: http and https (the chart's `controller.containerPort`), the
+ * readiness probe (`controller.readyStatus.port`) and the Prometheus metrics
+ * (`prometheus.port`, set explicitly in values.ts), all chart defaults.
  */
-export const INGRESS_CONTROLLER_PORTS = { http: 80, https: 443, readiness: 8081 } as const;
+export const INGRESS_CONTROLLER_PORTS = { http: 80, https: 443, readiness: 8081, metrics: 9113 } as const;
 /** Namespace of cert-manager (also where ACME account keys live) and its Helm release name. */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
 /**
  * cert-manager's pods as its chart labels them (`app.kubernetes.io/component`, with
  * `app.kubernetes.io/instance` = the release), and the ports its NetworkPolicies open: the
- * webhook's HTTPS port (`webhook.securePort`), the controller's liveness port (`http-healthz`)
- * and the webhook's health port (`webhook.healthzPort`), chart defaults.
+ * webhook's HTTPS port (`webhook.securePort`), the controller's liveness port (`http-healthz`),
+ * the webhook's health port (`webhook.healthzPort`), chart defaults, and the controller's
+ * Prometheus metrics port (the chart's fixed 9402).
  */
 export const CERT_MANAGER_COMPONENTS = { controller: "controller", webhook: "webhook" } as const;
-export const CERT_MANAGER_PORTS = { webhook: 10250, controllerHealthz: 9403, webhookHealthz: 6080 } as const;
+export const CERT_MANAGER_PORTS = { webhook: 10250, controllerHealthz: 9403, webhookHealthz: 6080, controllerMetrics: 9402 } as const;
 /** The IngressClass the chart creates (`spec.controller: nginx.org/ingress-controller`). */
 export const INGRESS_CLASS = "nginx";
 /** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */

@@ -45,8 +45,6 @@ import {
 export { uptimeConditionFilter } from "./alerts";
 export {
     CERT_MANAGER_CONTROLLER_POD_LABELS,
-    CERT_MANAGER_METRICS_PORT,
-    NGINX_METRICS_PORT,
     nfsServerPodMonitoring,
     SCRAPE_INTERVAL,
 } from "./scrape";
