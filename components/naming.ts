@@ -245,6 +245,8 @@ export const HUB_SERVICES = {
 
 /** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
 export const INGRESS_NAMESPACE = "nginx-ingress";
+/** Namespace of cert-manager (also where ACME account keys live). */
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 /**
  * A container security context that Pod Security `restricted` admits and that holds nothing:
