@@ -171,6 +171,7 @@ export class Monitoring extends pulumi.ComponentResource {
         }
 
         // --- Where alerts go -----------------------------------------------------------------
+        const userLabels = { app: "jupyterlabdemo", stack: args.stack };
         const channels = [...new Set(args.notificationEmails)].map(
             (email) =>
                 new gcp.monitoring.NotificationChannel(
@@ -180,13 +181,12 @@ export class Monitoring extends pulumi.ComponentResource {
                         displayName: `${args.stack}: ${email}`,
                         type: "email",
                         labels: { email_address: email },
-                        userLabels: { app: "jupyterlabdemo", stack: args.stack },
+                        userLabels,
                     },
                     gcpOpts,
                 ),
         );
         this.notificationChannels = channels.map((c) => c.name);
-        const userLabels = { app: "jupyterlabdemo", stack: args.stack };
         const common = { project: args.project, combiner: "OR", notificationChannels: this.notificationChannels, userLabels };
 
         // --- Alert policies ------------------------------------------------------------------

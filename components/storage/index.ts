@@ -226,9 +226,10 @@ export class HomeStorage extends pulumi.ComponentResource {
         }
 
         // 3. The NFS server, its configuration and its Service.
+        const ganeshaText = serverGaneshaConfig();
         const ganeshaConf = new k8s.core.v1.ConfigMap(
             `${name}-ganesha-config`,
-            { metadata: { name: `${NFS_SERVER_NAME}-ganesha`, namespace: ns, labels }, data: { "ganesha.conf": serverGaneshaConfig() } },
+            { metadata: { name: `${NFS_SERVER_NAME}-ganesha`, namespace: ns, labels }, data: { "ganesha.conf": ganeshaText } },
             k8sOpts,
         );
         // Quotas need XFS: GKE only. Their config is not in the pod's checksum: a quota change
@@ -264,7 +265,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                     // the autoscaler must not do it to shrink the pool.
                     [ANNOTATIONS.safeToEvict]: "false",
                     // A Ganesha config change restarts the server (Recreate).
-                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
+                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(ganeshaText).digest("hex"),
                 },
                 podSpec: {
                     ...podSpec,
