@@ -14,7 +14,7 @@ import { Edge } from "./components/ingress";
 import { Lab } from "./components/lab";
 import { Monitoring, monitoringNotes } from "./components/monitoring";
 import { commonLabels, COMPONENTS, podSecurityLabels } from "./components/naming";
-import { declarePlatform, homeQuotas } from "./components/platform";
+import { declarePlatform } from "./components/platform";
 import { HubSecrets } from "./components/secrets";
 import { HOMES_CLAIM_NAME, HomeStorage } from "./components/storage";
 
@@ -58,7 +58,6 @@ export = async (): Promise<Record<string, unknown>> => {
             hubNamespace: settings.hub.namespace,
             kubernetesDependsOn: [namespace],
             placement: platform.corePlacement,
-            quotas: homeQuotas(settings),
             imageDigests: st.imageDigests,
             nodeCidrs: platform.nodeCidrs,
             admitNodesByCiliumEntity: platform.admitNodesByCiliumEntity,

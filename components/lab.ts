@@ -19,7 +19,7 @@
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LabImage } from "./config";
-import { CLUSTER_DNS, commonLabels, COMPONENTS, HUB_NAMES, HUB_SERVICES, namespaceSelector, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
+import { clusterDnsEgress, commonLabels, COMPONENTS, HUB_SERVICES, Placement, RESTRICTED_CONTAINER_SECURITY, selectorLabels } from "./naming";
 import { cidrContains } from "./cidr";
 import { LAB_PORT } from "./hub/settingsContract";
 import { declareLabAdmission } from "./labAdmission";
@@ -72,11 +72,6 @@ export interface LabArgs {
      * ranges if they are not private addresses). @default []
      */
     readonly clusterCidrs?: readonly string[];
-    /**
-     * The ServiceAccount the hub creates lab pods with: the admission policy holds every pod it
-     * submits in the namespace to the lab rules. @default HUB_NAMES.serviceAccount ("hub")
-     */
-    readonly hubServiceAccount?: string;
 }
 
 /** The `except` list of the labs' internet rule: non-public ranges plus cluster ranges outside them. */
@@ -113,7 +108,6 @@ export class Lab extends pulumi.ComponentResource {
             ...args,
             prePull: args.prePull ?? true,
             clusterCidrs: args.clusterCidrs ?? [],
-            hubServiceAccount: args.hubServiceAccount ?? HUB_NAMES.serviceAccount,
         };
         const ns = a.namespace;
         const child = { parent: this };
@@ -202,18 +196,7 @@ export class Lab extends pulumi.ComponentResource {
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [{ from: [pods(COMPONENTS.proxy), pods(COMPONENTS.hub)], ports: [tcp(LAB_PORT)] }],
                 egress: [
-                    {
-                        to: [
-                            {
-                                namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace),
-                                podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
-                            },
-                        ],
-                        ports: [
-                            { port: 53, protocol: "UDP" },
-                            { port: 53, protocol: "TCP" },
-                        ],
-                    },
+                    clusterDnsEgress(),
                     { to: [pods(COMPONENTS.hub)], ports: [tcp(hubPort)] },
                     { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: internetExcept(a.clusterCidrs) } }] },
                 ],

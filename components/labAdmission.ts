@@ -5,7 +5,7 @@
  */
 import * as k8s from "./sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { commonLabels, COMPONENTS, namespaceSelector, selectorLabels } from "./naming";
+import { commonLabels, COMPONENTS, HUB_NAMES, namespaceSelector, selectorLabels } from "./naming";
 
 /**
  * The home init container of a lab pod (HOME_INIT in components/hub/lab_pod.py) and the only
@@ -150,11 +150,14 @@ export function labAdmissionBindingSpec(
     };
 }
 
-/** Declares the policy and its binding for the lab pods of `namespace`. */
+/**
+ * Declares the policy and its binding for the lab pods of `namespace`; the pods the hub's
+ * ServiceAccount (HUB_NAMES.serviceAccount) submits are held to the lab rules.
+ */
 export function declareLabAdmission(
     parent: pulumi.Resource,
     name: string,
-    a: { readonly stack: string; readonly namespace: pulumi.Input<string>; readonly hubServiceAccount: string; readonly images: readonly { readonly image: string }[] },
+    a: { readonly stack: string; readonly namespace: pulumi.Input<string>; readonly images: readonly { readonly image: string }[] },
 ): void {
     const ns = a.namespace;
     const child = { parent };
@@ -168,7 +171,7 @@ export function declareLabAdmission(
             spec: pulumi.output(ns).apply((namespace) =>
                 labAdmissionPolicySpec({
                     namespace,
-                    hubServiceAccount: a.hubServiceAccount,
+                    hubServiceAccount: HUB_NAMES.serviceAccount,
                     podLabels: selectorLabels(a.stack, COMPONENTS.lab),
                     images: a.images.map((i) => i.image),
                 }),

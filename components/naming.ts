@@ -207,6 +207,20 @@ export function collectorPeer(): { namespaceSelector: { matchLabels: Record<stri
     return { namespaceSelector: namespaceSelector(GMP_COLLECTOR.namespace), podSelector: { matchLabels: { ...GMP_COLLECTOR.podLabels } } };
 }
 
+/** A NetworkPolicy egress rule: name resolution, UDP and TCP port 53 of the cluster DNS pods. */
+export function clusterDnsEgress(): {
+    to: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[];
+    ports: { port: number; protocol: string }[];
+} {
+    return {
+        to: [{ namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+        ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 53, protocol: "TCP" },
+        ],
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Objects one component declares and another addresses by name
 // ---------------------------------------------------------------------------------------------
@@ -226,11 +240,13 @@ export const HUB_NAMES = {
 export const HUB_SERVICES = {
     hub: { name: "hub", port: 8081, targetPort: "http", containerPort: 8081 },
     proxyApi: { name: "proxy-api", port: 8001, targetPort: "api", containerPort: 8001 },
-    proxyPublic: { name: "proxy-public", port: 80, portName: "http", targetPort: "http", containerPort: 8000 },
+    proxyPublic: { name: "proxy-public", port: 80, targetPort: "http", containerPort: 8000 },
 } as const;
 
 /** Namespace of the ingress controller (NetworkPolicies select it by `kubernetes.io/metadata.name`). */
 export const INGRESS_NAMESPACE = "nginx-ingress";
+/** Namespace of cert-manager (also where ACME account keys live). */
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 /**
  * A container security context that Pod Security `restricted` admits and that holds nothing:

@@ -54,7 +54,7 @@ export interface PlatformPlan {
 }
 
 /** The quotas the storage settings give (the enforcer's table). */
-export function homeQuotas(settings: Settings): QuotaSettings {
+function homeQuotas(settings: Settings): QuotaSettings {
     const st = settings.storage;
     return { defaultGiB: st.userQuotaGiB, overridesGiB: st.userQuotaOverrides, excluded: st.quotaExclusions };
 }
@@ -64,6 +64,7 @@ export function platformPlan(settings: Settings): PlatformPlan {
     const { cluster, ingress } = settings;
     const st = settings.storage;
     if (settings.platform === "gke") {
+        const homeQuota = homeQuotas(settings);
         return {
             kind: "gke",
             corePlacement: scheduleOn("core"),
@@ -82,8 +83,9 @@ export function platformPlan(settings: Settings): PlatformPlan {
                 snapshotRetentionDays: st.snapshotRetentionDays,
                 snapshotStartTime: st.snapshotStartTime,
                 hubDatabase: { diskName: st.hubDatabaseDiskName, sizeGb: st.hubDatabaseDiskSizeGb, claimSize: settings.hub.databaseSize },
+                quotas: homeQuota,
             },
-            homeQuota: homeQuotas(settings),
+            homeQuota,
             edge: {
                 issuer: `letsencrypt-${ingress.acmeServer}`,
                 serviceType: "LoadBalancer",

@@ -10,9 +10,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AUTH_CONFIG_SECTIONS, AUTH_SECRET_KEYS, AUTH_SECRETS, AUTHENTICATOR_NAMES, AUTHENTICATORS, authenticatorArgs, secretKeysOf } from "../components/authenticators";
 import {
-    ConfigError, EDGE_NAMESPACES, imageIsPinned, loadSettings, parseSettings, PROJECT, projectSchema, quantityBytes, requiredSecretKeys, RULES_ACROSS_KEYS, SECRET_KEYS,
+    ConfigError, imageIsPinned, loadSettings, parseSettings, PROJECT, projectSchema, quantityBytes, requiredSecretKeys, RULES_ACROSS_KEYS, SECRET_KEYS,
 } from "../components/config";
-import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../components/ingress";
 import { PRICED_MACHINE_TYPES } from "../components/machineTypes";
 import { loadStackConfig, Override, REPO_ROOT, UsageError } from "../scripts/lib/stackConfig";
 import { errorOf, settingsOf } from "./lib/settings";
@@ -285,12 +284,11 @@ describe("config", () => {
         assert.doesNotThrow(() => settingsOf("sandbox", set({ "gcp:requestTimeout": "60s", "pulumi:disable-default-providers": '["kubernetes"]' })));
     });
 
-    it("keeps its lists equal to what they mirror: the price table's machine types, the edge namespaces", () => {
+    it("keeps its lists equal to what they mirror: the price table's machine types", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const prices = require("../scripts/lib/prices.json") as { groups: Record<string, { prices: Record<string, number> }> };
         assert.deepStrictEqual([...PRICED_MACHINE_TYPES].sort(), Object.keys(prices.groups.machine.prices).sort());
         assert.deepStrictEqual([...PRICED_MACHINE_TYPES].sort(), Object.keys(prices.groups.machineSpot.prices).sort());
-        assert.deepStrictEqual([...EDGE_NAMESPACES], [INGRESS_NAMESPACE, CERT_MANAGER_NAMESPACE]);
     });
 
     describe("stack files", () => {

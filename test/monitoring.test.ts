@@ -5,8 +5,8 @@
  * The local stack renders none of it and says why.
  */
 import * as assert from "assert";
-import { INGRESS_CONTROLLER_POD_LABELS, INGRESS_NAMESPACE } from "../components/ingress";
-import { CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_METRICS_PORT, nfsServerPodMonitoring, NGINX_METRICS_PORT, SCRAPE_INTERVAL, uptimeConditionFilter } from "../components/monitoring";
+import { CERT_MANAGER_PORTS, INGRESS_CONTROLLER_POD_LABELS, INGRESS_CONTROLLER_PORTS, INGRESS_NAMESPACE } from "../components/ingress";
+import { CERT_MANAGER_CONTROLLER_POD_LABELS, nfsServerPodMonitoring, SCRAPE_INTERVAL, uptimeConditionFilter } from "../components/monitoring";
 import { COMPONENTS, selectorLabels } from "../components/naming";
 import { k8s, k8sOf, placeholder, render, Render, resource, resourcesOf, set } from "./mocks";
 import { errorOf, settingsOf } from "./lib/settings";
@@ -321,8 +321,8 @@ describe("monitoring: the charts expose what the PodMonitorings scrape", () => {
     it("NGINX and cert-manager metrics are on, on the ports the PodMonitorings name", async () => {
         const r = await render("sandbox");
         const values = (name: string) => resource(r, "kubernetes:helm.sh/v3:Release", name).inputs.values as Inputs;
-        assert.deepStrictEqual(values("edge-nginx-ingress").prometheus, { create: true, port: NGINX_METRICS_PORT, scheme: "http" });
+        assert.deepStrictEqual(values("edge-nginx-ingress").prometheus, { create: true, port: INGRESS_CONTROLLER_PORTS.metrics, scheme: "http" });
         assert.strictEqual(values("edge-cert-manager").prometheus.enabled, true);
-        assert.strictEqual(CERT_MANAGER_METRICS_PORT, 9402, "cert-manager's fixed controller metrics port");
+        assert.strictEqual(CERT_MANAGER_PORTS.controllerMetrics, 9402, "cert-manager's fixed controller metrics port");
     });
 });

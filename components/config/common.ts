@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { hasLeadingZeros, isIpv4Cidr } from "../cidr";
+import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../naming";
 
 export const PROJECT = "jupyterlabdemo";
 
@@ -89,11 +90,10 @@ const IMAGE_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 export const imageDigest = z.string().regex(IMAGE_DIGEST_RE, "must be a digest such as sha256:<64 lowercase hex digits>");
 
 /**
- * Namespaces the program declares for the edge (INGRESS_NAMESPACE in components/naming.ts and
- * CERT_MANAGER_NAMESPACE in components/ingress/names.ts, which a test keeps equal): another
- * component there would be a second Namespace object of the same name.
+ * Namespaces the program declares for the edge: another component there would be a second
+ * Namespace object of the same name.
  */
-export const EDGE_NAMESPACES = ["nginx-ingress", "cert-manager"] as const;
+const EDGE_NAMESPACES = [INGRESS_NAMESPACE, CERT_MANAGER_NAMESPACE] as const;
 
 /**
  * Why `name` cannot hold the program's workloads, or undefined when it can. Kubernetes reserves

@@ -15,7 +15,7 @@
  * the Settings types), messages.ts (an issue as one line), rules.ts (the rules across keys),
  * load.ts (parseSettings, loadSettings). This index re-exports what the rest of the program uses.
  */
-export { ConfigError, EDGE_NAMESPACES, imageIsPinned, PROJECT, quantityBytes } from "./common";
+export { ConfigError, imageIsPinned, PROJECT, quantityBytes } from "./common";
 export type { DiskType } from "./common";
 export { loadSettings, parseSettings } from "./load";
 export { closest, plaintextSecretMessage } from "./messages";

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { hubAuthSettings } from "../authenticators";
-import { HUB_NAMES, HUB_SERVICES } from "../naming";
+import { HUB_NAMES, HUB_SERVICES, oauthCallbackUrl, publicUrl } from "../naming";
 import type { HubScope, ResolvedHubArgs } from "./args";
 import { settingsFiles } from "./settingsContract";
 
@@ -22,8 +22,22 @@ export const HUB_DATA_DIR = "/srv/jupyterhub";
 /** The directory of the hub's Python files. */
 export const HUB_PYTHON_DIR = __dirname;
 
-/** The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name. */
-export function hubPythonFiles(dir: string = HUB_PYTHON_DIR): Record<string, string> {
+/** The shipped directory's files, read once per process: every render of the ConfigMap needs them. */
+let shippedPythonFiles: Readonly<Record<string, string>> | undefined;
+
+/**
+ * The Python files of the ConfigMap: every `*.py` in `dir`, tests excluded, by file name.
+ * The default directory is read on first use and cached; another `dir` is read on every call.
+ */
+export function hubPythonFiles(dir?: string): Record<string, string> {
+    if (dir === undefined) {
+        shippedPythonFiles ??= readPythonFiles(HUB_PYTHON_DIR);
+        return { ...shippedPythonFiles };
+    }
+    return readPythonFiles(dir);
+}
+
+function readPythonFiles(dir: string): Record<string, string> {
     const files: Record<string, string> = {};
     for (const file of fs.readdirSync(dir).sort()) {
         if (file.endsWith(".py") && !file.startsWith("test_") && !file.endsWith("_test.py")) {
@@ -57,18 +71,8 @@ export function configChecksum(data: Record<string, string>): string {
     return createHash("sha256").update(canonicalJson(data)).digest("hex");
 }
 
-/** The public URLs the hub's settings carry. */
-export interface HubUrls {
-    readonly url: string;
-    readonly oauthCallbackUrl: string;
-}
-
 /** Declares ConfigMap `hub-config`; returns it and its data (the checksum is taken from the data). */
-export function declareHubConfig(
-    scope: HubScope,
-    a: ResolvedHubArgs,
-    urls: HubUrls,
-) {
+export function declareHubConfig(scope: HubScope, a: ResolvedHubArgs) {
     const { name, hubLabels } = scope;
     const ns = scope.namespace;
     const child = { parent: scope.parent };
@@ -77,8 +81,8 @@ export function declareHubConfig(
     const hubSettings = {
         stack: a.stack,
         hostname: a.hostname,
-        url: urls.url,
-        oauthCallbackUrl: urls.oauthCallbackUrl,
+        url: publicUrl(a.hostname),
+        oauthCallbackUrl: oauthCallbackUrl(a.hostname),
         // `authenticator` and the authenticator's own settings (github: `github`).
         ...hubAuthSettings(a.authenticator),
         shutdownOnLogout: true,

@@ -128,20 +128,19 @@ export function hubNetworkPolicySpec(stack: string): k8s.types.input.networking.
     };
 }
 
-/** A ClusterIP Service of one port, selecting one component's pods. */
+/** A ClusterIP Service of one port, selecting one component's pods; the port is named as the container port it targets. */
 export function clusterIpServiceArgs(
     a: Pick<ResolvedHubArgs, "stack" | "namespace">,
     component: string,
     labels: Record<string, string>,
     service: { readonly name: string; readonly port: number; readonly targetPort: string },
-    portName: string,
 ): k8s.core.v1.ServiceArgs {
     return {
         metadata: { name: service.name, namespace: a.namespace, labels },
         spec: {
             type: "ClusterIP",
             selector: selectorLabels(a.stack, component),
-            ports: [{ name: portName, port: service.port, targetPort: service.targetPort, protocol: "TCP" }],
+            ports: [{ name: service.targetPort, port: service.port, targetPort: service.targetPort, protocol: "TCP" }],
         },
     };
 }

@@ -79,7 +79,7 @@ export class Hub extends pulumi.ComponentResource {
         // KubeSpawner's rights in this namespace only; the database claim; the configuration.
         const serviceAccount = declareHubRbac(scope);
         const databaseClaimName = declareDatabaseClaim(scope, a);
-        const { configMap, configData } = declareHubConfig(scope, a, this);
+        const { configMap, configData } = declareHubConfig(scope, a);
         this.configMapName = configMap.metadata.name;
         this.configChecksum = configData.apply(configChecksum);
 
@@ -94,7 +94,7 @@ export class Hub extends pulumi.ComponentResource {
             }),
             child,
         );
-        new k8s.core.v1.Service(`${name}-service`, clusterIpServiceArgs(a, COMPONENTS.hub, hubLabels, HUB_SERVICES.hub, "http"), child);
+        new k8s.core.v1.Service(`${name}-service`, clusterIpServiceArgs(a, COMPONENTS.hub, hubLabels, HUB_SERVICES.hub), child);
 
         // The proxy Deployment and its two Services.
         this.proxyDeployment = new k8s.apps.v1.Deployment(`${name}-proxy-deployment`, proxyDeploymentArgs(a, proxyLabels), child);

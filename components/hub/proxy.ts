@@ -69,12 +69,12 @@ export function proxyDeploymentArgs(a: ResolvedHubArgs, proxyLabels: Record<stri
 
 /** Service `proxy-api`: the hub's way to the proxy's REST API. */
 export function proxyApiServiceArgs(a: ResolvedHubArgs, proxyLabels: Record<string, string>): k8s.core.v1.ServiceArgs {
-    return clusterIpServiceArgs(a, COMPONENTS.proxy, proxyLabels, HUB_SERVICES.proxyApi, "api");
+    return clusterIpServiceArgs(a, COMPONENTS.proxy, proxyLabels, HUB_SERVICES.proxyApi);
 }
 
 /** Service `proxy-public`: the proxy's public port, which the edge's Ingress routes to. */
 export function proxyPublicServiceArgs(a: ResolvedHubArgs, proxyLabels: Record<string, string>): k8s.core.v1.ServiceArgs {
-    return clusterIpServiceArgs(a, COMPONENTS.proxy, proxyLabels, HUB_SERVICES.proxyPublic, HUB_SERVICES.proxyPublic.portName);
+    return clusterIpServiceArgs(a, COMPONENTS.proxy, proxyLabels, HUB_SERVICES.proxyPublic);
 }
 
 /**

@@ -44,10 +44,13 @@ export {
     ACME_SOLVER_PORT,
     API_SERVER_PORTS,
     CERT_MANAGER_CHART,
+    CERT_MANAGER_COMPONENTS,
     CERT_MANAGER_NAMESPACE,
+    CERT_MANAGER_PORTS,
     CERT_MANAGER_RELEASE,
     HUB_TLS_SECRET,
     INGRESS_CONTROLLER_POD_LABELS,
+    INGRESS_CONTROLLER_PORTS,
     INGRESS_NAMESPACE,
     INGRESS_RELEASE,
     LOCAL_NODE_PORTS,
@@ -121,7 +124,9 @@ export class Edge extends pulumi.ComponentResource {
             .all([hubNamespace, service.spec.selector])
             .apply(([namespace, podLabels]): BackendPods => ({ namespace, podLabels: podLabels ?? {}, port: r.backend.containerPort }));
 
-        // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies).
+        // Default deny in both namespaces, then what each pod needs (edgeNetworkPolicies). The
+        // specs are built once for the backend; names and namespaces do not depend on it.
+        const specs = backendPods.apply((b) => edgeNetworkPolicies(r, b).map((p) => p.spec));
         const placeholderPods: BackendPods = { namespace: "", podLabels: {}, port: r.backend.containerPort };
         edgeNetworkPolicies(r, placeholderPods).forEach((p, i) => {
             new k8s.networking.v1.NetworkPolicy(
@@ -132,7 +137,7 @@ export class Edge extends pulumi.ComponentResource {
                         namespace: p.namespace === INGRESS_NAMESPACE ? ingressNs.metadata.name : certManagerNs.metadata.name,
                         labels: commonLabels(r.stack, COMPONENTS.networkPolicy),
                     },
-                    spec: backendPods.apply((b) => edgeNetworkPolicies(r, b)[i].spec),
+                    spec: specs.apply((s) => s[i]),
                 },
                 child,
             );

@@ -3,7 +3,7 @@
  * its objects and policies use, and the facts other components read (the monitoring scrapes the
  * controller and cert-manager by these).
  */
-import { INGRESS_NAMESPACE } from "../naming";
+import { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE } from "../naming";
 
 /**
  * F5 NGINX Ingress Controller chart 2.6.4 (controller 5.5.4), the newest release when pinned.
@@ -21,9 +21,10 @@ export const NGINX_INGRESS_CHART = { chart: "oci://ghcr.io/nginx/charts/nginx-in
  */
 export const CERT_MANAGER_CHART = { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "v1.21.1" } as const;
 
-// The controller's namespace is a fact the hub side's NetworkPolicies admit: it lives in the
-// import-free contract module, re-exported here beside the edge's other names.
-export { INGRESS_NAMESPACE };
+// The edge's namespaces are facts other components use (the hub side's NetworkPolicies, config's
+// reserved names): they live in the import-free contract module, re-exported here beside the
+// edge's other names.
+export { CERT_MANAGER_NAMESPACE, INGRESS_NAMESPACE };
 /** Helm release name of the ingress controller (its pods: `app.kubernetes.io/instance`). */
 export const INGRESS_RELEASE = "nginx-ingress";
 /**
@@ -42,21 +43,22 @@ export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
  */
 export const INGRESS_CONTROLLER_SERVICE = `${INGRESS_RELEASE}-controller`;
 /**
- * The controller's ports: http and https (the chart's `controller.containerPort`) and the
- * readiness probe (`controller.readyStatus.port`), all chart defaults.
+ * The controller's ports: http and https (the chart's `controller.containerPort`), the
+ * readiness probe (`controller.readyStatus.port`) and the Prometheus metrics
+ * (`prometheus.port`, set explicitly in values.ts), all chart defaults.
  */
-export const INGRESS_CONTROLLER_PORTS = { http: 80, https: 443, readiness: 8081 } as const;
-/** Namespace of cert-manager (also where ACME account keys live) and its Helm release name. */
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
+export const INGRESS_CONTROLLER_PORTS = { http: 80, https: 443, readiness: 8081, metrics: 9113 } as const;
+/** cert-manager's Helm release name (its namespace, CERT_MANAGER_NAMESPACE, is in naming.ts). */
 export const CERT_MANAGER_RELEASE = "cert-manager";
 /**
  * cert-manager's pods as its chart labels them (`app.kubernetes.io/component`, with
  * `app.kubernetes.io/instance` = the release), and the ports its NetworkPolicies open: the
- * webhook's HTTPS port (`webhook.securePort`), the controller's liveness port (`http-healthz`)
- * and the webhook's health port (`webhook.healthzPort`), chart defaults.
+ * webhook's HTTPS port (`webhook.securePort`), the controller's liveness port (`http-healthz`),
+ * the webhook's health port (`webhook.healthzPort`), chart defaults, and the controller's
+ * Prometheus metrics port (the chart's fixed 9402).
  */
 export const CERT_MANAGER_COMPONENTS = { controller: "controller", webhook: "webhook" } as const;
-export const CERT_MANAGER_PORTS = { webhook: 10250, controllerHealthz: 9403, webhookHealthz: 6080 } as const;
+export const CERT_MANAGER_PORTS = { webhook: 10250, controllerHealthz: 9403, webhookHealthz: 6080, controllerMetrics: 9402 } as const;
 /** The IngressClass the chart creates (`spec.controller: nginx.org/ingress-controller`). */
 export const INGRESS_CLASS = "nginx";
 /** The hub's Ingress and the Secret its certificate is written to (both in the hub namespace). */

@@ -2,7 +2,7 @@
  * The NetworkPolicies of the edge's namespaces (the ingress controller's and cert-manager's).
  * Pure: the tests evaluate them against the connections each component makes.
  */
-import { CLUSTER_DNS, namespaceSelector } from "../naming";
+import { clusterDnsEgress, namespaceSelector } from "../naming";
 import type { BackendPods, Resolved } from "./args";
 import {
     ACME_SOLVER_POD_LABELS,
@@ -48,13 +48,7 @@ export function edgeNetworkPolicies(
     const nodes = [...new Set(r.nodeCidrs)].sort().map((cidr) => ({ ipBlock: { cidr } }));
     // Any address but link-local: the cloud metadata server (169.254.169.254) stays out of reach.
     const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }];
-    const dns = {
-        to: [{ namespaceSelector: namespaceSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
-        ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-        ],
-    };
+    const dns = clusterDnsEgress();
     const apiServer = { to: anywhere, ports: [...new Set(r.apiServerPorts)].sort((a, b) => a - b).map(tcp) };
     const defaultDeny = (namespace: string): EdgeNetworkPolicy => ({
         name: "default-deny",

@@ -12,6 +12,7 @@ import {
     HSTS_MAX_AGE_SECONDS,
     INGRESS_CLASS,
     INGRESS_CONTROLLER_POD_LABELS,
+    INGRESS_CONTROLLER_PORTS,
     INGRESS_CONTROLLER_SERVICE,
     PATCH_FORCE,
     PROXY_TIMEOUT,
@@ -76,9 +77,9 @@ export function nginxIngressValues(
                     : {}),
             },
         },
-        // Metrics for Managed Service for Prometheus (PodMonitoring nginx-ingress, port 9113); a
+        // Metrics for Managed Service for Prometheus (PodMonitoring nginx-ingress); a
         // NetworkPolicy admits only the collector to the port (components/monitoring).
-        prometheus: { create: true, port: 9113, scheme: "http" },
+        prometheus: { create: true, port: INGRESS_CONTROLLER_PORTS.metrics, scheme: "http" },
     };
 }
 
@@ -96,7 +97,7 @@ export function certManagerValues(placement: Placement): Record<string, unknown>
     const on = placementValues(placement);
     return {
         crds: { enabled: true, keep: true },
-        // Controller metrics on 9402 for Managed Service for Prometheus (PodMonitoring cert-manager);
+        // Controller metrics (CERT_MANAGER_PORTS.controllerMetrics) for Managed Service for Prometheus (PodMonitoring cert-manager);
         // no ServiceMonitor or PodMonitor of the Prometheus Operator (no such CRDs here).
         prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
         // Leader-election leases in cert-manager's own namespace, not kube-system.

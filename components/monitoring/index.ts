@@ -45,8 +45,6 @@ import {
 export { uptimeConditionFilter } from "./alerts";
 export {
     CERT_MANAGER_CONTROLLER_POD_LABELS,
-    CERT_MANAGER_METRICS_PORT,
-    NGINX_METRICS_PORT,
     nfsServerPodMonitoring,
     SCRAPE_INTERVAL,
 } from "./scrape";
@@ -79,8 +77,6 @@ export interface MonitoringArgs {
     readonly budget?: { readonly billingAccount: string; readonly amount: number };
     /** What the Kubernetes objects wait for (the namespaces and Helm releases they go into). */
     readonly kubernetesDependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** What the GCP resources wait for (the enabled Monitoring and Logging APIs). */
-    readonly gcpDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** What the stack records about monitoring: declared or not, and anything an operator should know. */
@@ -123,7 +119,8 @@ export class Monitoring extends pulumi.ComponentResource {
         super("jupyterlabdemo:components:Monitoring", name, {}, opts);
         // spawnFailureThreshold and the budget's amount are validated once, by components/config.
         const k8sOpts = { parent: this, dependsOn: args.kubernetesDependsOn };
-        const gcpOpts = { parent: this, dependsOn: args.gcpDependsOn };
+        // The Monitoring and Logging APIs come first through the ProjectApis transformation.
+        const gcpOpts = { parent: this };
         const labels = commonLabels(args.stack, COMPONENTS.monitoring);
 
         // --- Metrics collection --------------------------------------------------------------
@@ -174,6 +171,7 @@ export class Monitoring extends pulumi.ComponentResource {
         }
 
         // --- Where alerts go -----------------------------------------------------------------
+        const userLabels = { app: "jupyterlabdemo", stack: args.stack };
         const channels = [...new Set(args.notificationEmails)].map(
             (email) =>
                 new gcp.monitoring.NotificationChannel(
@@ -183,13 +181,12 @@ export class Monitoring extends pulumi.ComponentResource {
                         displayName: `${args.stack}: ${email}`,
                         type: "email",
                         labels: { email_address: email },
-                        userLabels: { app: "jupyterlabdemo", stack: args.stack },
+                        userLabels,
                     },
                     gcpOpts,
                 ),
         );
         this.notificationChannels = channels.map((c) => c.name);
-        const userLabels = { app: "jupyterlabdemo", stack: args.stack };
         const common = { project: args.project, combiner: "OR", notificationChannels: this.notificationChannels, userLabels };
 
         // --- Alert policies ------------------------------------------------------------------

@@ -20,8 +20,9 @@
  * Secret the collector's ServiceAccount may read, by name, and nothing else.
  */
 import type * as k8s from "../sdk/kubernetes";
-import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE, INGRESS_CONTROLLER_POD_LABELS } from "../ingress";
+import { CERT_MANAGER_COMPONENTS, CERT_MANAGER_NAMESPACE, CERT_MANAGER_PORTS, CERT_MANAGER_RELEASE, INGRESS_CONTROLLER_POD_LABELS, INGRESS_CONTROLLER_PORTS } from "../ingress";
 import { collectorPeer, COMPONENTS, HUB_METRICS_TOKEN, HUB_SERVICES, INGRESS_NAMESPACE, selectorLabels } from "../naming";
+import { METRICS_PORTS as NFS_EXPORTER_PORTS } from "../storage/server";
 
 /** The API version and kind of Managed Service for Prometheus' scrape configuration. */
 export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind: "PodMonitoring" } as const;
@@ -30,23 +31,19 @@ export const POD_MONITORING = { apiVersion: "monitoring.googleapis.com/v1", kind
 export const SCRAPE_INTERVAL = "60s";
 
 
-/** Metrics ports of the charts (their defaults, set explicitly in components/ingress/values.ts). */
-export const NGINX_METRICS_PORT = 9113;
-export const CERT_MANAGER_METRICS_PORT = 9402;
 /** cert-manager's controller pods: the chart's selector labels for the controller component. */
 export const CERT_MANAGER_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
     "app.kubernetes.io/name": "cert-manager",
     "app.kubernetes.io/instance": CERT_MANAGER_RELEASE,
-    "app.kubernetes.io/component": "controller",
+    "app.kubernetes.io/component": CERT_MANAGER_COMPONENTS.controller,
 };
 
-/**
- * The NFS server's exporters, by container port name (declared by the homes component): a
- * node-exporter style filesystem exporter (`node_filesystem_size_bytes`, `..._avail_bytes`) and
- * a per-directory quota exporter (`dirsize_total_size_bytes`, `dirsize_hard_limit_bytes`, label
- * `directory`, as 2i2c's jupyterhub-home-nfs exports them).
+/*
+ * The NFS server's exporters are scraped by container port name (NFS_EXPORTER_PORTS, declared by
+ * the homes component): a node-exporter style filesystem exporter (`node_filesystem_size_bytes`,
+ * `..._avail_bytes`) and a per-directory quota exporter (`dirsize_total_size_bytes`,
+ * `dirsize_hard_limit_bytes`, label `directory`, as 2i2c's jupyterhub-home-nfs exports them).
  */
-const NFS_EXPORTER_PORTS = { quota: "quota-metrics", fs: "fs-metrics" } as const;
 
 /** The PodMonitoring names: also the `job` label of every series they collect. */
 export const JOBS = {
@@ -98,12 +95,12 @@ function chartPodMonitoring(name: string, namespace: string, podLabels: Readonly
 
 /** The NGINX controller's exporter (NGINX stub status and controller metrics). */
 export function nginxPodMonitoring(): PodMonitoringSpec {
-    return chartPodMonitoring(JOBS.nginx, INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, NGINX_METRICS_PORT);
+    return chartPodMonitoring(JOBS.nginx, INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, INGRESS_CONTROLLER_PORTS.metrics);
 }
 
 /** cert-manager's controller (certificate expiry and readiness). */
 export function certManagerPodMonitoring(): PodMonitoringSpec {
-    return chartPodMonitoring(JOBS.certManager, CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_METRICS_PORT);
+    return chartPodMonitoring(JOBS.certManager, CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_PORTS.controllerMetrics);
 }
 
 /** The NFS server's two exporters, in whichever namespace the homes component runs it. */
@@ -113,7 +110,7 @@ export function nfsServerPodMonitoring(stack: string, homesNamespace: string): P
         namespace: homesNamespace,
         spec: {
             selector: { matchLabels: selectorLabels(stack, COMPONENTS.nfsServer) },
-            endpoints: [NFS_EXPORTER_PORTS.fs, NFS_EXPORTER_PORTS.quota].map((port) => ({
+            endpoints: [NFS_EXPORTER_PORTS.fs.name, NFS_EXPORTER_PORTS.quota.name].map((port) => ({
                 port,
                 path: "/metrics",
                 interval: SCRAPE_INTERVAL,
@@ -152,12 +149,12 @@ export function hubMetricsPolicy(stack: string, hubNamespace: string): NetworkPo
 
 /** The ingress controller's metrics port (the edge owns its HTTP and HTTPS policies). */
 export function nginxPolicy(): NetworkPolicySpec {
-    return collectorOnly("nginx-ingress-metrics-collector", INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, NGINX_METRICS_PORT);
+    return collectorOnly("nginx-ingress-metrics-collector", INGRESS_NAMESPACE, INGRESS_CONTROLLER_POD_LABELS, INGRESS_CONTROLLER_PORTS.metrics);
 }
 
 /** cert-manager's controller's metrics port (the edge's default deny closes everything else). */
 export function certManagerPolicy(): NetworkPolicySpec {
-    return collectorOnly("cert-manager-metrics-collector", CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_METRICS_PORT);
+    return collectorOnly("cert-manager-metrics-collector", CERT_MANAGER_NAMESPACE, CERT_MANAGER_CONTROLLER_POD_LABELS, CERT_MANAGER_PORTS.controllerMetrics);
 }
 
 /**

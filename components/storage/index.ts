@@ -62,6 +62,8 @@ export interface GcePersistentDiskBacking extends GceDiskLocation {
     readonly snapshotRetentionDays: number;
     /** UTC start of the daily snapshot, "HH:00". */
     readonly snapshotStartTime: string;
+    /** Per-user quotas: the disk's filesystem is XFS, with project quotas (a `local` volume has none). */
+    readonly quotas: QuotaSettings;
     /** The hub database's disk: same zone, type and snapshot schedule. Unset: none declared. */
     readonly hubDatabase?: {
         readonly diskName: string;
@@ -89,8 +91,6 @@ export interface HomeStorageArgs {
     readonly hubNamespace: string;
     /** What the NFS server exports: a GCE disk (GKE stacks) or a StorageClass claim (`local`). */
     readonly backing: GcePersistentDiskBacking | StorageClassBacking;
-    /** Per-user quotas (GKE; ignored on `local`, whose volume is not XFS). */
-    readonly quotas: QuotaSettings;
     /** Image digests, where known. @default {} */
     readonly imageDigests?: ImageDigests;
     /** Node selector and tolerations of the NFS server (the core pool); empty on `local`. */
@@ -226,9 +226,10 @@ export class HomeStorage extends pulumi.ComponentResource {
         }
 
         // 3. The NFS server, its configuration and its Service.
+        const ganeshaText = serverGaneshaConfig();
         const ganeshaConf = new k8s.core.v1.ConfigMap(
             `${name}-ganesha-config`,
-            { metadata: { name: `${NFS_SERVER_NAME}-ganesha`, namespace: ns, labels }, data: { "ganesha.conf": serverGaneshaConfig() } },
+            { metadata: { name: `${NFS_SERVER_NAME}-ganesha`, namespace: ns, labels }, data: { "ganesha.conf": ganeshaText } },
             k8sOpts,
         );
         // Quotas need XFS: GKE only. Their config is not in the pod's checksum: a quota change
@@ -237,7 +238,7 @@ export class HomeStorage extends pulumi.ComponentResource {
             backing.kind === "gcePersistentDisk"
                 ? new k8s.core.v1.ConfigMap(
                       `${name}-quota-config`,
-                      { metadata: { name: `${NFS_SERVER_NAME}-quota`, namespace: ns, labels }, data: { [QUOTA_CONFIG_FILE]: quotaEnforcerConfig(args.quotas) } },
+                      { metadata: { name: `${NFS_SERVER_NAME}-quota`, namespace: ns, labels }, data: { [QUOTA_CONFIG_FILE]: quotaEnforcerConfig(backing.quotas) } },
                       k8sOpts,
                   )
                 : undefined;
@@ -264,7 +265,7 @@ export class HomeStorage extends pulumi.ComponentResource {
                     // the autoscaler must not do it to shrink the pool.
                     [ANNOTATIONS.safeToEvict]: "false",
                     // A Ganesha config change restarts the server (Recreate).
-                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(serverGaneshaConfig()).digest("hex"),
+                    [ANNOTATIONS.configChecksum]: createHash("sha256").update(ganeshaText).digest("hex"),
                 },
                 podSpec: {
                     ...podSpec,

@@ -5,7 +5,7 @@
  */
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { collectorPeer, commonLabels, COMPONENTS, namespaceSelector } from "../naming";
+import { clusterDnsEgress, collectorPeer, commonLabels, COMPONENTS } from "../naming";
 import { NFS_PORT } from "./ganesha";
 
 /** The NetworkPolicy is named after the pods it selects. */
@@ -50,13 +50,7 @@ export function nfsServerNetworkPolicies(parent: pulumi.Resource, name: string, 
                     },
                 ],
                 egress: [
-                    {
-                        to: [{ namespaceSelector: namespaceSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                        ports: [
-                            { port: 53, protocol: "UDP" },
-                            { port: 53, protocol: "TCP" },
-                        ],
-                    },
+                    clusterDnsEgress(),
                 ],
             },
         },
